@@ -1,0 +1,261 @@
+//! Remembered devices: the `DeviceSecretVerifierConfig` of `ConfirmDevice`,
+//! and the client's side of `DEVICE_SRP_AUTH`.
+//!
+//! The math is the user flow's, with the device group key in place of the
+//! pool name, the device key in place of `USER_ID_FOR_SRP`, and the device
+//! password in place of the password.
+
+use zeroize::Zeroizing;
+
+use crate::challenge::DevicePasswordVerifierChallenge;
+use crate::client::{Ephemeral, PasswordClaim, insert_optional};
+use crate::error::{Error, Field, Result};
+use crate::salt::Salt;
+use crate::secret::DevicePassword;
+use crate::secret_hash::AppClient;
+use crate::srp;
+use crate::timestamp::Timestamp;
+use crate::wire::{ParameterMap, encode_base64, names};
+
+/// Random bytes behind a device password (it is their base64).
+pub const DEVICE_PASSWORD_RANDOM_BYTES: usize = 40;
+/// Random bytes of a device salt.
+pub const DEVICE_SALT_BYTES: usize = 16;
+
+/// What a client keeps about a remembered device: the device group key and
+/// device key from `NewDeviceMetadata`, and the device password it chose.
+#[derive(Clone, Debug)]
+pub struct DeviceCredentials {
+    device_group_key: String,
+    device_key: String,
+    device_password: DevicePassword,
+}
+
+impl DeviceCredentials {
+    /// Credentials of a device confirmed earlier.
+    pub fn new(
+        device_group_key: impl Into<String>,
+        device_key: impl Into<String>,
+        device_password: DevicePassword,
+    ) -> Result<Self> {
+        let (device_group_key, device_key) = (device_group_key.into(), device_key.into());
+        if device_group_key.is_empty() {
+            return Err(Error::invalid(Field::DeviceGroupKey, "empty"));
+        }
+        if device_key.is_empty() {
+            return Err(Error::invalid(Field::DeviceKey, "empty"));
+        }
+        if device_password.expose_secret().is_empty() {
+            return Err(Error::invalid(Field::DevicePassword, "empty"));
+        }
+        Ok(DeviceCredentials {
+            device_group_key,
+            device_key,
+            device_password,
+        })
+    }
+
+    /// New credentials for the device of `NewDeviceMetadata`, with a device
+    /// password from 40 random bytes and a salt from 16 random bytes (both from
+    /// the OS generator), and the `DeviceSecretVerifierConfig` to send with
+    /// `ConfirmDevice`.
+    ///
+    /// ```
+    /// use cognito_srp::DeviceCredentials;
+    /// let (device, config) = DeviceCredentials::generate("-abcDEF12", "us-east-1_0f4c2f0e-5d4a-4a1e-9a7e-6f1c3d2b1a00")?;
+    /// assert_eq!(device.device_password().expose_secret().len(), 56);
+    /// assert_eq!(config.to_map()["Salt"], config.salt());
+    /// # Ok::<(), cognito_srp::Error>(())
+    /// ```
+    pub fn generate(
+        device_group_key: impl Into<String>,
+        device_key: impl Into<String>,
+    ) -> Result<(Self, DeviceSecretVerifierConfig)> {
+        let mut random = Zeroizing::new([0u8; DEVICE_PASSWORD_RANDOM_BYTES]);
+        let mut salt = [0u8; DEVICE_SALT_BYTES];
+        getrandom::fill(&mut random[..]).map_err(|_| Error::Random)?;
+        getrandom::fill(&mut salt).map_err(|_| Error::Random)?;
+        let password = DevicePassword::new(encode_base64(&random[..]));
+        let device = Self::new(device_group_key, device_key, password)?;
+        let config = device.verifier_config(&salt);
+        Ok((device, config))
+    }
+
+    /// The `DeviceSecretVerifierConfig` for these credentials and the given
+    /// salt bytes (for tests and known answers; [`DeviceCredentials::generate`]
+    /// draws them).
+    pub fn verifier_config(
+        &self,
+        salt_random: &[u8; DEVICE_SALT_BYTES],
+    ) -> DeviceSecretVerifierConfig {
+        // 16 bytes always fit in a salt.
+        let salt = Salt::from_be_bytes(salt_random).unwrap_or_else(|| unreachable!("16-byte salt"));
+        let x = srp::compute_x(
+            &salt,
+            &self.device_group_key,
+            &self.device_key,
+            self.device_password.expose_secret().as_bytes(),
+        );
+        let verifier = srp::compute_verifier(&x);
+        DeviceSecretVerifierConfig {
+            password_verifier: encode_base64(&verifier.pad()),
+            salt: encode_base64(&salt.pad()),
+        }
+    }
+
+    /// The device group key.
+    pub fn device_group_key(&self) -> &str {
+        &self.device_group_key
+    }
+
+    /// The device key.
+    pub fn device_key(&self) -> &str {
+        &self.device_key
+    }
+
+    /// The device password, which the client must store.
+    pub fn device_password(&self) -> &DevicePassword {
+        &self.device_password
+    }
+}
+
+/// `DeviceSecretVerifierConfig` of `ConfirmDevice`: `PasswordVerifier =
+/// base64(pad(g^x mod N))` and `Salt = base64(pad(salt))`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceSecretVerifierConfig {
+    password_verifier: String,
+    salt: String,
+}
+
+impl DeviceSecretVerifierConfig {
+    /// `PasswordVerifier`, base64.
+    pub fn password_verifier(&self) -> &str {
+        &self.password_verifier
+    }
+
+    /// `Salt`, base64.
+    pub fn salt(&self) -> &str {
+        &self.salt
+    }
+
+    /// As the JSON object `ConfirmDevice` takes: `{"PasswordVerifier", "Salt"}`.
+    pub fn to_map(&self) -> ParameterMap {
+        ParameterMap::from([
+            (
+                "PasswordVerifier".to_owned(),
+                self.password_verifier.clone(),
+            ),
+            ("Salt".to_owned(), self.salt.clone()),
+        ])
+    }
+}
+
+/// A `DEVICE_SRP_AUTH` client for one remembered device.
+#[derive(Clone, Debug)]
+pub struct DeviceSrpClient {
+    device: DeviceCredentials,
+    app: Option<AppClient>,
+}
+
+impl DeviceSrpClient {
+    /// A client for the device `device`.
+    pub fn new(device: DeviceCredentials) -> Self {
+        DeviceSrpClient { device, app: None }
+    }
+
+    /// Sends `SECRET_HASH` computed for this app client (when it has a secret).
+    pub fn with_app_client(mut self, app: AppClient) -> Self {
+        self.app = Some(app);
+        self
+    }
+
+    /// Starts `DEVICE_SRP_AUTH` for `username` with a fresh 128-byte `a`.
+    pub fn start(&self, username: &str) -> Result<DeviceSrpLogin> {
+        self.start_with(username, Ephemeral::generate()?)
+    }
+
+    /// Starts with a caller-given `a` of 1 to 128 big-endian bytes (tests and known answers only).
+    pub fn start_with_private_ephemeral(&self, username: &str, a: &[u8]) -> Result<DeviceSrpLogin> {
+        self.start_with(username, Ephemeral::from_bytes(a)?)
+    }
+
+    fn start_with(&self, username: &str, ephemeral: Ephemeral) -> Result<DeviceSrpLogin> {
+        if username.is_empty() {
+            return Err(Error::invalid(Field::Username, "empty"));
+        }
+        Ok(DeviceSrpLogin {
+            client: self.clone(),
+            username: username.to_owned(),
+            ephemeral,
+        })
+    }
+}
+
+/// A `DEVICE_SRP_AUTH` sign-in in progress; answering the
+/// `DEVICE_PASSWORD_VERIFIER` challenge consumes it.
+pub struct DeviceSrpLogin {
+    client: DeviceSrpClient,
+    username: String,
+    ephemeral: Ephemeral,
+}
+
+impl core::fmt::Debug for DeviceSrpLogin {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("DeviceSrpLogin")
+            .field("client", &self.client)
+            .field("username", &self.username)
+            .field("srp_a", &self.ephemeral.srp_a())
+            .finish_non_exhaustive()
+    }
+}
+
+impl DeviceSrpLogin {
+    /// `SRP_A = hex(g^a mod N)`.
+    pub fn srp_a(&self) -> &str {
+        self.ephemeral.srp_a()
+    }
+
+    /// The `ChallengeResponses` that answer `DEVICE_SRP_AUTH`: `USERNAME`,
+    /// `DEVICE_KEY`, `SRP_A`, and `SECRET_HASH` when it applies.
+    pub fn challenge_responses(&self) -> ParameterMap {
+        let mut map = ParameterMap::new();
+        map.insert(names::USERNAME.into(), self.username.clone());
+        map.insert(names::SRP_A.into(), self.srp_a().into());
+        insert_optional(
+            &mut map,
+            &self.username,
+            self.client.app.as_ref(),
+            Some(self.client.device.device_key()),
+        );
+        map
+    }
+
+    /// Answers `DEVICE_PASSWORD_VERIFIER`, signed now.
+    pub fn respond(self, challenge: &DevicePasswordVerifierChallenge) -> Result<PasswordClaim> {
+        self.respond_at(challenge, &Timestamp::now())
+    }
+
+    /// Answers `DEVICE_PASSWORD_VERIFIER`, signed at `timestamp`.
+    pub fn respond_at(
+        self,
+        challenge: &DevicePasswordVerifierChallenge,
+        timestamp: &Timestamp,
+    ) -> Result<PasswordClaim> {
+        let device = &self.client.device;
+        let signature = self.ephemeral.sign(
+            device.device_group_key(),
+            device.device_key(),
+            device.device_password().expose_secret().as_bytes(),
+            &challenge.srp,
+            timestamp,
+        )?;
+        Ok(PasswordClaim::new(
+            &signature,
+            timestamp,
+            &self.username,
+            challenge.secret_block().as_str(),
+            self.client.app.as_ref(),
+            Some(device.device_key()),
+        ))
+    }
+}

@@ -1,0 +1,175 @@
+//! The crate's one error type.
+
+use core::fmt;
+
+/// A protocol field, named as it travels on the wire (or as SPEC names it).
+///
+/// Every [`Error`] names the field it is about, so a caller can tell a
+/// malformed `SRP_B` from a malformed `SALT` without parsing messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Field {
+    /// A user pool id, `<region>_<name>`.
+    PoolId,
+    /// `USERNAME`, the name a user signs in with.
+    Username,
+    /// `USER_ID_FOR_SRP`, the user's internal name that the claim is bound to.
+    UserIdForSrp,
+    /// `SRP_A`, the client's public ephemeral.
+    SrpA,
+    /// `SRP_B`, the server's public ephemeral.
+    SrpB,
+    /// `SALT`.
+    Salt,
+    /// `SECRET_BLOCK` (or `PASSWORD_CLAIM_SECRET_BLOCK` in a response).
+    SecretBlock,
+    /// `TIMESTAMP`.
+    Timestamp,
+    /// `PASSWORD_CLAIM_SIGNATURE`.
+    PasswordClaimSignature,
+    /// `ChallengeName`.
+    ChallengeName,
+    /// `DEVICE_KEY`.
+    DeviceKey,
+    /// The device group key (`DeviceGroupKey` of `NewDeviceMetadata`).
+    DeviceGroupKey,
+    /// The device password chosen at `ConfirmDevice`.
+    DevicePassword,
+    /// `PasswordVerifier` of a `DeviceSecretVerifierConfig`, or a stored verifier.
+    PasswordVerifier,
+    /// The app client id.
+    ClientId,
+    /// The app client secret.
+    ClientSecret,
+    /// A caller-given private ephemeral (`a` or `b`).
+    PrivateEphemeral,
+    /// The scrambling parameter `u = H(pad(A) || pad(B))`.
+    U,
+}
+
+impl Field {
+    /// The field's name as it appears on the wire.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Field::PoolId => "user pool id",
+            Field::Username => "USERNAME",
+            Field::UserIdForSrp => "USER_ID_FOR_SRP",
+            Field::SrpA => "SRP_A",
+            Field::SrpB => "SRP_B",
+            Field::Salt => "SALT",
+            Field::SecretBlock => "SECRET_BLOCK",
+            Field::Timestamp => "TIMESTAMP",
+            Field::PasswordClaimSignature => "PASSWORD_CLAIM_SIGNATURE",
+            Field::ChallengeName => "ChallengeName",
+            Field::DeviceKey => "DEVICE_KEY",
+            Field::DeviceGroupKey => "DeviceGroupKey",
+            Field::DevicePassword => "device password",
+            Field::PasswordVerifier => "PasswordVerifier",
+            Field::ClientId => "client id",
+            Field::ClientSecret => "client secret",
+            Field::PrivateEphemeral => "private ephemeral",
+            Field::U => "u",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a server refused a sign-in.
+///
+/// This is the *local* reason, for logs and tests. A server must not tell the
+/// remote side which check failed: [`AuthFailure::remote_message`] gives the
+/// single Cognito-style message that covers all of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthFailure {
+    /// `PASSWORD_CLAIM_SECRET_BLOCK` is not the one this session issued.
+    SecretBlockMismatch,
+    /// The `TIMESTAMP` lies outside the allowed clock skew.
+    TimestampOutOfRange,
+    /// The response's user or device is not the one this session was issued for.
+    IdentityMismatch,
+    /// `PASSWORD_CLAIM_SIGNATURE` does not match.
+    SignatureMismatch,
+}
+
+impl AuthFailure {
+    /// The message Cognito gives for every one of these failures.
+    pub const fn remote_message(self) -> &'static str {
+        "Incorrect username or password."
+    }
+}
+
+impl fmt::Display for AuthFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AuthFailure::SecretBlockMismatch => {
+                "PASSWORD_CLAIM_SECRET_BLOCK is not the secret block this session issued"
+            }
+            AuthFailure::TimestampOutOfRange => "TIMESTAMP is outside the allowed clock skew",
+            AuthFailure::IdentityMismatch => {
+                "USERNAME or DEVICE_KEY is not the one this session was issued for"
+            }
+            AuthFailure::SignatureMismatch => "PASSWORD_CLAIM_SIGNATURE does not match",
+        })
+    }
+}
+
+/// Everything that can go wrong in this crate.
+///
+/// Every input from the network is validated before it is used; a bad one
+/// gives one of these, never a panic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// A required field is absent from a parameters map.
+    Missing {
+        /// The missing field.
+        field: Field,
+    },
+    /// A field is present but malformed or out of range.
+    Invalid {
+        /// The offending field.
+        field: Field,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The operating system's random number generator failed.
+    Random,
+    /// A server refused a sign-in (see [`AuthFailure`]).
+    NotAuthorized(AuthFailure),
+}
+
+impl Error {
+    pub(crate) const fn invalid(field: Field, reason: &'static str) -> Self {
+        Error::Invalid { field, reason }
+    }
+
+    /// The field this error is about, when it is about one.
+    pub const fn field(&self) -> Option<Field> {
+        match self {
+            Error::Missing { field } | Error::Invalid { field, .. } => Some(*field),
+            Error::Random | Error::NotAuthorized(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Missing { field } => write!(f, "{field} is missing"),
+            Error::Invalid { field, reason } => write!(f, "invalid {field}: {reason}"),
+            Error::Random => f.write_str("the operating system's random number generator failed"),
+            Error::NotAuthorized(why) => write!(f, "not authorized: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;
