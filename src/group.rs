@@ -93,11 +93,6 @@ impl Group {
     pub(crate) fn sub(&self, a: &U3072, b: &U3072) -> U3072 {
         self.modulus.sub(a, b)
     }
-
-    /// `a mod N` for any `a < 2^3072`.
-    pub(crate) fn reduce(&self, a: &U3072) -> U3072 {
-        self.modulus.reduce(a)
-    }
 }
 
 #[cfg(test)]

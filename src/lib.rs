@@ -46,6 +46,7 @@ mod pool;
 mod salt;
 mod secret;
 mod secret_hash;
+mod server;
 pub mod srp;
 mod timestamp;
 pub mod wire;
@@ -61,4 +62,8 @@ pub use pool::PoolId;
 pub use salt::Salt;
 pub use secret::{ClientSecret, DevicePassword, HkdfKey, Password, SecretElement, SecretExponent};
 pub use secret_hash::{AppClient, secret_hash};
+pub use server::{
+    SECRET_BLOCK_BYTES, SERVER_EPHEMERAL_BYTES, ServerSession, SrpServer, StoredVerifier,
+    USER_SALT_BYTES,
+};
 pub use timestamp::Timestamp;

@@ -30,6 +30,25 @@ impl Salt {
         Self::from_sign_and_magnitude(false, bytes)
     }
 
+    /// The salt whose shortest-or-longer big-endian two's complement is `bytes`
+    /// (Java's `new BigInteger(bytes)`): how a server reads the base64 `Salt` of a
+    /// `DeviceSecretVerifierConfig`. Returns `None` for an empty or too long input.
+    pub fn from_twos_complement_be(bytes: &[u8]) -> Option<Self> {
+        let (&top, _) = bytes.split_first()?;
+        if top & 0x80 == 0 {
+            return Self::from_be_bytes(bytes);
+        }
+        // Negative: the magnitude is the two's complement of the bytes.
+        let mut magnitude = bytes.to_vec();
+        let mut carry = true;
+        for byte in magnitude.iter_mut().rev() {
+            let (sum, overflow) = (!*byte).overflowing_add(u8::from(carry));
+            *byte = sum;
+            carry = overflow;
+        }
+        Self::from_sign_and_magnitude(true, &magnitude)
+    }
+
     /// `SALT` is read as the integer `-m` when `negative`, else `m`; `m` is big-endian.
     pub(crate) fn from_sign_and_magnitude(negative: bool, magnitude: &[u8]) -> Option<Self> {
         let magnitude = strip_leading_zeros(magnitude);
@@ -77,5 +96,32 @@ impl fmt::Debug for Salt {
             write!(f, "{b:02x}")?;
         }
         f.write_str(")")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twos_complement_bytes_read_back_to_their_pad() {
+        for bytes in [
+            &[0x00][..],
+            &[0x01],
+            &[0x7f],
+            &[0x00, 0x80],
+            &[0xff],
+            &[0x80],
+            &[0xff, 0x7f],
+            &[0x80, 0x00],
+        ] {
+            let salt = Salt::from_twos_complement_be(bytes).unwrap();
+            assert_eq!(salt.pad(), bytes, "{bytes:02x?}");
+        }
+        assert_eq!(
+            Salt::from_twos_complement_be(&[0xff]).unwrap().magnitude(),
+            [1]
+        );
+        assert!(Salt::from_twos_complement_be(&[]).is_none());
     }
 }

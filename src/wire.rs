@@ -134,7 +134,7 @@ pub(crate) fn hex_magnitude(minimal: &[u8]) -> String {
 }
 
 /// `hex(salt)` with its sign: how a server writes `SALT`.
-pub(crate) fn hex_salt(salt: &Salt) -> String {
+pub fn hex_salt(salt: &Salt) -> String {
     let digits = hex_magnitude(salt.magnitude());
     if salt.is_negative() {
         format!("-{digits}")

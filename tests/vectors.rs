@@ -16,11 +16,14 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use cognito_srp::arith::U3072;
 use cognito_srp::wire::{parse_hex_u3072, parse_salt_hex};
 use cognito_srp::{
-    AppClient, ClientSecret, DeviceCredentials, DevicePassword, DevicePasswordVerifierChallenge,
-    DeviceSrpClient, Error, Field, Password, PasswordVerifierChallenge, PoolId, Salt, Timestamp,
+    AppClient, AuthFailure, ClientSecret, DeviceCredentials, DevicePassword,
+    DevicePasswordVerifierChallenge, DeviceSrpClient, Error, Field, Password,
+    PasswordVerifierChallenge, PoolId, Salt, SecretBlock, SrpServer, StoredVerifier, Timestamp,
     UserSrpClient, secret_hash, srp,
 };
 use serde_json::Value;
@@ -67,6 +70,7 @@ fn err(step: &str) -> impl Fn(Error) -> String + '_ {
 }
 
 /// The intermediates `u`, `x`, `s`, `hkdf_key` from the step functions.
+#[allow(clippy::too_many_arguments)]
 fn intermediates(
     case: &Case<'_>,
     out: &mut Outputs,
@@ -305,11 +309,168 @@ fn invalid(case: &Case<'_>) -> Result<Outputs, String> {
     }
 }
 
+/// The server's side: from `verifier`, `salt` and `b` the server must produce
+/// `srp_b`, accept the recorded client signature at the recorded timestamp,
+/// and refuse it with any one byte flipped.
+fn server_srp(case: &Case<'_>, device: bool) -> Result<Outputs, String> {
+    let mut out = Outputs::new();
+    let salt = parse_salt_hex(case.get("salt")?).map_err(err("SALT"))?;
+    let stored = StoredVerifier::from_parts(salt.clone(), &hex_bytes(case.get("verifier")?)?)
+        .map_err(err("verifier"))?;
+    let (realm, identity, username, password) = if device {
+        (
+            case.get("device_group_key")?,
+            case.get("device_key")?,
+            "device-user",
+            case.get("device_password")?,
+        )
+    } else {
+        let pool = PoolId::parse(case.get("pool_id")?).map_err(err("pool id"))?;
+        let username = case.get("username")?;
+        let password = case.get("password")?;
+        // Registration from the password gives the same verifier.
+        let registered = StoredVerifier::register_user_with_salt(
+            &pool,
+            username,
+            &Password::new(password),
+            salt.clone(),
+        )
+        .map_err(err("registration"))?;
+        if registered != stored {
+            return Err("verifier: registration from the password gives another verifier".into());
+        }
+        (
+            case.get("pool_id")?.split_once('_').ok_or("pool id")?.1,
+            username,
+            username,
+            password,
+        )
+    };
+    let x = srp::compute_x(&salt, realm, identity, password.as_bytes());
+    out.insert("x".into(), int_hex(&x.to_be_bytes()));
+    out.insert("verifier".into(), int_hex(&srp::compute_verifier(&x).pad()));
+
+    let a = hex_bytes(case.get("a")?)?;
+    let b = hex_bytes(case.get("b")?)?;
+    let (secret_block, timestamp) = (case.get("secret_block")?, case.get("timestamp")?);
+    let at = Timestamp::parse(timestamp)
+        .map_err(err("timestamp"))?
+        .datetime();
+    let session = |srp_a: &str| {
+        let block = SecretBlock::parse(secret_block).map_err(err("SECRET_BLOCK"))?;
+        let server = SrpServer::new();
+        if device {
+            server.start_device_with(realm, identity, username, &stored, srp_a, &b, block)
+        } else {
+            let pool = PoolId::parse(case.get("pool_id")?).map_err(err("pool id"))?;
+            server.start_user_with(&pool, username, identity, &stored, srp_a, &b, block)
+        }
+        .map_err(err("server session"))
+    };
+    let srp_a = case.get("srp_a")?;
+    out.insert("srp_b".into(), session(srp_a)?.srp_b().to_owned());
+
+    // The intermediates, from the server's formulas.
+    let srp_a_value = parse_hex_u3072(Field::SrpA, srp_a).map_err(err("SRP_A"))?;
+    let srp_b_value = parse_hex_u3072(Field::SrpB, &out["srp_b"]).map_err(err("SRP_B"))?;
+    let u = srp::compute_u(&srp_a_value, &srp_b_value);
+    let b_secret = srp::private_ephemeral(&b).map_err(err("b"))?;
+    let verifier = srp::compute_verifier(&x);
+    let s = srp::server_premaster_secret(&srp_a_value, &verifier, &u, &b_secret);
+    out.insert("u".into(), int_hex(&u));
+    out.insert("s".into(), int_hex(&s.pad()));
+    out.insert(
+        "hkdf_key".into(),
+        hex::encode(srp::derive_key(&u, &s).expose_secret()),
+    );
+
+    // The crate's own client answers the server's challenge: its SRP_A and
+    // signature must be the recorded ones.
+    let challenge_parameters = session(srp_a)?.challenge_parameters();
+    let timestamp_value = Timestamp::parse(timestamp).map_err(err("timestamp"))?;
+    let claim = if device {
+        let credentials = DeviceCredentials::new(realm, identity, DevicePassword::new(password))
+            .map_err(err("device credentials"))?;
+        let login = DeviceSrpClient::new(credentials)
+            .start_with_private_ephemeral(username, &a)
+            .map_err(err("SRP_A"))?;
+        out.insert("srp_a".into(), login.srp_a().to_owned());
+        let challenge =
+            DevicePasswordVerifierChallenge::from_challenge_parameters(&challenge_parameters)
+                .map_err(err("challenge"))?;
+        login
+            .respond_at(&challenge, &timestamp_value)
+            .map_err(err("client response"))?
+    } else {
+        let pool = PoolId::parse(case.get("pool_id")?).map_err(err("pool id"))?;
+        let login = UserSrpClient::new(pool)
+            .start_with_private_ephemeral(username, &a)
+            .map_err(err("SRP_A"))?;
+        out.insert("srp_a".into(), login.srp_a().to_owned());
+        let challenge = PasswordVerifierChallenge::from_challenge_parameters(&challenge_parameters)
+            .map_err(err("challenge"))?;
+        login
+            .respond_at(&challenge, &Password::new(password), &timestamp_value)
+            .map_err(err("client response"))?
+    };
+    out.insert(
+        "password_claim_signature".into(),
+        claim.password_claim_signature().to_owned(),
+    );
+
+    // The recorded signature must verify; with any one byte flipped it must not.
+    let recorded = case.get("password_claim_signature")?;
+    let responses = |signature: String| {
+        let mut map = std::collections::HashMap::from([
+            ("USERNAME".to_owned(), username.to_owned()),
+            (
+                "PASSWORD_CLAIM_SECRET_BLOCK".to_owned(),
+                secret_block.to_owned(),
+            ),
+            ("TIMESTAMP".to_owned(), timestamp.to_owned()),
+            ("PASSWORD_CLAIM_SIGNATURE".to_owned(), signature),
+        ]);
+        if device {
+            map.insert("DEVICE_KEY".to_owned(), identity.to_owned());
+        }
+        map
+    };
+    session(srp_a)?
+        .verify_at(&responses(recorded.to_owned()), at)
+        .map_err(|e| format!("password_claim_signature: the recorded signature is refused: {e}"))?;
+    let raw = BASE64
+        .decode(recorded)
+        .map_err(|e| format!("recorded signature: {e}"))?;
+    for i in 0..raw.len() {
+        let mut flipped = raw.clone();
+        flipped[i] ^= 0x01;
+        match session(srp_a)?.verify_at(&responses(BASE64.encode(&flipped)), at) {
+            Err(Error::NotAuthorized(AuthFailure::SignatureMismatch)) => {}
+            other => {
+                return Err(format!(
+                    "signature with byte {i} flipped: {other:?}, expected a refusal"
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn server_user_srp(case: &Case<'_>) -> Result<Outputs, String> {
+    server_srp(case, false)
+}
+
+fn server_device_srp(case: &Case<'_>) -> Result<Outputs, String> {
+    server_srp(case, true)
+}
+
 type Check = fn(&Case<'_>) -> Result<Outputs, String>;
 
 /// The check for a file, by the longest matching prefix.
 fn check_for(file: &str) -> Option<Check> {
-    let table: [(&str, Check); 5] = [
+    let table: [(&str, Check); 7] = [
+        ("server_user_srp", server_user_srp),
+        ("server_device_srp", server_device_srp),
         ("user_srp", user_srp),
         ("device_srp", device_srp),
         ("device_verifier", device_verifier),

@@ -1,0 +1,531 @@
+//! The server's side: register verifiers, issue `SRP_B`, verify claims.
+//!
+//! What Cognito does, so the crate can check its own client and stand in for
+//! Cognito in other projects' tests. SPEC, "The server's side":
+//! `B = (k*v + g^b) mod N`, `S = (A * v^u)^b mod N`, then the same key and
+//! signature as the client, compared in constant time.
+
+use core::fmt;
+
+use chrono::{DateTime, Duration, Utc};
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use crate::arith::U3072;
+use crate::challenge::{SecretBlock, parse_public_ephemeral};
+use crate::device::DeviceSecretVerifierConfig;
+use crate::encoding::u3072_from_be;
+use crate::error::{AuthFailure, Error, Field, Result};
+use crate::group::N;
+use crate::pool::PoolId;
+use crate::salt::Salt;
+use crate::secret::{Password, SecretElement};
+use crate::srp::{self, PrivateEphemeral};
+use crate::timestamp::Timestamp;
+use crate::wire::{
+    ParameterMap, decode_base64, hex_salt, hex_u3072, names, parse_hex_magnitude, parse_salt_hex,
+    required,
+};
+
+/// Bytes of a fresh user salt.
+pub const USER_SALT_BYTES: usize = 16;
+/// Bytes of the server's private ephemeral `b` (256 bits, as SPEC asks at least).
+pub const SERVER_EPHEMERAL_BYTES: usize = 32;
+/// Bytes of a fresh `SECRET_BLOCK`.
+pub const SECRET_BLOCK_BYTES: usize = 64;
+
+const ENCODING_PREFIX: &str = "cognito-srp-v1$";
+
+/// A stored password verifier: the salt and `v = g^x mod N` of a user or a
+/// device. `v` is a secret (it allows an offline dictionary attack on the
+/// password): it is wiped on drop and never printed.
+///
+/// Its serialized form, for a database, is the text
+/// `cognito-srp-v1$<salt>$<verifier>`, where `<salt>` is the salt in
+/// lowercase hex with a leading `-` when negative (as `SALT` is sent) and
+/// `<verifier>` is `v` in lowercase hex, both without leading zeros.
+///
+/// ```
+/// use cognito_srp::{Password, PoolId, StoredVerifier};
+/// let pool = PoolId::parse("us-east-1_AbCdEf123")?;
+/// let stored = StoredVerifier::register_user(&pool, "alice", &Password::new("hunter2"))?;
+/// let text = stored.to_encoded();
+/// assert_eq!(StoredVerifier::from_encoded(&text)?, stored);
+/// assert_eq!(format!("{stored:?}"), "StoredVerifier { salt: .., verifier: <redacted> }");
+/// # Ok::<(), cognito_srp::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct StoredVerifier {
+    salt: Salt,
+    verifier: SecretElement,
+}
+
+impl StoredVerifier {
+    /// Registers a user with a fresh 16-byte salt from the OS generator.
+    pub fn register_user(
+        pool: &PoolId,
+        user_id_for_srp: &str,
+        password: &Password,
+    ) -> Result<Self> {
+        let mut bytes = [0u8; USER_SALT_BYTES];
+        getrandom::fill(&mut bytes).map_err(|_| Error::Random)?;
+        // 16 bytes always fit in a salt.
+        let salt = Salt::from_be_bytes(&bytes).ok_or(Error::Random)?;
+        Self::register_user_with_salt(pool, user_id_for_srp, password, salt)
+    }
+
+    /// Registers a user with the given salt (for tests and known answers).
+    pub fn register_user_with_salt(
+        pool: &PoolId,
+        user_id_for_srp: &str,
+        password: &Password,
+        salt: Salt,
+    ) -> Result<Self> {
+        if user_id_for_srp.is_empty() {
+            return Err(Error::invalid(Field::UserIdForSrp, "empty"));
+        }
+        let x = srp::compute_x(
+            &salt,
+            pool.pool_name(),
+            user_id_for_srp,
+            password.expose_secret().as_bytes(),
+        );
+        Ok(StoredVerifier {
+            salt,
+            verifier: srp::compute_verifier(&x),
+        })
+    }
+
+    /// A device's verifier from the `DeviceSecretVerifierConfig` of
+    /// `ConfirmDevice`: base64 `PasswordVerifier` and `Salt`, strictly validated.
+    pub fn from_device_secret_verifier_config(password_verifier: &str, salt: &str) -> Result<Self> {
+        let verifier_bytes =
+            Zeroizing::new(decode_base64(Field::PasswordVerifier, password_verifier)?);
+        let salt_bytes = decode_base64(Field::Salt, salt)?;
+        let salt = Salt::from_twos_complement_be(&salt_bytes).ok_or(Error::invalid(
+            Field::Salt,
+            "empty or longer than 384 bytes",
+        ))?;
+        Self::from_parts(salt, &verifier_bytes)
+    }
+
+    /// A device's verifier from a [`DeviceSecretVerifierConfig`].
+    pub fn from_device_config(config: &DeviceSecretVerifierConfig) -> Result<Self> {
+        Self::from_device_secret_verifier_config(config.password_verifier(), config.salt())
+    }
+
+    /// From a salt and the big-endian bytes of `v`, which must satisfy `0 < v < N`.
+    pub fn from_parts(salt: Salt, verifier_be: &[u8]) -> Result<Self> {
+        let v = u3072_from_be(verifier_be).ok_or(Error::invalid(
+            Field::PasswordVerifier,
+            "larger than the group prime N",
+        ))?;
+        Self::from_value(salt, v)
+    }
+
+    fn from_value(salt: Salt, v: U3072) -> Result<Self> {
+        let verifier = SecretElement::new(v);
+        // A verifier is a secret, but whether it is a valid group element is
+        // not; these comparisons reveal only that.
+        if bool::from(ct_eq_u3072(verifier.value(), &U3072::ZERO)) || *verifier.value() >= N {
+            return Err(Error::invalid(
+                Field::PasswordVerifier,
+                "must lie between 0 and N, exclusive",
+            ));
+        }
+        Ok(StoredVerifier { salt, verifier })
+    }
+
+    /// The salt.
+    pub fn salt(&self) -> &Salt {
+        &self.salt
+    }
+
+    /// The serialized form, `cognito-srp-v1$<salt>$<verifier>` (a secret: store it as one).
+    pub fn to_encoded(&self) -> Zeroizing<String> {
+        let verifier = Zeroizing::new(hex_u3072(self.verifier.value()));
+        Zeroizing::new(format!(
+            "{ENCODING_PREFIX}{}${}",
+            hex_salt(&self.salt),
+            verifier.as_str()
+        ))
+    }
+
+    /// Parses the serialized form of [`StoredVerifier::to_encoded`], strictly.
+    pub fn from_encoded(text: &str) -> Result<Self> {
+        let rest = text.strip_prefix(ENCODING_PREFIX).ok_or(Error::invalid(
+            Field::PasswordVerifier,
+            "not a cognito-srp-v1$ stored verifier",
+        ))?;
+        let (salt, verifier) = rest.split_once('$').ok_or(Error::invalid(
+            Field::PasswordVerifier,
+            "expected <salt>$<verifier>",
+        ))?;
+        let salt = parse_salt_hex(salt)?;
+        let magnitude = Zeroizing::new(parse_hex_magnitude(Field::PasswordVerifier, verifier)?);
+        Self::from_parts(salt, &magnitude)
+    }
+
+    pub(crate) fn verifier(&self) -> &SecretElement {
+        &self.verifier
+    }
+}
+
+impl PartialEq for StoredVerifier {
+    /// Constant time in the verifier.
+    fn eq(&self, other: &Self) -> bool {
+        self.salt == other.salt
+            && bool::from(ct_eq_u3072(self.verifier.value(), other.verifier.value()))
+    }
+}
+
+impl Eq for StoredVerifier {}
+
+impl fmt::Debug for StoredVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StoredVerifier { salt: .., verifier: <redacted> }")
+    }
+}
+
+/// Constant-time equality of two `U3072`s, limb by limb.
+fn ct_eq_u3072(a: &U3072, b: &U3072) -> subtle::Choice {
+    a.as_words()[..].ct_eq(&b.as_words()[..])
+}
+
+/// The server's settings.
+#[derive(Clone, Copy, Debug)]
+pub struct SrpServer {
+    clock_skew: Duration,
+}
+
+impl Default for SrpServer {
+    fn default() -> Self {
+        SrpServer {
+            clock_skew: Duration::minutes(5),
+        }
+    }
+}
+
+/// Who a session authenticates, and the strings its hashes bind.
+#[derive(Clone, Debug)]
+enum Identity {
+    User {
+        pool_name: String,
+        user_id_for_srp: String,
+        username: String,
+    },
+    Device {
+        device_group_key: String,
+        device_key: String,
+        username: String,
+    },
+}
+
+impl Identity {
+    fn realm(&self) -> &str {
+        match self {
+            Identity::User { pool_name, .. } => pool_name,
+            Identity::Device {
+                device_group_key, ..
+            } => device_group_key,
+        }
+    }
+
+    fn identity(&self) -> &str {
+        match self {
+            Identity::User {
+                user_id_for_srp, ..
+            } => user_id_for_srp,
+            Identity::Device { device_key, .. } => device_key,
+        }
+    }
+}
+
+impl SrpServer {
+    /// A server that accepts a `TIMESTAMP` within 5 minutes of its clock.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Accept a `TIMESTAMP` within `skew` of the server's clock, either way.
+    pub fn with_clock_skew(mut self, skew: Duration) -> Self {
+        self.clock_skew = skew.abs();
+        self
+    }
+
+    /// Answers a user's `SRP_A` with a `PASSWORD_VERIFIER` session (fresh `b`
+    /// and `SECRET_BLOCK`). `username` is what the user typed; the claim is
+    /// bound to `user_id_for_srp`.
+    pub fn start_user(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        user_id_for_srp: &str,
+        verifier: &StoredVerifier,
+        srp_a: &str,
+    ) -> Result<ServerSession> {
+        let (b, secret_block) = fresh_b_and_secret_block()?;
+        self.start_user_with(
+            pool,
+            username,
+            user_id_for_srp,
+            verifier,
+            srp_a,
+            &b[..],
+            secret_block,
+        )
+    }
+
+    /// [`SrpServer::start_user`] with a caller-given `b` (1 to 128 bytes) and
+    /// secret block, for tests and known answers.
+    #[allow(clippy::too_many_arguments)]
+    pub fn start_user_with(
+        &self,
+        pool: &PoolId,
+        username: &str,
+        user_id_for_srp: &str,
+        verifier: &StoredVerifier,
+        srp_a: &str,
+        b: &[u8],
+        secret_block: SecretBlock,
+    ) -> Result<ServerSession> {
+        if user_id_for_srp.is_empty() {
+            return Err(Error::invalid(Field::UserIdForSrp, "empty"));
+        }
+        let identity = Identity::User {
+            pool_name: pool.pool_name().to_owned(),
+            user_id_for_srp: user_id_for_srp.to_owned(),
+            username: username.to_owned(),
+        };
+        self.start(identity, verifier, srp_a, b, secret_block)
+    }
+
+    /// Answers a device's `SRP_A` (in `DEVICE_SRP_AUTH`) with a
+    /// `DEVICE_PASSWORD_VERIFIER` session.
+    pub fn start_device(
+        &self,
+        device_group_key: &str,
+        device_key: &str,
+        username: &str,
+        verifier: &StoredVerifier,
+        srp_a: &str,
+    ) -> Result<ServerSession> {
+        let (b, secret_block) = fresh_b_and_secret_block()?;
+        self.start_device_with(
+            device_group_key,
+            device_key,
+            username,
+            verifier,
+            srp_a,
+            &b[..],
+            secret_block,
+        )
+    }
+
+    /// [`SrpServer::start_device`] with a caller-given `b` and secret block.
+    #[allow(clippy::too_many_arguments)]
+    pub fn start_device_with(
+        &self,
+        device_group_key: &str,
+        device_key: &str,
+        username: &str,
+        verifier: &StoredVerifier,
+        srp_a: &str,
+        b: &[u8],
+        secret_block: SecretBlock,
+    ) -> Result<ServerSession> {
+        if device_group_key.is_empty() {
+            return Err(Error::invalid(Field::DeviceGroupKey, "empty"));
+        }
+        if device_key.is_empty() {
+            return Err(Error::invalid(Field::DeviceKey, "empty"));
+        }
+        let identity = Identity::Device {
+            device_group_key: device_group_key.to_owned(),
+            device_key: device_key.to_owned(),
+            username: username.to_owned(),
+        };
+        self.start(identity, verifier, srp_a, b, secret_block)
+    }
+
+    fn start(
+        &self,
+        identity: Identity,
+        verifier: &StoredVerifier,
+        srp_a: &str,
+        b: &[u8],
+        secret_block: SecretBlock,
+    ) -> Result<ServerSession> {
+        let srp_a = parse_public_ephemeral(Field::SrpA, srp_a)?;
+        let b = srp::private_ephemeral(b)?;
+        let srp_b = srp::server_public_ephemeral(verifier.verifier(), &b);
+        Ok(ServerSession {
+            settings: *self,
+            identity,
+            verifier: verifier.clone(),
+            srp_a,
+            srp_b_hex: hex_u3072(&srp_b),
+            srp_b,
+            b,
+            secret_block,
+        })
+    }
+}
+
+fn fresh_b_and_secret_block() -> Result<(Zeroizing<[u8; SERVER_EPHEMERAL_BYTES]>, SecretBlock)> {
+    let mut b = Zeroizing::new([0u8; SERVER_EPHEMERAL_BYTES]);
+    let mut block = vec![0u8; SECRET_BLOCK_BYTES];
+    getrandom::fill(&mut b[..]).map_err(|_| Error::Random)?;
+    getrandom::fill(&mut block).map_err(|_| Error::Random)?;
+    Ok((b, SecretBlock::from_bytes(block)))
+}
+
+/// One server-side sign-in in progress: it holds the secret `b` and verifies
+/// one response, which consumes it.
+pub struct ServerSession {
+    settings: SrpServer,
+    identity: Identity,
+    verifier: StoredVerifier,
+    srp_a: U3072,
+    srp_b: U3072,
+    srp_b_hex: String,
+    b: PrivateEphemeral,
+    secret_block: SecretBlock,
+}
+
+impl fmt::Debug for ServerSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerSession")
+            .field("identity", &self.identity)
+            .field("srp_b", &self.srp_b_hex)
+            .field("secret_block", &self.secret_block)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ServerSession {
+    /// `SRP_B = hex(B)`.
+    pub fn srp_b(&self) -> &str {
+        &self.srp_b_hex
+    }
+
+    /// `PASSWORD_VERIFIER` or `DEVICE_PASSWORD_VERIFIER`.
+    pub fn challenge_name(&self) -> &'static str {
+        match self.identity {
+            Identity::User { .. } => "PASSWORD_VERIFIER",
+            Identity::Device { .. } => "DEVICE_PASSWORD_VERIFIER",
+        }
+    }
+
+    /// The `SECRET_BLOCK` this session issued.
+    pub fn secret_block(&self) -> &SecretBlock {
+        &self.secret_block
+    }
+
+    /// The `ChallengeParameters`: `SALT`, `SRP_B`, `SECRET_BLOCK`, `USERNAME`,
+    /// and `USER_ID_FOR_SRP` for a user or `DEVICE_KEY` for a device.
+    pub fn challenge_parameters(&self) -> ParameterMap {
+        let mut map = ParameterMap::new();
+        map.insert(names::SALT.into(), hex_salt(self.verifier.salt()));
+        map.insert(names::SRP_B.into(), self.srp_b_hex.clone());
+        map.insert(
+            names::SECRET_BLOCK.into(),
+            self.secret_block.as_str().into(),
+        );
+        match &self.identity {
+            Identity::User {
+                user_id_for_srp,
+                username,
+                ..
+            } => {
+                map.insert(names::USER_ID_FOR_SRP.into(), user_id_for_srp.clone());
+                map.insert(names::USERNAME.into(), username.clone());
+            }
+            Identity::Device {
+                device_key,
+                username,
+                ..
+            } => {
+                map.insert(names::DEVICE_KEY.into(), device_key.clone());
+                map.insert(names::USERNAME.into(), username.clone());
+            }
+        }
+        map
+    }
+
+    /// Verifies the `ChallengeResponses` against the system clock.
+    pub fn verify(self, responses: &ParameterMap) -> Result<()> {
+        self.verify_at(responses, Utc::now())
+    }
+
+    /// Verifies the `ChallengeResponses` with `now` as the server's clock.
+    ///
+    /// Malformed fields give [`Error::Missing`] or [`Error::Invalid`]; a
+    /// well-formed claim that fails gives [`Error::NotAuthorized`] with the
+    /// local reason (tell the remote side only
+    /// [`AuthFailure::remote_message`]). Consumes the session: a session
+    /// answers one response.
+    pub fn verify_at(self, responses: &ParameterMap, now: DateTime<Utc>) -> Result<()> {
+        let secret_block = required(
+            responses,
+            names::PASSWORD_CLAIM_SECRET_BLOCK,
+            Field::SecretBlock,
+        )?;
+        let timestamp = Timestamp::parse(required(responses, names::TIMESTAMP, Field::Timestamp)?)?;
+        let signature = decode_base64(
+            Field::PasswordClaimSignature,
+            required(
+                responses,
+                names::PASSWORD_CLAIM_SIGNATURE,
+                Field::PasswordClaimSignature,
+            )?,
+        )?;
+        let username = required(responses, names::USERNAME, Field::Username)?;
+
+        let identity_matches = match &self.identity {
+            Identity::User {
+                user_id_for_srp,
+                username: typed,
+                ..
+            } => username == user_id_for_srp || username == typed,
+            Identity::Device { device_key, .. } => {
+                required(responses, names::DEVICE_KEY, Field::DeviceKey)? == device_key
+            }
+        };
+        if !identity_matches {
+            return Err(Error::NotAuthorized(AuthFailure::IdentityMismatch));
+        }
+        if !bool::from(
+            secret_block
+                .as_bytes()
+                .ct_eq(self.secret_block.as_str().as_bytes()),
+        ) {
+            return Err(Error::NotAuthorized(AuthFailure::SecretBlockMismatch));
+        }
+        let skew = (timestamp.datetime() - now).abs();
+        if skew > self.settings.clock_skew {
+            return Err(Error::NotAuthorized(AuthFailure::TimestampOutOfRange));
+        }
+
+        let u = srp::compute_u(&self.srp_a, &self.srp_b);
+        if u == [0; 32] {
+            return Err(Error::invalid(Field::U, "u = H(pad(A) || pad(B)) is 0"));
+        }
+        let s = srp::server_premaster_secret(&self.srp_a, self.verifier.verifier(), &u, &self.b);
+        let key = srp::derive_key(&u, &s);
+        let expected = Zeroizing::new(srp::password_claim_signature(
+            &key,
+            self.identity.realm(),
+            self.identity.identity(),
+            self.secret_block.as_bytes(),
+            timestamp.as_str(),
+        ));
+        // A signature of the wrong length compares unequal without a branch
+        // on the expected value's content.
+        if bool::from(expected.as_slice().ct_eq(&signature)) {
+            Ok(())
+        } else {
+            Err(Error::NotAuthorized(AuthFailure::SignatureMismatch))
+        }
+    }
+}
