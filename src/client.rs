@@ -219,6 +219,15 @@ impl UserSrpClient {
 
 /// A `USER_SRP_AUTH` sign-in in progress: it holds the secret `a` and answers
 /// one `PASSWORD_VERIFIER` challenge, which consumes it.
+///
+/// `a` cannot answer two challenges:
+/// ```compile_fail
+/// use cognito_srp::{Password, PasswordVerifierChallenge, UserSrpLogin};
+/// fn answer_twice(login: UserSrpLogin, challenge: &PasswordVerifierChallenge, password: &Password) {
+///     let _ = login.respond(challenge, password);
+///     let _ = login.respond(challenge, password); // error[E0382]: use of moved value
+/// }
+/// ```
 pub struct UserSrpLogin {
     client: UserSrpClient,
     username: String,

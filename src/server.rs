@@ -382,6 +382,15 @@ fn fresh_b_and_secret_block() -> Result<(Zeroizing<[u8; SERVER_EPHEMERAL_BYTES]>
 
 /// One server-side sign-in in progress: it holds the secret `b` and verifies
 /// one response, which consumes it.
+///
+/// A session cannot verify twice:
+/// ```compile_fail
+/// # use std::collections::HashMap;
+/// fn verify_twice(session: cognito_srp::ServerSession, responses: &HashMap<String, String>) {
+///     let _ = session.verify(responses);
+///     let _ = session.verify(responses); // error[E0382]: use of moved value
+/// }
+/// ```
 pub struct ServerSession {
     settings: SrpServer,
     identity: Identity,

@@ -556,7 +556,7 @@ fn main() -> ExitCode {
                         mutations += 1;
                         let caught = compare(&altered, &actual);
                         assert!(
-                            caught.len() == 1 && caught[0].starts_with(&format!("{field}:")),
+                            caught.iter().any(|c| c.starts_with(&format!("{field}:"))),
                             "{name} {id}: altering {field} was not caught: {caught:?}"
                         );
                     }
