@@ -234,6 +234,11 @@ pub struct UserSrpLogin {
     ephemeral: Ephemeral,
 }
 
+/// `a` is a [`PrivateEphemeral`], which wipes itself on drop.
+impl zeroize::ZeroizeOnDrop for Ephemeral {}
+/// The ephemeral wipes itself on drop.
+impl zeroize::ZeroizeOnDrop for UserSrpLogin {}
+
 impl core::fmt::Debug for UserSrpLogin {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("UserSrpLogin")

@@ -199,6 +199,9 @@ pub struct DeviceSrpLogin {
     ephemeral: Ephemeral,
 }
 
+/// The ephemeral and the device password wipe themselves on drop.
+impl zeroize::ZeroizeOnDrop for DeviceSrpLogin {}
+
 impl core::fmt::Debug for DeviceSrpLogin {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("DeviceSrpLogin")

@@ -67,3 +67,8 @@ pub use server::{
     USER_SALT_BYTES,
 };
 pub use timestamp::Timestamp;
+
+/// The README's examples, run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -181,6 +181,9 @@ impl PartialEq for StoredVerifier {
 
 impl Eq for StoredVerifier {}
 
+/// The verifier is a [`SecretElement`], which wipes itself on drop.
+impl zeroize::ZeroizeOnDrop for StoredVerifier {}
+
 impl fmt::Debug for StoredVerifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("StoredVerifier { salt: .., verifier: <redacted> }")
@@ -401,6 +404,9 @@ pub struct ServerSession {
     b: PrivateEphemeral,
     secret_block: SecretBlock,
 }
+
+/// `b` is a [`PrivateEphemeral`] and the verifier a [`StoredVerifier`]; both wipe themselves on drop.
+impl zeroize::ZeroizeOnDrop for ServerSession {}
 
 impl fmt::Debug for ServerSession {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
