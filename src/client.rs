@@ -276,7 +276,7 @@ impl UserSrpLogin {
         challenge: &PasswordVerifierChallenge,
         password: &Password,
     ) -> Result<PasswordClaim> {
-        self.respond_at(challenge, password, &Timestamp::now())
+        self.respond_at(challenge, password, &Timestamp::now()?)
     }
 
     /// Answers the `PASSWORD_VERIFIER` challenge with `password`, signed at `timestamp`.

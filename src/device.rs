@@ -235,7 +235,7 @@ impl DeviceSrpLogin {
 
     /// Answers `DEVICE_PASSWORD_VERIFIER`, signed now.
     pub fn respond(self, challenge: &DevicePasswordVerifierChallenge) -> Result<PasswordClaim> {
-        self.respond_at(challenge, &Timestamp::now())
+        self.respond_at(challenge, &Timestamp::now()?)
     }
 
     /// Answers `DEVICE_PASSWORD_VERIFIER`, signed at `timestamp`.

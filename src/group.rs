@@ -89,6 +89,11 @@ impl Group {
         self.modulus.add(a, b)
     }
 
+    /// `a mod N` for any `a < 2^3072`.
+    pub(crate) fn reduce(&self, a: &U3072) -> U3072 {
+        self.modulus.reduce(a)
+    }
+
     /// `a - b mod N` for `a, b < N`.
     pub(crate) fn sub(&self, a: &U3072, b: &U3072) -> U3072 {
         self.modulus.sub(a, b)

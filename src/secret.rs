@@ -8,8 +8,8 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use crate::arith::U3072;
 
 macro_rules! redacted_debug {
-    ($ty:ident $(<$l:ident>)?) => {
-        impl$(<const $l: usize>)? fmt::Debug for $ty$(<$l>)? {
+    ($ty:ident) => {
+        impl fmt::Debug for $ty {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(concat!(stringify!($ty), "(<redacted>)"))
             }

@@ -99,7 +99,7 @@ pub fn compute_verifier(x: &PrivateKeyX) -> SecretElement {
 
 /// The client's premaster secret `S = (B - k*g^x)^(a + u*x) mod N`.
 ///
-/// `srp_b` must be below `N` (the wire parser guarantees it). The exponent is
+/// `srp_b` is taken mod `N` (the wire parser has already refused `B >= N`). The exponent is
 /// not reduced mod the group order, as in the SDKs: for a `B` that is not in
 /// the subgroup, reducing it would change `S`.
 pub fn client_premaster_secret(
@@ -111,7 +111,7 @@ pub fn client_premaster_secret(
     let group = Group::get();
     let mut g_x = group.pow_g(x.limbs(), x.bits());
     let mut k_g_x = group.mul(&K, &g_x);
-    let mut base = group.sub(srp_b, &k_g_x);
+    let mut base = group.sub(&group.reduce(srp_b), &k_g_x);
     let exponent = client_exponent(a, u, x);
     let s = group.pow(&base, exponent.limbs(), exponent.bits());
     g_x.zeroize();
@@ -162,7 +162,7 @@ pub fn server_public_ephemeral(verifier: &SecretElement, b: &PrivateEphemeral) -
 
 /// The server's premaster secret `S = (A * v^u)^b mod N`.
 ///
-/// `srp_a` must be below `N` (the wire parser guarantees it).
+/// `srp_a` is taken mod `N` (the wire parser has already refused `A >= N`).
 pub fn server_premaster_secret(
     srp_a: &U3072,
     verifier: &SecretElement,
@@ -171,7 +171,7 @@ pub fn server_premaster_secret(
 ) -> SecretElement {
     let group = Group::get();
     let mut v_u = group.pow(verifier.value(), &u256_limbs(u), 256);
-    let mut base = group.mul(srp_a, &v_u);
+    let mut base = group.mul(&group.reduce(srp_a), &v_u);
     let s = group.pow(&base, b.limbs(), b.bits());
     v_u.zeroize();
     base.zeroize();

@@ -34,10 +34,10 @@ pub struct Timestamp {
 }
 
 impl Timestamp {
-    /// The current time, to the second.
-    pub fn now() -> Self {
-        // The system clock is always within the representable years.
-        Self::from_datetime(Utc::now()).unwrap_or_else(|_| unreachable_year())
+    /// The current time, to the second (an error only if the system clock is
+    /// set outside the years 1000 to 9999).
+    pub fn now() -> Result<Self> {
+        Self::from_datetime(Utc::now())
     }
 
     /// The timestamp of `at`, truncated to the second.
@@ -146,17 +146,6 @@ fn decimal2(s: &str) -> Option<u32> {
         return None;
     }
     s.parse().ok()
-}
-
-#[cold]
-fn unreachable_year() -> Timestamp {
-    // Only reachable with a system clock set before the year 1000 or after
-    // 9999; fall back to the Unix epoch rather than panic.
-    let epoch = Utc.timestamp_opt(0, 0).single().unwrap_or_default();
-    Timestamp {
-        at: epoch,
-        text: "Thu Jan 1 00:00:00 UTC 1970".to_owned(),
-    }
 }
 
 impl fmt::Display for Timestamp {

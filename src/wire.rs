@@ -117,19 +117,19 @@ pub fn hex_u3072(n: &U3072) -> String {
     hex_magnitude(strip_leading_zeros(&u3072_to_be(n)[..]))
 }
 
-/// Lowercase hex of a minimal magnitude, `"0"` when it is empty.
-pub(crate) fn hex_magnitude(minimal: &[u8]) -> String {
+/// Lowercase hex of a magnitude without leading zeros, `"0"` when it is zero.
+pub(crate) fn hex_magnitude(magnitude: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(minimal.len() * 2);
-    for &b in minimal {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
-    }
-    match out.strip_prefix('0') {
-        Some(rest) if !rest.is_empty() => rest.to_owned(),
-        Some(_) => out,
-        None if out.is_empty() => "0".to_owned(),
-        None => out,
+    let digits: String = magnitude
+        .iter()
+        .flat_map(|&b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0xf)]])
+        .map(char::from)
+        .skip_while(|&c| c == '0')
+        .collect();
+    if digits.is_empty() {
+        "0".to_owned()
+    } else {
+        digits
     }
 }
 
