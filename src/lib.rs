@@ -32,7 +32,7 @@
 //! modular arithmetic that knows nothing of SRP; [`srp`] is the SRP-6a math on
 //! typed values; the wire's text forms (hex, base64, timestamps, maps) are
 //! parsed into validated types before the math sees them.
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
 pub mod arith;

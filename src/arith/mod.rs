@@ -1,77 +1,142 @@
 //! Constant-time modular arithmetic for one fixed odd 3072-bit modulus (hazmat).
 //!
-//! Montgomery multiplication (CIOS) over 48 little-endian 64-bit limbs and a
-//! fixed-window exponentiation whose steps depend only on the declared
-//! exponent width. Knows nothing of SRP.
+//! Montgomery arithmetic on 48 little-endian 64-bit limbs, a fixed-window
+//! exponentiation for any base, and per-position window tables for a fixed
+//! base. Knows nothing of SRP.
+//!
+//! Constant time means: the sequence of operations, every loop count and
+//! every memory address depend only on the *declared* exponent width and the
+//! number of exponent limbs, never on the values of the base or the exponent.
+//! A window always multiplies (by the table entry for zero too); table entries
+//! are chosen by reading the whole table and keeping one entry by mask; the
+//! final subtraction of a Montgomery product is a mask, not a branch.
 
 use subtle::{ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroize;
 
 pub use crypto_bigint::U3072;
 
-const LIMBS: usize = 48;
-const WINDOW: u32 = 4;
-const TABLE: usize = 1 << WINDOW;
+mod portable;
 
+const LIMBS: usize = 48;
 type Limbs = [u64; LIMBS];
+
+/// Bits per window of the variable-base exponentiation.
+const WINDOW: u32 = 5;
+/// Bits per digit of the fixed-base tables.
+const FIXED_WINDOW: u32 = 4;
+
+/// A Montgomery multiplication backend for 48-limb numbers.
+trait MontgomeryBackend {
+    /// `a * b / R mod n` for `a, b < n`, fully reduced.
+    fn mont_mul(p: &Params, a: &Limbs, b: &Limbs) -> Limbs;
+    /// `a * a / R mod n` for `a < n`, fully reduced.
+    fn mont_sqr(p: &Params, a: &Limbs) -> Limbs;
+}
+
+/// Which implementation of the Montgomery multiplication to use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Backend {
+    /// Plain Rust, on every target.
+    Portable,
+}
+
+impl Backend {
+    /// The fastest backend this CPU supports.
+    pub fn detect() -> Backend {
+        Backend::Portable
+    }
+
+    /// Every backend this CPU can run (tests check each against num-bigint).
+    pub fn available() -> Vec<Backend> {
+        vec![Backend::Portable]
+    }
+}
+
+/// The modulus and its Montgomery constants.
+#[derive(Clone)]
+struct Params {
+    n: Limbs,
+    /// `-n^-1 mod 2^64`.
+    n0_inv: u64,
+}
 
 /// Montgomery context for an odd modulus of exactly 3072 bits.
 #[derive(Clone)]
 pub struct Modulus {
-    n: U3072,
-    limbs: Limbs,
-    /// `-n^-1 mod 2^64`.
-    n0_inv: u64,
-    /// `R^2 mod n` with `R = 2^3072`.
-    r2: Limbs,
-    /// `R mod n`: one in Montgomery form.
+    value: U3072,
+    params: Params,
+    backend: Backend,
+    /// `R mod n` with `R = 2^3072`: one in Montgomery form.
     r1: Limbs,
+    /// `R^2 mod n`: converts into Montgomery form.
+    r2: Limbs,
 }
 
 impl Modulus {
-    /// The context for `n`.
+    /// The context for `n`, with the fastest backend this CPU supports.
     ///
     /// # Panics
     /// If `n` is even or its top bit is clear (the modulus is a constant of the caller).
     pub fn new(n: &U3072) -> Self {
+        Self::with_backend(n, Backend::detect())
+    }
+
+    /// The context for `n` with a chosen backend.
+    ///
+    /// # Panics
+    /// As [`Modulus::new`], and if the CPU cannot run `backend`.
+    pub fn with_backend(n: &U3072, backend: Backend) -> Self {
         let limbs = *n.as_words();
-        assert!(limbs[0] & 1 == 1, "modulus must be odd");
+        assert!(limbs[0] & 1 == 1, "the modulus must be odd");
         assert!(
             limbs[LIMBS - 1] >> 63 == 1,
-            "modulus must have exactly 3072 bits"
+            "the modulus must have exactly 3072 bits"
         );
-        // Newton iteration for n^-1 mod 2^64.
+        assert!(
+            Backend::available().contains(&backend),
+            "this CPU cannot run {backend:?}"
+        );
+        // Newton's iteration doubles the correct low bits of n^-1 mod 2^64 each step.
         let mut inv = 1u64;
         for _ in 0..6 {
             inv = inv.wrapping_mul(2u64.wrapping_sub(limbs[0].wrapping_mul(inv)));
         }
-        // R mod n = 2^3072 - n (since 2^3071 <= n < 2^3072).
+        // R mod n = 2^3072 - n, since 2^3071 <= n < 2^3072.
         let r1 = sub_limbs(&[0; LIMBS], &limbs).0;
-        let mut m = Modulus {
-            n: *n,
-            limbs,
-            n0_inv: inv.wrapping_neg(),
-            r2: [0; LIMBS],
+        let mut modulus = Modulus {
+            value: *n,
+            params: Params {
+                n: limbs,
+                n0_inv: inv.wrapping_neg(),
+            },
+            backend,
             r1,
+            r2: [0; LIMBS],
         };
-        // R^2 mod n by 3072 modular doublings of R mod n.
+        // R^2 mod n by 3072 modular doublings of R mod n (public data).
         let mut r2 = r1;
         for _ in 0..3072 {
-            r2 = m.add_limbs(&r2, &r2);
+            r2 = modulus.add_limbs(&r2, &r2);
         }
-        m.r2 = r2;
-        m
+        modulus.r2 = r2;
+        modulus
     }
 
     /// The modulus.
     pub fn modulus(&self) -> &U3072 {
-        &self.n
+        &self.value
     }
 
-    /// `x mod n` for any `x < 2^3072`, in constant time.
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// `x mod n` for any `x < 2^3072` (one masked subtraction, as `x < 2n`).
     pub fn reduce(&self, x: &U3072) -> U3072 {
-        let (diff, borrow) = sub_limbs(x.as_words(), &self.limbs);
-        U3072::from_words(select(&diff, x.as_words(), borrow))
+        U3072::from_words(conditional_subtract(x.as_words(), 0, &self.params.n))
     }
 
     /// `(a + b) mod n` for `a, b < n`.
@@ -82,19 +147,24 @@ impl Modulus {
     /// `(a - b) mod n` for `a, b < n`.
     pub fn sub(&self, a: &U3072, b: &U3072) -> U3072 {
         let (diff, borrow) = sub_limbs(a.as_words(), b.as_words());
-        let (fixed, _) = add_limbs(&diff, &self.limbs);
-        U3072::from_words(select(&diff, &fixed, borrow))
+        let (wrapped, _) = add_limbs(&diff, &self.params.n);
+        U3072::from_words(select(&diff, &wrapped, borrow))
     }
 
     /// `a * b mod n` for `a, b < n`.
     pub fn mul(&self, a: &U3072, b: &U3072) -> U3072 {
-        let am = self.mont_mul(a.as_words(), &self.r2);
-        U3072::from_words(self.mont_mul(&am, b.as_words()))
+        let mut a_mont = self.mont_mul(a.as_words(), &self.r2);
+        let product = self.mont_mul(&a_mont, b.as_words());
+        a_mont.zeroize();
+        U3072::from_words(product)
     }
 
     /// `base^exp mod n`, using the low `exp_bits` bits of the little-endian
-    /// limbs `exp`. Constant time: the steps and memory addresses depend only
-    /// on `exp_bits` and `exp.len()`.
+    /// limbs `exp`; `base` is reduced first. `exp = 0` gives 1.
+    ///
+    /// Constant time: `exp_bits` squarings and `ceil(exp_bits / 5)`
+    /// multiplications by table entries chosen by a masked scan, whatever the
+    /// values.
     ///
     /// # Panics
     /// If `exp_bits > 64 * exp.len()` (a caller bug, not an input).
@@ -104,30 +174,34 @@ impl Modulus {
             "exponent narrower than its declared width"
         );
         let base = self.reduce(base);
-        let mut table = [[0u64; LIMBS]; TABLE];
+        // table[d] = base^d in Montgomery form.
+        let mut table = [[0u64; LIMBS]; 1 << WINDOW];
         table[0] = self.r1;
         table[1] = self.mont_mul(base.as_words(), &self.r2);
-        for i in 2..TABLE {
-            table[i] = self.mont_mul(&table[i - 1], &table[1]);
+        for d in 2..table.len() {
+            table[d] = if d % 2 == 0 {
+                self.mont_sqr(&table[d / 2])
+            } else {
+                self.mont_mul(&table[d - 1], &table[1])
+            };
         }
-        let mut acc = self.r1;
         let windows = exp_bits.div_ceil(WINDOW);
+        let mut acc = self.r1;
         let mut entry = [0u64; LIMBS];
         for w in (0..windows).rev() {
-            for _ in 0..WINDOW {
-                acc = self.mont_mul(&acc, &acc);
+            // The top window may be narrower; it still squares once per bit.
+            let width = (exp_bits - w * WINDOW).min(WINDOW);
+            for _ in 0..width {
+                acc = self.mont_sqr(&acc);
             }
-            let mut digit = window(exp, w * WINDOW, exp_bits);
-            for (i, candidate) in table.iter().enumerate() {
-                let hit = (i as u64).ct_eq(&digit);
-                for (e, c) in entry.iter_mut().zip(candidate) {
-                    e.conditional_assign(c, hit);
-                }
-            }
+            let mut digit = window(exp, w * WINDOW, width);
+            select_entry(&table, digit, &mut entry);
             acc = self.mont_mul(&acc, &entry);
             digit.zeroize();
         }
-        let out = self.mont_mul(&acc, &one());
+        let mut one = [0u64; LIMBS];
+        one[0] = 1;
+        let out = self.mont_mul(&acc, &one);
         table.zeroize();
         entry.zeroize();
         acc.zeroize();
@@ -136,93 +210,125 @@ impl Modulus {
 
     fn add_limbs(&self, a: &Limbs, b: &Limbs) -> Limbs {
         let (sum, carry) = add_limbs(a, b);
-        let (diff, borrow) = sub_limbs(&sum, &self.limbs);
-        // Keep the sum only when it did not overflow and was below n.
-        select(&diff, &sum, borrow & !carry & 1)
+        conditional_subtract(&sum, carry, &self.params.n)
     }
 
-    /// Montgomery product `a * b / R mod n` (CIOS).
+    #[inline]
     fn mont_mul(&self, a: &Limbs, b: &Limbs) -> Limbs {
-        let mut t = [0u64; LIMBS + 2];
-        for &ai in a.iter() {
-            let mut carry = 0u64;
-            for j in 0..LIMBS {
-                let v = u128::from(t[j]) + u128::from(ai) * u128::from(b[j]) + u128::from(carry);
-                t[j] = v as u64;
-                carry = (v >> 64) as u64;
-            }
-            let v = u128::from(t[LIMBS]) + u128::from(carry);
-            t[LIMBS] = v as u64;
-            t[LIMBS + 1] = (v >> 64) as u64;
-            let m = t[0].wrapping_mul(self.n0_inv);
-            let v = u128::from(t[0]) + u128::from(m) * u128::from(self.limbs[0]);
-            let mut carry = (v >> 64) as u64;
-            for j in 1..LIMBS {
-                let v = u128::from(t[j])
-                    + u128::from(m) * u128::from(self.limbs[j])
-                    + u128::from(carry);
-                t[j - 1] = v as u64;
-                carry = (v >> 64) as u64;
-            }
-            let v = u128::from(t[LIMBS]) + u128::from(carry);
-            t[LIMBS - 1] = v as u64;
-            t[LIMBS] = t[LIMBS + 1] + (v >> 64) as u64;
+        match self.backend {
+            Backend::Portable => portable::Portable::mont_mul(&self.params, a, b),
         }
-        let mut r = [0u64; LIMBS];
-        r.copy_from_slice(&t[..LIMBS]);
-        let (diff, borrow) = sub_limbs(&r, &self.limbs);
-        // Subtract n when t >= n, i.e. the top word is set or no borrow.
-        let keep = borrow & !t[LIMBS] & 1;
-        let out = select(&diff, &r, keep);
-        t.zeroize();
-        r.zeroize();
-        out
+    }
+
+    #[inline]
+    fn mont_sqr(&self, a: &Limbs) -> Limbs {
+        match self.backend {
+            Backend::Portable => portable::Portable::mont_sqr(&self.params, a),
+        }
     }
 }
 
-/// Precomputed powers of one fixed base.
+/// Precomputed powers of one fixed base: per-position window tables.
+///
+/// Row `i` holds `base^(d * 16^i)` for `d = 0..16` in Montgomery form, so
+/// `base^e` is the product of one entry per 4-bit digit of `e`: no squarings,
+/// `ceil(bits / 4)` multiplications, each entry chosen by a masked scan of its
+/// row. For the protocol's 1024-bit exponents the table holds 256 rows
+/// (1.5 MiB), built once per process.
 #[derive(Clone)]
 pub struct FixedBase {
-    base: U3072,
-    max_exp_bits: u32,
+    rows: Vec<[Limbs; 1 << FIXED_WINDOW]>,
 }
 
 impl FixedBase {
-    /// Powers of `base` for exponents of up to `max_exp_bits` bits.
-    pub fn new(_modulus: &Modulus, base: &U3072, max_exp_bits: u32) -> Self {
-        FixedBase {
-            base: *base,
-            max_exp_bits,
+    /// The table of `base` for exponents of up to `max_exp_bits` bits (the
+    /// base is public: building the table need not be constant time).
+    pub fn new(modulus: &Modulus, base: &U3072, max_exp_bits: u32) -> Self {
+        let row_count = max_exp_bits.div_ceil(FIXED_WINDOW) as usize;
+        let mut rows = Vec::with_capacity(row_count);
+        let base = modulus.reduce(base);
+        // base^(16^i) in Montgomery form.
+        let mut step = modulus.mont_mul(base.as_words(), &modulus.r2);
+        for _ in 0..row_count {
+            let mut row = [[0u64; LIMBS]; 1 << FIXED_WINDOW];
+            row[0] = modulus.r1;
+            row[1] = step;
+            for d in 2..row.len() {
+                row[d] = modulus.mont_mul(&row[d - 1], &step);
+            }
+            step = modulus.mont_mul(&row[(1 << FIXED_WINDOW) - 1], &step);
+            rows.push(row);
         }
+        FixedBase { rows }
     }
 
-    /// `base^exp mod n`, with [`Modulus::pow`]'s contract and `exp_bits <= max_exp_bits`.
+    /// The widest exponent the table serves.
+    pub fn max_exp_bits(&self) -> u32 {
+        self.rows.len() as u32 * FIXED_WINDOW
+    }
+
+    /// `base^exp mod n`, with the contract of [`Modulus::pow`]; `modulus` must be
+    /// the one the table was built with.
+    ///
+    /// # Panics
+    /// If `exp_bits > 64 * exp.len()` or `exp_bits > max_exp_bits()`.
     pub fn pow(&self, modulus: &Modulus, exp: &[u64], exp_bits: u32) -> U3072 {
         assert!(
-            exp_bits <= self.max_exp_bits,
+            exp_bits as usize <= 64 * exp.len(),
+            "exponent narrower than its declared width"
+        );
+        assert!(
+            exp_bits <= self.max_exp_bits(),
             "exponent wider than the table"
         );
-        modulus.pow(&self.base, exp, exp_bits)
+        let digits = exp_bits.div_ceil(FIXED_WINDOW);
+        let mut acc = modulus.r1;
+        let mut entry = [0u64; LIMBS];
+        for (i, row) in self.rows.iter().take(digits as usize).enumerate() {
+            let start = i as u32 * FIXED_WINDOW;
+            let mut digit = window(exp, start, (exp_bits - start).min(FIXED_WINDOW));
+            select_entry(row, digit, &mut entry);
+            acc = modulus.mont_mul(&acc, &entry);
+            digit.zeroize();
+        }
+        let mut one = [0u64; LIMBS];
+        one[0] = 1;
+        let out = modulus.mont_mul(&acc, &one);
+        entry.zeroize();
+        acc.zeroize();
+        U3072::from_words(out)
     }
 }
 
-fn one() -> Limbs {
-    let mut o = [0u64; LIMBS];
-    o[0] = 1;
-    o
-}
-
-/// The `WINDOW` bits of `exp` starting at bit `start`, masked to `exp_bits`.
-fn window(exp: &[u64], start: u32, exp_bits: u32) -> u64 {
-    let mut digit = 0u64;
-    for k in 0..WINDOW {
-        let bit = start + k;
-        if bit < exp_bits {
-            let limb = exp[(bit / 64) as usize];
-            digit |= ((limb >> (bit % 64)) & 1) << k;
+/// `entry = table[digit]`, reading every entry and keeping one by mask.
+#[inline]
+fn select_entry(table: &[Limbs], digit: u64, entry: &mut Limbs) {
+    for (d, candidate) in table.iter().enumerate() {
+        let hit = (d as u64).ct_eq(&digit);
+        for (e, c) in entry.iter_mut().zip(candidate) {
+            e.conditional_assign(c, hit);
         }
     }
+}
+
+/// The `width` bits of `exp` starting at bit `start` (`start + width` is
+/// within the declared width, so the limbs read depend only on public values).
+#[inline]
+fn window(exp: &[u64], start: u32, width: u32) -> u64 {
+    let mut digit = 0u64;
+    for k in 0..width {
+        let bit = start + k;
+        digit |= ((exp[(bit / 64) as usize] >> (bit % 64)) & 1) << k;
+    }
     digit
+}
+
+/// `x - n` when `carry:x >= n`, else `x`, by mask (for `carry:x < 2n`).
+#[inline]
+fn conditional_subtract(x: &Limbs, carry: u64, n: &Limbs) -> Limbs {
+    let (diff, borrow) = sub_limbs(x, n);
+    // Keep x only when it did not overflow and the subtraction borrowed.
+    select(&diff, x, borrow & !carry & 1)
 }
 
 fn add_limbs(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
@@ -236,6 +342,7 @@ fn add_limbs(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
     (out, carry)
 }
 
+#[inline]
 fn sub_limbs(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
     let mut out = [0u64; LIMBS];
     let mut borrow = 0u64;
@@ -250,6 +357,7 @@ fn sub_limbs(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
 }
 
 /// `if_one` when `choice == 1`, else `if_zero`, by mask.
+#[inline]
 fn select(if_zero: &Limbs, if_one: &Limbs, choice: u64) -> Limbs {
     let mask = choice.wrapping_neg();
     let mut out = [0u64; LIMBS];

@@ -1,0 +1,195 @@
+//! The constant-time arithmetic against num-bigint, the oracle.
+//!
+//! `Modulus::pow` and `FixedBase::pow` must equal `BigUint::modpow` for random
+//! bases and exponents of the widths the protocol uses (256, 1024, 1025 bits)
+//! and of random widths, and for the edge values: base 0, 1, N-1; exponent 0,
+//! 1 and all ones of the width. Every backend the arithmetic has is checked.
+
+use cognito_srp::arith::{Backend, FixedBase, Modulus, U3072};
+use cognito_srp::group::{G, N};
+use num_bigint::BigUint;
+use proptest::prelude::*;
+
+fn big(n: &U3072) -> BigUint {
+    BigUint::from_bytes_le(
+        &n.as_words()
+            .iter()
+            .flat_map(|w| w.to_le_bytes())
+            .collect::<Vec<u8>>(),
+    )
+}
+
+fn from_big(n: &BigUint) -> U3072 {
+    let mut words = [0u64; 48];
+    for (w, d) in words.iter_mut().zip(n.iter_u64_digits()) {
+        *w = d;
+    }
+    U3072::from_words(words)
+}
+
+/// Little-endian limbs of `e`, at least `limbs` of them.
+fn limbs_of(e: &BigUint, limbs: usize) -> Vec<u64> {
+    let mut out: Vec<u64> = e.iter_u64_digits().collect();
+    out.resize(limbs.max(out.len()), 0);
+    out
+}
+
+fn n_big() -> BigUint {
+    big(&N)
+}
+
+struct Setup {
+    modulus: Modulus,
+    g_table: FixedBase,
+}
+
+fn setups() -> Vec<(Backend, Setup)> {
+    Backend::available()
+        .into_iter()
+        .map(|backend| {
+            let modulus = Modulus::with_backend(&N, backend);
+            let g_table = FixedBase::new(&modulus, &G, 1025);
+            (backend, Setup { modulus, g_table })
+        })
+        .collect()
+}
+
+thread_local! {
+    static SETUPS: Vec<(Backend, Setup)> = setups();
+}
+
+fn check_pow(base: &BigUint, exp: &BigUint, bits: u32) -> Result<(), TestCaseError> {
+    let n = n_big();
+    let expected = base.modpow(exp, &n);
+    let limbs = limbs_of(exp, (bits as usize).div_ceil(64));
+    SETUPS.with(|setups| {
+        for (backend, setup) in setups {
+            let got = setup.modulus.pow(&from_big(base), &limbs, bits);
+            prop_assert_eq!(
+                big(&got),
+                expected.clone(),
+                "pow, backend {:?}, {} bits",
+                backend,
+                bits
+            );
+            if *base == BigUint::from(2u8) && bits <= setup.g_table.max_exp_bits() {
+                let got = setup.g_table.pow(&setup.modulus, &limbs, bits);
+                prop_assert_eq!(
+                    big(&got),
+                    expected.clone(),
+                    "fixed base, backend {:?}, {} bits",
+                    backend,
+                    bits
+                );
+            }
+        }
+        Ok(())
+    })
+}
+
+fn check_fixed_base(exp: &BigUint, bits: u32) -> Result<(), TestCaseError> {
+    let expected = BigUint::from(2u8).modpow(exp, &n_big());
+    let limbs = limbs_of(exp, (bits as usize).div_ceil(64));
+    SETUPS.with(|setups| {
+        for (backend, setup) in setups {
+            let got = setup.g_table.pow(&setup.modulus, &limbs, bits);
+            prop_assert_eq!(
+                big(&got),
+                expected.clone(),
+                "fixed base, backend {:?}, {} bits",
+                backend,
+                bits
+            );
+        }
+        Ok(())
+    })
+}
+
+/// A uniformly random value below 2^bits.
+fn below_pow2(bits: u32) -> impl Strategy<Value = BigUint> {
+    proptest::collection::vec(any::<u8>(), (bits as usize).div_ceil(8)).prop_map(move |bytes| {
+        let v = BigUint::from_bytes_be(&bytes);
+        v % (BigUint::from(1u8) << bits)
+    })
+}
+
+fn base() -> impl Strategy<Value = BigUint> {
+    below_pow2(3072).prop_map(|b| b % n_big())
+}
+
+fn width() -> impl Strategy<Value = u32> {
+    prop_oneof![Just(256u32), Just(1024u32), Just(1025u32), 1u32..=1100]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// 1000 random bases and exponents of the protocol's widths and random widths.
+    #[test]
+    fn pow_equals_num_bigint(base in base(), (bits, exp) in width().prop_flat_map(|w| (Just(w), below_pow2(w)))) {
+        check_pow(&base, &exp, bits)?;
+    }
+
+    /// 1000 random exponents on the fixed base g = 2.
+    #[test]
+    fn fixed_base_pow_equals_num_bigint((bits, exp) in width().prop_flat_map(|w| (Just(w.min(1025)), below_pow2(w.min(1025))))) {
+        check_fixed_base(&exp, bits)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mul_add_sub_reduce_equal_num_bigint(a in base(), b in base(), wide in below_pow2(3072)) {
+        let n = n_big();
+        SETUPS.with(|setups| {
+            for (backend, setup) in setups {
+                let m = &setup.modulus;
+                let (x, y) = (from_big(&a), from_big(&b));
+                prop_assert_eq!(big(&m.mul(&x, &y)), (&a * &b) % &n, "mul, {:?}", backend);
+                prop_assert_eq!(big(&m.add(&x, &y)), (&a + &b) % &n, "add, {:?}", backend);
+                prop_assert_eq!(big(&m.sub(&x, &y)), (&a + &n - &b) % &n, "sub, {:?}", backend);
+                prop_assert_eq!(big(&m.reduce(&from_big(&wide))), &wide % &n, "reduce, {:?}", backend);
+            }
+            Ok(())
+        })?;
+    }
+}
+
+#[test]
+fn edge_values() {
+    let n = n_big();
+    let one = BigUint::from(1u8);
+    let bases = [
+        BigUint::from(0u8),
+        one.clone(),
+        BigUint::from(2u8),
+        &n - &one,
+    ];
+    for bits in [1u32, 64, 255, 256, 1024, 1025, 1088] {
+        let all_ones = (&one << bits) - &one;
+        for exp in [BigUint::from(0u8), one.clone(), all_ones] {
+            for base in &bases {
+                check_pow(base, &exp, bits).unwrap();
+            }
+            if bits <= 1025 {
+                check_fixed_base(&exp, bits).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn bases_at_or_above_n_are_reduced_first() {
+    let n = n_big();
+    let max = (BigUint::from(1u8) << 3072u32) - 1u8;
+    for base in [n.clone(), &n + 1u8, max] {
+        check_pow(&base, &BigUint::from(65537u32), 17).unwrap();
+    }
+}
+
+#[test]
+fn the_portable_backend_is_always_available_and_tested() {
+    assert!(Backend::available().contains(&Backend::Portable));
+}
