@@ -1,0 +1,50 @@
+//! The constant-time exponentiation against `BigUint::modpow`.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use cognito_srp::arith::{FixedBase, Modulus, U3072};
+use cognito_srp::group::{G, N};
+use libfuzzer_sys::fuzz_target;
+use num_bigint::BigUint;
+
+fn setup() -> &'static (Modulus, FixedBase) {
+    static SETUP: OnceLock<(Modulus, FixedBase)> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        let m = Modulus::new(&N);
+        let t = FixedBase::new(&m, &G, 1024);
+        (m, t)
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    // 2 bytes of width, 384 bytes of base, then the exponent (big-endian).
+    if data.len() < 386 {
+        return;
+    }
+    let bits = u32::from(u16::from_be_bytes([data[0], data[1]])) % 1200 + 1;
+    let base_bytes = &data[2..386];
+    let exp_bytes = &data[386..];
+    let limbs_needed = (bits as usize).div_ceil(64);
+    let mut exp = vec![0u64; limbs_needed];
+    for (i, &b) in exp_bytes.iter().rev().enumerate().take(limbs_needed * 8) {
+        exp[i / 8] |= u64::from(b) << (8 * (i % 8));
+    }
+    let mask_bits = bits as usize;
+    let exp_big = {
+        let le: Vec<u8> = exp.iter().flat_map(|w| w.to_le_bytes()).collect();
+        BigUint::from_bytes_le(&le) % (BigUint::from(1u8) << mask_bits)
+    };
+    let base = U3072::from_be_slice(base_bytes);
+    let n = reference::n();
+    let (modulus, g_table) = setup();
+    let got = modulus.pow(&base, &exp, bits);
+    let expected = BigUint::from_bytes_be(base_bytes).modpow(&exp_big, &n);
+    let got_big = BigUint::from_bytes_le(&got.as_words().iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<_>>());
+    assert_eq!(got_big, expected);
+    if bits <= 1024 {
+        let got = g_table.pow(modulus, &exp, bits);
+        let got_big = BigUint::from_bytes_le(&got.as_words().iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<_>>());
+        assert_eq!(got_big, BigUint::from(2u8).modpow(&exp_big, &n));
+    }
+});
