@@ -1,0 +1,180 @@
+//! A small blocking HTTP client that signs in with the `cognito-srp` crate's
+//! client, as any Rust program would against Cognito (used by the interop
+//! script and the load test).
+
+use std::collections::HashMap;
+
+use cognito_srp::{
+    AppClient, ClientSecret, DeviceCredentials, DevicePasswordVerifierChallenge, DeviceSrpClient,
+    Password, PasswordVerifierChallenge, PoolId, UserSrpClient,
+};
+use serde_json::{Value, json};
+
+/// One endpoint, one app client.
+pub struct CognitoHttp {
+    agent: ureq::Agent,
+    url: String,
+    pool: PoolId,
+    app: AppClient,
+}
+
+/// What a sign-in ends with.
+#[derive(Debug)]
+pub struct SignIn {
+    /// `AuthenticationResult`.
+    pub result: Value,
+    /// Whether it went through `DEVICE_SRP_AUTH`.
+    pub used_device: bool,
+}
+
+impl CognitoHttp {
+    /// A client of `url` for the pool and app client given.
+    pub fn new(
+        url: &str,
+        pool_id: &str,
+        client_id: &str,
+        secret: Option<&str>,
+    ) -> Result<Self, String> {
+        let pool = PoolId::parse(pool_id).map_err(|e| e.to_string())?;
+        let app = match secret {
+            Some(s) => AppClient::with_secret(client_id, ClientSecret::new(s)),
+            None => AppClient::new(client_id),
+        }
+        .map_err(|e| e.to_string())?;
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        Ok(CognitoHttp {
+            agent,
+            url: url.to_owned(),
+            pool,
+            app,
+        })
+    }
+
+    /// One call: the response body, or `Err("<__type>: <message>")`.
+    pub fn call(&self, operation: &str, body: &Value) -> Result<Value, String> {
+        let mut response = self
+            .agent
+            .post(&self.url)
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .header(
+                "X-Amz-Target",
+                &format!("AWSCognitoIdentityProviderService.{operation}"),
+            )
+            .send(body.to_string())
+            .map_err(|e| format!("HTTP: {e}"))?;
+        let status = response.status().as_u16();
+        let text = response
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| format!("HTTP body: {e}"))?;
+        let value: Value =
+            serde_json::from_str(&text).map_err(|e| format!("bad JSON from the endpoint: {e}"))?;
+        if status == 200 {
+            Ok(value)
+        } else {
+            Err(format!(
+                "{}: {}",
+                value["__type"].as_str().unwrap_or("?"),
+                value["message"].as_str().unwrap_or("")
+            ))
+        }
+    }
+
+    fn map(value: &Value) -> HashMap<String, String> {
+        value
+            .as_object()
+            .map(|o| {
+                o.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// USER_SRP_AUTH, then DEVICE_SRP_AUTH when the endpoint asks for it.
+    pub fn sign_in(
+        &self,
+        username: &str,
+        password: &str,
+        device: Option<&DeviceCredentials>,
+    ) -> Result<SignIn, String> {
+        let mut client = UserSrpClient::new(self.pool.clone()).with_app_client(self.app.clone());
+        if let Some(device) = device {
+            client = client.with_device_key(device.device_key());
+        }
+        let login = client.start(username).map_err(|e| e.to_string())?;
+        let response = self.call(
+            "InitiateAuth",
+            &json!({ "AuthFlow": "USER_SRP_AUTH", "ClientId": self.app.client_id(), "AuthParameters": login.auth_parameters() }),
+        )?;
+        let challenge = PasswordVerifierChallenge::from_challenge_parameters(&Self::map(
+            &response["ChallengeParameters"],
+        ))
+        .map_err(|e| e.to_string())?;
+        let user_id = challenge.user_id_for_srp().to_owned();
+        let claim = login
+            .respond(&challenge, &Password::new(password))
+            .map_err(|e| e.to_string())?;
+        let response = self.call(
+            "RespondToAuthChallenge",
+            &json!({ "ChallengeName": "PASSWORD_VERIFIER", "ClientId": self.app.client_id(),
+                     "ChallengeResponses": claim.challenge_responses(), "Session": response["Session"] }),
+        )?;
+        if response["ChallengeName"] != "DEVICE_SRP_AUTH" {
+            return Ok(SignIn {
+                result: response["AuthenticationResult"].clone(),
+                used_device: false,
+            });
+        }
+        let device = device.ok_or("DEVICE_SRP_AUTH asked for without a device")?;
+        let device_login = DeviceSrpClient::new(device.clone())
+            .with_app_client(self.app.clone())
+            .start(&user_id)
+            .map_err(|e| e.to_string())?;
+        let response = self.call(
+            "RespondToAuthChallenge",
+            &json!({ "ChallengeName": "DEVICE_SRP_AUTH", "ClientId": self.app.client_id(),
+                     "ChallengeResponses": device_login.challenge_responses(), "Session": response["Session"] }),
+        )?;
+        let challenge = DevicePasswordVerifierChallenge::from_challenge_parameters(&Self::map(
+            &response["ChallengeParameters"],
+        ))
+        .map_err(|e| e.to_string())?;
+        let claim = device_login
+            .respond(&challenge)
+            .map_err(|e| e.to_string())?;
+        let response = self.call(
+            "RespondToAuthChallenge",
+            &json!({ "ChallengeName": "DEVICE_PASSWORD_VERIFIER", "ClientId": self.app.client_id(),
+                     "ChallengeResponses": claim.challenge_responses(), "Session": response["Session"] }),
+        )?;
+        Ok(SignIn {
+            result: response["AuthenticationResult"].clone(),
+            used_device: true,
+        })
+    }
+
+    /// ConfirmDevice for the `NewDeviceMetadata` of a sign-in; the device's credentials.
+    pub fn confirm_device(&self, result: &Value) -> Result<DeviceCredentials, String> {
+        let metadata = &result["NewDeviceMetadata"];
+        let (key, group) = (
+            metadata["DeviceKey"]
+                .as_str()
+                .ok_or("no NewDeviceMetadata")?,
+            metadata["DeviceGroupKey"]
+                .as_str()
+                .ok_or("no DeviceGroupKey")?,
+        );
+        let (device, config) =
+            DeviceCredentials::generate(group, key).map_err(|e| e.to_string())?;
+        self.call(
+            "ConfirmDevice",
+            &json!({ "AccessToken": result["AccessToken"], "DeviceKey": key,
+                     "DeviceSecretVerifierConfig": config.to_map(), "DeviceName": "cognito-srp" }),
+        )?;
+        Ok(device)
+    }
+}
