@@ -3,17 +3,23 @@
 
 use std::sync::OnceLock;
 
-use cognito_srp::arith::{FixedBase, Modulus, U3072};
+use cognito_srp::arith::{Backend, FixedBase, Modulus, U3072};
 use cognito_srp::group::{G, N};
 use libfuzzer_sys::fuzz_target;
 use num_bigint::BigUint;
 
-fn setup() -> &'static (Modulus, FixedBase) {
-    static SETUP: OnceLock<(Modulus, FixedBase)> = OnceLock::new();
-    SETUP.get_or_init(|| {
-        let m = Modulus::new(&N);
-        let t = FixedBase::new(&m, &G, 1024);
-        (m, t)
+/// Every backend this CPU runs (portable, and IFMA where present).
+fn setups() -> &'static Vec<(Modulus, FixedBase)> {
+    static SETUPS: OnceLock<Vec<(Modulus, FixedBase)>> = OnceLock::new();
+    SETUPS.get_or_init(|| {
+        Backend::available()
+            .into_iter()
+            .map(|backend| {
+                let m = Modulus::with_backend(&N, backend);
+                let t = FixedBase::new(&m, &G, 1024);
+                (m, t)
+            })
+            .collect()
     })
 }
 
@@ -37,14 +43,30 @@ fuzz_target!(|data: &[u8]| {
     };
     let base = U3072::from_be_slice(base_bytes);
     let n = reference::n();
-    let (modulus, g_table) = setup();
-    let got = modulus.pow(&base, &exp, bits);
     let expected = BigUint::from_bytes_be(base_bytes).modpow(&exp_big, &n);
-    let got_big = BigUint::from_bytes_le(&got.as_words().iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<_>>());
-    assert_eq!(got_big, expected);
-    if bits <= 1024 {
-        let got = g_table.pow(modulus, &exp, bits);
-        let got_big = BigUint::from_bytes_le(&got.as_words().iter().flat_map(|w| w.to_le_bytes()).collect::<Vec<_>>());
-        assert_eq!(got_big, BigUint::from(2u8).modpow(&exp_big, &n));
+    let big = |x: U3072| {
+        BigUint::from_bytes_le(
+            &x.as_words()
+                .iter()
+                .flat_map(|w| w.to_le_bytes())
+                .collect::<Vec<_>>(),
+        )
+    };
+    for (modulus, g_table) in setups() {
+        assert_eq!(
+            big(modulus.pow(&base, &exp, bits)),
+            expected,
+            "{:?}",
+            modulus.backend()
+        );
+        if bits <= 1024 {
+            let expected = BigUint::from(2u8).modpow(&exp_big, &n);
+            assert_eq!(
+                big(g_table.pow(modulus, &exp, bits)),
+                expected,
+                "{:?}",
+                modulus.backend()
+            );
+        }
     }
 });

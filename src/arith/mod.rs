@@ -16,6 +16,8 @@ use zeroize::Zeroize;
 
 pub use crypto_bigint::U3072;
 
+#[cfg(target_arch = "x86_64")]
+mod ifma;
 mod portable;
 
 const LIMBS: usize = 48;
@@ -40,17 +42,38 @@ trait MontgomeryBackend {
 pub enum Backend {
     /// Plain Rust, on every target.
     Portable,
+    /// x86-64 AVX-512 IFMA (52-bit multiply-add), chosen at run time when the CPU has it.
+    #[cfg(target_arch = "x86_64")]
+    Ifma,
 }
 
 impl Backend {
     /// The fastest backend this CPU supports.
     pub fn detect() -> Backend {
+        #[cfg(target_arch = "x86_64")]
+        if ifma::supported() {
+            return Backend::Ifma;
+        }
         Backend::Portable
     }
 
     /// Every backend this CPU can run (tests check each against num-bigint).
     pub fn available() -> Vec<Backend> {
-        vec![Backend::Portable]
+        let mut out = vec![Backend::Portable];
+        #[cfg(target_arch = "x86_64")]
+        if ifma::supported() {
+            out.push(Backend::Ifma);
+        }
+        out
+    }
+
+    /// log2 of the backend's Montgomery radix R.
+    fn r_bits(self) -> u32 {
+        match self {
+            Backend::Portable => 64 * LIMBS as u32,
+            #[cfg(target_arch = "x86_64")]
+            Backend::Ifma => ifma::R_BITS,
+        }
     }
 }
 
@@ -103,8 +126,8 @@ impl Modulus {
         for _ in 0..6 {
             inv = inv.wrapping_mul(2u64.wrapping_sub(limbs[0].wrapping_mul(inv)));
         }
-        // R mod n = 2^3072 - n, since 2^3071 <= n < 2^3072.
-        let r1 = sub_limbs(&[0; LIMBS], &limbs).0;
+        // 2^3072 mod n = 2^3072 - n, since 2^3071 <= n < 2^3072.
+        let r_3072 = sub_limbs(&[0; LIMBS], &limbs).0;
         let mut modulus = Modulus {
             value: *n,
             params: Params {
@@ -112,14 +135,19 @@ impl Modulus {
                 n0_inv: inv.wrapping_neg(),
             },
             backend,
-            r1,
+            r1: r_3072,
             r2: [0; LIMBS],
         };
-        // R^2 mod n by 3072 modular doublings of R mod n (public data).
+        // R mod n and R^2 mod n by modular doublings (public data).
+        let mut r1 = r_3072;
+        for _ in 64 * LIMBS as u32..backend.r_bits() {
+            r1 = modulus.add_limbs(&r1, &r1);
+        }
         let mut r2 = r1;
-        for _ in 0..3072 {
+        for _ in 0..backend.r_bits() {
             r2 = modulus.add_limbs(&r2, &r2);
         }
+        modulus.r1 = r1;
         modulus.r2 = r2;
         modulus
     }
@@ -217,6 +245,8 @@ impl Modulus {
     fn mont_mul(&self, a: &Limbs, b: &Limbs) -> Limbs {
         match self.backend {
             Backend::Portable => portable::Portable::mont_mul(&self.params, a, b),
+            #[cfg(target_arch = "x86_64")]
+            Backend::Ifma => ifma::Ifma::mont_mul(&self.params, a, b),
         }
     }
 
@@ -224,6 +254,8 @@ impl Modulus {
     fn mont_sqr(&self, a: &Limbs) -> Limbs {
         match self.backend {
             Backend::Portable => portable::Portable::mont_sqr(&self.params, a),
+            #[cfg(target_arch = "x86_64")]
+            Backend::Ifma => ifma::Ifma::mont_sqr(&self.params, a),
         }
     }
 }
