@@ -18,7 +18,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use cognito_srp::arith::{FixedBase, Modulus, U3072};
+use cognito_srp::arith::{Backend, FixedBase, Modulus, U3072};
 use cognito_srp::group::{G, N, N_HEX};
 use cognito_srp::{
     Password, PasswordVerifierChallenge, PoolId, SrpServer, StoredVerifier, Timestamp,
@@ -166,7 +166,12 @@ fn main() {
     let g_table = FixedBase::new(&modulus, &G, 1024);
     let mut all_pass = true;
 
-    if wanted("var_1025") {
+    for backend in Backend::available() {
+        let name = format!("var_1025 {backend:?}");
+        if !wanted(&name) {
+            continue;
+        }
+        let modulus = Modulus::with_backend(&N, backend);
         // Variable base, 1025-bit exponent: 2^1024 (weight one) vs random.
         let outcome = measure(
             per_class,
@@ -186,13 +191,14 @@ fn main() {
             },
         );
         all_pass &= report(
-            "crate var_1025 (low weight vs random exponent)",
+            &format!("crate var_1025, {backend:?} backend (low weight vs random exponent)"),
             per_class,
             &outcome,
             true,
         );
     }
     if wanted("g_a_1024") {
+        // The backend the protocol uses on this CPU.
         let outcome = measure(
             per_class,
             |class, rng| {
@@ -207,7 +213,10 @@ fn main() {
             },
         );
         all_pass &= report(
-            "crate fixed-base g_a_1024 (exponent 1 vs random)",
+            &format!(
+                "crate fixed-base g_a_1024, {:?} backend (exponent 1 vs random)",
+                modulus.backend()
+            ),
             per_class,
             &outcome,
             true,
@@ -245,7 +254,10 @@ fn main() {
             },
         );
         all_pass &= report(
-            "crate PASSWORD_VERIFIER response (a = 1 vs random a)",
+            &format!(
+                "crate PASSWORD_VERIFIER response, {:?} backend (a = 1 vs random a)",
+                Backend::detect()
+            ),
             per_class,
             &outcome,
             true,
