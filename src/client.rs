@@ -51,6 +51,21 @@ impl Ephemeral {
         &self.srp_a_hex
     }
 
+    /// `USERNAME`, `SRP_A`, and `SECRET_HASH` and `DEVICE_KEY` when they apply:
+    /// the parameters that open a sign-in or answer `DEVICE_SRP_AUTH`.
+    pub(crate) fn srp_a_parameters(
+        &self,
+        username: &str,
+        app: Option<&AppClient>,
+        device_key: Option<&str>,
+    ) -> ParameterMap {
+        let mut map = ParameterMap::new();
+        map.insert(names::USERNAME.into(), username.into());
+        map.insert(names::SRP_A.into(), self.srp_a().into());
+        insert_optional(&mut map, username, app, device_key);
+        map
+    }
+
     /// Steps 4 to 9 of SPEC: the raw `PASSWORD_CLAIM_SIGNATURE`. Consumes the
     /// ephemeral so that `a` answers one challenge only.
     pub(crate) fn sign(
@@ -134,7 +149,7 @@ impl PasswordClaim {
 }
 
 /// Adds `SECRET_HASH` (for `username`) and `DEVICE_KEY` when they apply.
-pub(crate) fn insert_optional(
+fn insert_optional(
     map: &mut ParameterMap,
     username: &str,
     app: Option<&AppClient>,
@@ -258,16 +273,11 @@ impl UserSrpLogin {
     /// The `AuthParameters` of `InitiateAuth`: `USERNAME`, `SRP_A`, and
     /// `SECRET_HASH` and `DEVICE_KEY` when they apply.
     pub fn auth_parameters(&self) -> ParameterMap {
-        let mut map = ParameterMap::new();
-        map.insert(names::USERNAME.into(), self.username.clone());
-        map.insert(names::SRP_A.into(), self.srp_a().into());
-        insert_optional(
-            &mut map,
+        self.ephemeral.srp_a_parameters(
             &self.username,
             self.client.app.as_ref(),
             self.client.device_key.as_deref(),
-        );
-        map
+        )
     }
 
     /// Answers the `PASSWORD_VERIFIER` challenge with `password`, signed now.

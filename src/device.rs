@@ -8,14 +8,14 @@
 use zeroize::Zeroizing;
 
 use crate::challenge::DevicePasswordVerifierChallenge;
-use crate::client::{Ephemeral, PasswordClaim, insert_optional};
+use crate::client::{Ephemeral, PasswordClaim};
 use crate::error::{Error, Field, Result};
 use crate::salt::Salt;
 use crate::secret::DevicePassword;
 use crate::secret_hash::AppClient;
 use crate::srp;
 use crate::timestamp::Timestamp;
-use crate::wire::{ParameterMap, encode_base64, names};
+use crate::wire::{ParameterMap, encode_base64};
 
 /// Random bytes behind a device password (it is their base64).
 pub const DEVICE_PASSWORD_RANDOM_BYTES: usize = 40;
@@ -221,16 +221,11 @@ impl DeviceSrpLogin {
     /// The `ChallengeResponses` that answer `DEVICE_SRP_AUTH`: `USERNAME`,
     /// `DEVICE_KEY`, `SRP_A`, and `SECRET_HASH` when it applies.
     pub fn challenge_responses(&self) -> ParameterMap {
-        let mut map = ParameterMap::new();
-        map.insert(names::USERNAME.into(), self.username.clone());
-        map.insert(names::SRP_A.into(), self.srp_a().into());
-        insert_optional(
-            &mut map,
+        self.ephemeral.srp_a_parameters(
             &self.username,
             self.client.app.as_ref(),
             Some(self.client.device.device_key()),
-        );
-        map
+        )
     }
 
     /// Answers `DEVICE_PASSWORD_VERIFIER`, signed now.
