@@ -117,7 +117,8 @@ fn mul(p: &Params, a: &Limbs, b: &Limbs) -> Limbs {
     let k0 = p.n0_inv & MASK52;
     let zero = _mm512_setzero_si512();
     let mut x = [zero; 8];
-    // The lowest lane of `x`, tracked in a scalar to find `m` without a lane extraction.
+    // The lowest lane of `x`, read once per digit: `m` and the carry out of the
+    // lowest digit are then scalar arithmetic.
     let mut x0: u64 = 0;
     // Per digit of `a`: every lane grows by less than 2^54, so after 60 digits
     // no lane reaches 2^64.
