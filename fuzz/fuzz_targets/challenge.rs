@@ -10,7 +10,14 @@ use cognito_srp::{
 };
 use libfuzzer_sys::fuzz_target;
 
-const KEYS: [&str; 6] = ["SRP_B", "SALT", "SECRET_BLOCK", "USER_ID_FOR_SRP", "USERNAME", "DEVICE_KEY"];
+const KEYS: [&str; 6] = [
+    "SRP_B",
+    "SALT",
+    "SECRET_BLOCK",
+    "USER_ID_FOR_SRP",
+    "USERNAME",
+    "DEVICE_KEY",
+];
 
 fuzz_target!(|data: &[u8]| {
     // pool id, a (raw bytes), timestamp, then one value per key (some may be absent).
@@ -32,8 +39,14 @@ fuzz_target!(|data: &[u8]| {
         ) {
             let claim = login.respond_at(&challenge, &Password::new("password"), &ts);
             if let Ok(claim) = claim {
-                assert_eq!(claim.challenge_responses()["USERNAME"], challenge.user_id_for_srp());
-                assert_eq!(claim.challenge_responses()["PASSWORD_CLAIM_SECRET_BLOCK"], map["SECRET_BLOCK"]);
+                assert_eq!(
+                    claim.challenge_responses()["USERNAME"],
+                    challenge.user_id_for_srp()
+                );
+                assert_eq!(
+                    claim.challenge_responses()["PASSWORD_CLAIM_SECRET_BLOCK"],
+                    map["SECRET_BLOCK"]
+                );
             }
         }
     }

@@ -13,7 +13,11 @@ fuzz_target!(|data: &[u8]| {
     for (i, byte) in f[3].bytes().take(16).enumerate() {
         salt[i] = byte;
     }
-    let Ok(device) = DeviceCredentials::new(f[0].as_str(), f[1].as_str(), DevicePassword::new(f[2].as_str())) else {
+    let Ok(device) = DeviceCredentials::new(
+        f[0].as_str(),
+        f[1].as_str(),
+        DevicePassword::new(f[2].as_str()),
+    ) else {
         assert!(f[0].is_empty() || f[1].is_empty() || f[2].is_empty());
         return;
     };
@@ -22,6 +26,10 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(config.password_verifier(), verifier);
     assert_eq!(config.salt(), salt_b64);
     // A server reads it back (the verifier g^x is never 0 or >= N).
-    let stored = StoredVerifier::from_device_config(&config).expect("a device's own config must parse");
-    assert_eq!(StoredVerifier::from_encoded(&stored.to_encoded()).unwrap(), stored);
+    let stored =
+        StoredVerifier::from_device_config(&config).expect("a device's own config must parse");
+    assert_eq!(
+        StoredVerifier::from_encoded(&stored.to_encoded()).unwrap(),
+        stored
+    );
 });

@@ -30,11 +30,15 @@ fuzz_target!(|data: &[u8]| {
     });
     let crate_answer = (|| {
         let pool = PoolId::parse(&f[4]).ok()?;
-        let login = UserSrpClient::new(pool).start_with_private_ephemeral("user", &a).ok()?;
+        let login = UserSrpClient::new(pool)
+            .start_with_private_ephemeral("user", &a)
+            .ok()?;
         let srp_a = login.srp_a().to_owned();
         let challenge = PasswordVerifierChallenge::new(&f[1], &f[2], &f[3], &f[5]).ok()?;
         let timestamp = Timestamp::parse(&f[7]).ok()?;
-        let claim = login.respond_at(&challenge, &Password::new(f[6].as_str()), &timestamp).ok()?;
+        let claim = login
+            .respond_at(&challenge, &Password::new(f[6].as_str()), &timestamp)
+            .ok()?;
         Some((claim.password_claim_signature().to_owned(), srp_a))
     })();
     assert_eq!(crate_answer, model, "fields: {f:?}");

@@ -9,7 +9,11 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let parsed = Timestamp::parse(&text);
-    assert_eq!(parsed.is_ok(), reference::timestamp_ok(&text), "{text:?}: {parsed:?}");
+    assert_eq!(
+        parsed.is_ok(),
+        reference::timestamp_ok(&text),
+        "{text:?}: {parsed:?}"
+    );
     if let Ok(ts) = parsed {
         assert_eq!(ts.as_str(), text);
     }

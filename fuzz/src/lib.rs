@@ -22,6 +22,7 @@ pub fn fields(data: &[u8], count: usize) -> Vec<String> {
     out
 }
 
+/// SPEC's group prime `N`, read from the crate's published hex.
 pub fn n() -> BigUint {
     BigUint::parse_bytes(N_HEX.as_bytes(), 16).unwrap()
 }
@@ -39,6 +40,7 @@ pub fn pad(n: &BigInt) -> Vec<u8> {
     n.to_signed_bytes_be()
 }
 
+/// `pad` of a non-negative integer.
 pub fn pad_u(n: &BigUint) -> Vec<u8> {
     pad(&BigInt::from(n.clone()))
 }
@@ -53,7 +55,10 @@ pub fn parse_hex(text: &str, signed: bool) -> Option<BigInt> {
         return None;
     }
     let magnitude = BigUint::parse_bytes(digits.as_bytes(), 16)?;
-    Some(BigInt::from_biguint(if negative { Sign::Minus } else { Sign::Plus }, magnitude))
+    Some(BigInt::from_biguint(
+        if negative { Sign::Minus } else { Sign::Plus },
+        magnitude,
+    ))
 }
 
 /// SPEC's pool id rule; the pool name.
@@ -62,7 +67,10 @@ pub fn pool_name(pool_id: &str) -> Option<&str> {
         return None;
     }
     let (region, name) = pool_id.split_once('_')?;
-    let region_ok = !region.is_empty() && region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let region_ok = !region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
     let name_ok = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric());
     (region_ok && name_ok).then_some(name)
 }
@@ -80,17 +88,26 @@ pub fn timestamp_ok(text: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// SPEC step 5: `x = H(pad(salt) || H(realm || identity || ":" || password))`.
 pub fn x(salt: &BigInt, realm: &str, identity: &str, password: &str) -> BigUint {
-    let inner = h(&[realm.as_bytes(), identity.as_bytes(), b":", password.as_bytes()]);
+    let inner = h(&[
+        realm.as_bytes(),
+        identity.as_bytes(),
+        b":",
+        password.as_bytes(),
+    ]);
     BigUint::from_bytes_be(&h(&[&pad(salt), &inner]))
 }
 
+/// The verifier `v = g^x mod N`.
 pub fn verifier(x: &BigUint) -> BigUint {
     BigUint::from(2u8).modpow(x, &n())
 }
 
-/// SPEC steps 2 to 9: the base64 `PASSWORD_CLAIM_SIGNATURE`, or `None` where
-/// SPEC (with the crate's stricter rules) rejects the input.
+/// SPEC steps 2 to 9: the base64 `PASSWORD_CLAIM_SIGNATURE` and the hex
+/// `SRP_A` it goes with, or `None` where SPEC (with the crate's stricter
+/// rules: `B < N`, a salt of at most 384 bytes, a private `a` of 1 to 128
+/// bytes, not all zero) rejects the input.
 #[allow(clippy::too_many_arguments)]
 pub fn password_claim_signature(
     a: &[u8],
@@ -104,7 +121,12 @@ pub fn password_claim_signature(
 ) -> Option<(String, String)> {
     let n = n();
     let g = BigUint::from(2u8);
-    if a.is_empty() || a.len() > 128 || a.iter().all(|&b| b == 0) || identity.is_empty() || !timestamp_ok(timestamp) {
+    if a.is_empty()
+        || a.len() > 128
+        || a.iter().all(|&b| b == 0)
+        || identity.is_empty()
+        || !timestamp_ok(timestamp)
+    {
         return None;
     }
     let a = BigUint::from_bytes_be(a);
@@ -147,7 +169,12 @@ pub fn secret_hash(username: &str, client_id: &str, secret: &str) -> String {
 }
 
 /// The `DeviceSecretVerifierConfig` (`PasswordVerifier`, `Salt`), base64.
-pub fn device_verifier(group_key: &str, device_key: &str, password: &str, salt: &[u8; 16]) -> (String, String) {
+pub fn device_verifier(
+    group_key: &str,
+    device_key: &str,
+    password: &str,
+    salt: &[u8; 16],
+) -> (String, String) {
     let salt = BigInt::from_bytes_be(Sign::Plus, salt);
     let v = verifier(&x(&salt, group_key, device_key, password));
     (STANDARD.encode(pad_u(&v)), STANDARD.encode(pad(&salt)))
