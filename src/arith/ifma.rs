@@ -30,7 +30,8 @@ const MASK52: u64 = (1 << 52) - 1;
 /// log2 of this backend's Montgomery radix R.
 pub(super) const R_BITS: u32 = 52 * DIGITS as u32;
 
-type Digits = [u64; LANES];
+/// Digits of a number, one per 64-bit lane (lanes 60..64 zero).
+pub(super) type Digits = [u64; LANES];
 
 /// Whether this CPU has AVX-512F and AVX-512 IFMA; the standard library caches the answer.
 pub(super) fn supported() -> bool {
@@ -57,7 +58,7 @@ impl MontgomeryBackend for Ifma {
 }
 
 /// 48 limbs of 64 bits to 60 digits of 52 bits (fixed shifts: public offsets only).
-fn to_digits(x: &Limbs) -> Digits {
+pub(super) fn to_digits(x: &Limbs) -> Digits {
     let mut out = [0u64; LANES];
     for (d, digit) in out.iter_mut().enumerate().take(DIGITS) {
         let bit = 52 * d;
@@ -112,8 +113,8 @@ fn store(v: &[__m512i; 8]) -> Digits {
 fn mul(p: &Params, a: &Limbs, b: &Limbs) -> Limbs {
     let a_digits = to_digits(a);
     let b_digits = to_digits(b);
-    let n_digits = to_digits(&p.n);
-    let (b_v, n_v) = (load(&b_digits), load(&n_digits));
+    let n_digits = &p.n_digits;
+    let (b_v, n_v) = (load(&b_digits), load(n_digits));
     let (b0, n0) = (b_digits[0], n_digits[0]);
     // -n^-1 mod 2^52.
     let k0 = p.n0_inv & MASK52;

@@ -83,6 +83,9 @@ struct Params {
     n: Limbs,
     /// `-n^-1 mod 2^64`.
     n0_inv: u64,
+    /// `n` as the IFMA backend's 52-bit digits, converted once rather than per product.
+    #[cfg(target_arch = "x86_64")]
+    n_digits: ifma::Digits,
 }
 
 /// Montgomery context for an odd modulus of exactly 3072 bits.
@@ -133,6 +136,8 @@ impl Modulus {
             params: Params {
                 n: limbs,
                 n0_inv: inv.wrapping_neg(),
+                #[cfg(target_arch = "x86_64")]
+                n_digits: ifma::to_digits(&limbs),
             },
             backend,
             r1: r_3072,
