@@ -11,8 +11,8 @@
 //!
 //! Measured on this project's 2-core Xeon in one `cargo bench --bench modexp`
 //! run (medians, see BENCHMARKS.md): the variable-base 1025-bit exponentiation
-//! takes 1.006 ms here against 2.796 ms with the portable backend (2.8x), and the
-//! fixed-base 1024-bit `g^a` 227.8 µs against 712.3 µs (3.1x). That gain is what
+//! takes 973.9 µs here against 2.754 ms with the portable backend (2.8x), and the
+//! fixed-base 1024-bit `g^a` 223.4 µs against 710.6 µs (3.2x). That gain is what
 //! justifies the `unsafe` below.
 #![allow(unsafe_code)]
 
