@@ -13,6 +13,7 @@ use std::io::Read;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use cognito_srp::{
@@ -22,14 +23,24 @@ use cognito_srp::{
 use serde_json::{Map, Value, json};
 
 pub mod client;
+mod expiring;
 mod tokens;
 
+use expiring::Expiring;
 use tokens::TokenSigner;
 
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// The longest string field accepted.
 const MAX_FIELD_CHARS: usize = 16 * 1024;
+/// How long a challenge may wait for its answer: Cognito's default
+/// authentication session validity, three minutes.
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(180);
+/// How long issued tokens live, in seconds (`ExpiresIn`).
+const TOKEN_LIFETIME_SECS: u64 = 3600;
+/// At most this many challenges in flight and this many live access tokens
+/// are remembered; past it the one closest to expiry is forgotten.
+const MAX_REMEMBERED: usize = 65_536;
 
 /// An error in Cognito's shape: `{"__type": kind, "message": message}`, HTTP 400.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,16 +127,27 @@ struct Pending {
     session: ServerSession,
 }
 
-#[derive(Default)]
 struct State {
     pools: HashMap<String, Pool>,
     clients: HashMap<String, Client>,
     /// Challenges in flight, by `SECRET_BLOCK` (pycognito sends no `Session`).
-    pending: HashMap<String, Pending>,
+    pending: Expiring<Pending>,
     /// Users who passed PASSWORD_VERIFIER and owe DEVICE_SRP_AUTH, by (client id, sub, device key).
     device_auth: HashMap<(String, String, String), ()>,
     /// Access tokens issued: token -> (pool id, sub).
-    access_tokens: HashMap<String, (String, String)>,
+    access_tokens: Expiring<(String, String)>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            pools: HashMap::new(),
+            clients: HashMap::new(),
+            pending: Expiring::new(MAX_REMEMBERED),
+            device_auth: HashMap::new(),
+            access_tokens: Expiring::new(MAX_REMEMBERED),
+        }
+    }
 }
 
 /// The endpoint's seed: pools, app clients and users (see `MOCK-COGNITO.md`).
@@ -172,6 +194,7 @@ pub struct Endpoint {
     signer: Arc<TokenSigner>,
     srp: SrpServer,
     issuer_base: Arc<Mutex<String>>,
+    session_lifetime: Duration,
 }
 
 fn random_bytes<const N: usize>() -> [u8; N] {
@@ -275,7 +298,24 @@ impl Endpoint {
             signer: Arc::new(TokenSigner::generate()?),
             srp: SrpServer::new(),
             issuer_base: Arc::new(Mutex::new("http://127.0.0.1".to_owned())),
+            session_lifetime: SESSION_LIFETIME,
         })
+    }
+
+    /// The same endpoint with challenges that expire after `lifetime`
+    /// instead of [`SESSION_LIFETIME`] (for tests of expiry).
+    pub fn with_session_lifetime(mut self, lifetime: Duration) -> Self {
+        self.session_lifetime = lifetime;
+        self
+    }
+
+    /// Remembers a challenge in flight under its `SECRET_BLOCK`.
+    fn park(&self, pending: Pending) {
+        let now = Instant::now();
+        let key = pending.session.secret_block().as_str().to_owned();
+        self.state()
+            .pending
+            .insert(key, pending, now + self.session_lifetime, now);
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -473,16 +513,13 @@ impl Endpoint {
             .map_err(from_srp)?;
         let parameters_out = session.challenge_parameters();
         let name = session.challenge_name();
-        self.state().pending.insert(
-            session.secret_block().as_str().to_owned(),
-            Pending {
-                client_id: client.app.client_id().to_owned(),
-                pool_id: client.pool_id.clone(),
-                sub,
-                device_key: parameters.get("DEVICE_KEY").cloned(),
-                session,
-            },
-        );
+        self.park(Pending {
+            client_id: client.app.client_id().to_owned(),
+            pool_id: client.pool_id.clone(),
+            sub,
+            device_key: parameters.get("DEVICE_KEY").cloned(),
+            session,
+        });
         Ok(
             json!({ "ChallengeName": name, "ChallengeParameters": parameters_out, "Session": token() }),
         )
@@ -521,8 +558,14 @@ impl Endpoint {
         let pending = self
             .state()
             .pending
-            .remove(block)
-            .ok_or_else(not_authorized)?;
+            .take(block, Instant::now())
+            .ok_or_else(not_authorized)?
+            .map_err(|()| {
+                err(
+                    "NotAuthorizedException",
+                    "Invalid session for the user, session is expired.",
+                )
+            })?;
         if pending.client_id != client.app.client_id()
             || pending.session.challenge_name() != challenge
         {
@@ -603,16 +646,13 @@ impl Endpoint {
             .start_device(&group_key, device_key, username, &verifier, srp_a)
             .map_err(from_srp)?;
         let parameters = session.challenge_parameters();
-        self.state().pending.insert(
-            session.secret_block().as_str().to_owned(),
-            Pending {
-                client_id: client.app.client_id().to_owned(),
-                pool_id: client.pool_id.clone(),
-                sub,
-                device_key: Some(device_key.to_owned()),
-                session,
-            },
-        );
+        self.park(Pending {
+            client_id: client.app.client_id().to_owned(),
+            pool_id: client.pool_id.clone(),
+            sub,
+            device_key: Some(device_key.to_owned()),
+            session,
+        });
         Ok(
             json!({ "ChallengeName": "DEVICE_PASSWORD_VERIFIER", "ChallengeParameters": parameters, "Session": token() }),
         )
@@ -648,14 +688,14 @@ impl Endpoint {
         let mut access_claims = json!({
             "sub": sub, "iss": issuer, "client_id": client.app.client_id(), "origin_jti": uuid(),
             "event_id": uuid(), "token_use": "access", "scope": "aws.cognito.signin.user.admin",
-            "auth_time": now, "exp": now + 3600, "iat": now, "jti": uuid(), "username": username,
+            "auth_time": now, "exp": now + TOKEN_LIFETIME_SECS as i64, "iat": now, "jti": uuid(), "username": username,
         });
         if let Some(device_key) = device_key {
             access_claims["device_key"] = json!(device_key);
         }
         let id_claims = json!({
             "sub": sub, "iss": issuer, "cognito:username": username, "aud": client.app.client_id(),
-            "event_id": uuid(), "token_use": "id", "auth_time": now, "exp": now + 3600, "iat": now, "jti": uuid(),
+            "event_id": uuid(), "token_use": "id", "auth_time": now, "exp": now + TOKEN_LIFETIME_SECS as i64, "iat": now, "jti": uuid(),
         });
         let mut result = Map::new();
         result.insert(
@@ -664,7 +704,7 @@ impl Endpoint {
         );
         result.insert("IdToken".into(), json!(self.signer.sign(&id_claims)));
         result.insert("RefreshToken".into(), json!(token()));
-        result.insert("ExpiresIn".into(), json!(3600));
+        result.insert("ExpiresIn".into(), json!(TOKEN_LIFETIME_SECS));
         result.insert("TokenType".into(), json!("Bearer"));
         if new_device && client.remember_devices {
             let device_key = format!("{region}_{}", uuid());
@@ -686,9 +726,13 @@ impl Endpoint {
             .as_str()
             .unwrap_or_default()
             .to_owned();
-        state
-            .access_tokens
-            .insert(access, (pool_id.to_owned(), sub.to_owned()));
+        let issued = Instant::now();
+        state.access_tokens.insert(
+            access,
+            (pool_id.to_owned(), sub.to_owned()),
+            issued + Duration::from_secs(TOKEN_LIFETIME_SECS),
+            issued,
+        );
         json!({ "AuthenticationResult": result, "ChallengeParameters": {} })
     }
 
@@ -701,7 +745,7 @@ impl Endpoint {
         let mut state = self.state();
         let (pool_id, sub) = state
             .access_tokens
-            .get(access)
+            .get(access, Instant::now())
             .cloned()
             .ok_or_else(|| err("NotAuthorizedException", "Invalid Access Token"))?;
         let user = state

@@ -10,11 +10,17 @@ use serde_json::{Value, json};
 const POOL: &str = "us-east-1_MockPool1";
 
 fn start() -> String {
+    start_with(mock_cognito::SESSION_LIFETIME)
+}
+
+fn start_with(session_lifetime: std::time::Duration) -> String {
     let seed = json!({ "pools": [{ "id": POOL,
         "clients": [{ "id": "publicclient", "remember_devices": true },
                     { "id": "secretclient", "secret": "s3cr3t-client-secret" }],
         "users": [{ "username": "alice", "password": "Correct-Horse-1" }] }] });
-    let endpoint = mock_cognito::seed_from_json(&seed).unwrap();
+    let endpoint = mock_cognito::seed_from_json(&seed)
+        .unwrap()
+        .with_session_lifetime(session_lifetime);
     let (addr, _) = endpoint.serve("127.0.0.1:0", 4).unwrap();
     format!("http://{addr}/")
 }
@@ -179,10 +185,8 @@ fn malformed_requests_get_cognito_style_errors() {
     assert_eq!(value["__type"], "InvalidParameterException");
 }
 
-#[test]
-fn a_claim_answers_once() {
-    let url = start();
-    let client = CognitoHttp::new(&url, POOL, "publicclient", None).unwrap();
+/// A correct PASSWORD_VERIFIER answer to a fresh `InitiateAuth`, as a request body.
+fn correct_claim(client: &CognitoHttp) -> Value {
     let login = cognito_srp::UserSrpClient::new(cognito_srp::PoolId::parse(POOL).unwrap())
         .start("alice")
         .unwrap();
@@ -196,10 +200,28 @@ fn a_claim_answers_once() {
     let claim = login
         .respond(&challenge, &cognito_srp::Password::new("Correct-Horse-1"))
         .unwrap();
-    let request = json!({ "ChallengeName": "PASSWORD_VERIFIER", "ClientId": "publicclient", "ChallengeResponses": claim.challenge_responses() });
+    json!({ "ChallengeName": "PASSWORD_VERIFIER", "ClientId": "publicclient", "ChallengeResponses": claim.challenge_responses() })
+}
+
+#[test]
+fn a_claim_answers_once() {
+    let url = start();
+    let client = CognitoHttp::new(&url, POOL, "publicclient", None).unwrap();
+    let request = correct_claim(&client);
     assert!(client.call("RespondToAuthChallenge", &request).is_ok());
     assert_eq!(
         client.call("RespondToAuthChallenge", &request).unwrap_err(),
         "NotAuthorizedException: Incorrect username or password."
+    );
+}
+
+#[test]
+fn a_correct_claim_after_the_session_expired_is_refused() {
+    let url = start_with(std::time::Duration::ZERO);
+    let client = CognitoHttp::new(&url, POOL, "publicclient", None).unwrap();
+    let request = correct_claim(&client);
+    assert_eq!(
+        client.call("RespondToAuthChallenge", &request).unwrap_err(),
+        "NotAuthorizedException: Invalid session for the user, session is expired."
     );
 }
