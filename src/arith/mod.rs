@@ -206,7 +206,7 @@ impl Modulus {
             exp_bits as usize <= 64 * exp.len(),
             "exponent narrower than its declared width"
         );
-        let base = self.reduce(base);
+        let mut base = self.reduce(base);
         // table[d] = base^d in Montgomery form.
         let mut table = [[0u64; LIMBS]; 1 << WINDOW];
         table[0] = self.r1;
@@ -236,6 +236,7 @@ impl Modulus {
         one[0] = 1;
         let out = self.mont_mul(&acc, &one);
         table.zeroize();
+        base.zeroize();
         entry.zeroize();
         acc.zeroize();
         U3072::from_words(out)
@@ -275,6 +276,8 @@ impl Modulus {
 #[derive(Clone)]
 pub struct FixedBase {
     rows: Vec<[Limbs; 1 << FIXED_WINDOW]>,
+    /// The entries are in this backend's Montgomery form (its radix R).
+    backend: Backend,
 }
 
 impl FixedBase {
@@ -296,7 +299,10 @@ impl FixedBase {
             step = modulus.mont_mul(&row[(1 << FIXED_WINDOW) - 1], &step);
             rows.push(row);
         }
-        FixedBase { rows }
+        FixedBase {
+            rows,
+            backend: modulus.backend,
+        }
     }
 
     /// The widest exponent the table serves.
@@ -308,8 +314,14 @@ impl FixedBase {
     /// the one the table was built with.
     ///
     /// # Panics
-    /// If `exp_bits > 64 * exp.len()` or `exp_bits > max_exp_bits()`.
+    /// If `exp_bits > 64 * exp.len()` or `exp_bits > max_exp_bits()`, or if
+    /// `modulus` uses another backend than the table's (their Montgomery
+    /// radixes differ, so the answer would be wrong).
     pub fn pow(&self, modulus: &Modulus, exp: &[u64], exp_bits: u32) -> U3072 {
+        assert_eq!(
+            modulus.backend, self.backend,
+            "a table is used with the modulus it was built with"
+        );
         assert!(
             exp_bits as usize <= 64 * exp.len(),
             "exponent narrower than its declared width"
