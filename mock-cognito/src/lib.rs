@@ -41,6 +41,9 @@ const TOKEN_LIFETIME_SECS: u64 = 3600;
 /// At most this many challenges in flight and this many live access tokens
 /// are remembered; past it the one closest to expiry is forgotten.
 const MAX_REMEMBERED: usize = 65_536;
+/// How long a connection may stall mid-request (or refuse to read its
+/// response) before the worker serving it gives up.
+pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// An error in Cognito's shape: `{"__type": kind, "message": message}`, HTTP 400.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,6 +198,7 @@ pub struct Endpoint {
     srp: SrpServer,
     issuer_base: Arc<Mutex<String>>,
     session_lifetime: Duration,
+    io_timeout: Duration,
 }
 
 fn random_bytes<const N: usize>() -> [u8; N] {
@@ -299,6 +303,7 @@ impl Endpoint {
             srp: SrpServer::new(),
             issuer_base: Arc::new(Mutex::new("http://127.0.0.1".to_owned())),
             session_lifetime: SESSION_LIFETIME,
+            io_timeout: IO_TIMEOUT,
         })
     }
 
@@ -306,6 +311,13 @@ impl Endpoint {
     /// instead of [`SESSION_LIFETIME`] (for tests of expiry).
     pub fn with_session_lifetime(mut self, lifetime: Duration) -> Self {
         self.session_lifetime = lifetime;
+        self
+    }
+
+    /// The same endpoint with connections that may stall for `timeout`
+    /// instead of [`IO_TIMEOUT`] (for tests of stalled clients).
+    pub fn with_io_timeout(mut self, timeout: Duration) -> Self {
+        self.io_timeout = timeout;
         self
     }
 
@@ -875,7 +887,17 @@ impl Endpoint {
         addr: &str,
         threads: usize,
     ) -> Result<(SocketAddr, Vec<thread::JoinHandle<()>>), String> {
-        let server = tiny_http::Server::http(addr).map_err(|e| e.to_string())?;
+        let listener = std::net::TcpListener::bind(addr).map_err(|e| e.to_string())?;
+        // tiny_http sets no timeouts, so a client that sends headers and then
+        // stalls mid-body would hold a worker forever. Accepted sockets
+        // inherit these options from the listener (Linux copies them on
+        // accept; `stalled_clients_do_not_starve_the_others` checks it).
+        let socket = socket2::SockRef::from(&listener);
+        socket
+            .set_read_timeout(Some(self.io_timeout))
+            .and_then(|()| socket.set_write_timeout(Some(self.io_timeout)))
+            .map_err(|e| e.to_string())?;
+        let server = tiny_http::Server::from_listener(listener, None).map_err(|e| e.to_string())?;
         let bound = server.server_addr().to_ip().ok_or("not an IP listener")?;
         if let Ok(mut base) = self.issuer_base.lock() {
             *base = format!("http://{bound}");

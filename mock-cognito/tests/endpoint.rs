@@ -29,6 +29,10 @@ fn start_with(session_lifetime: std::time::Duration) -> String {
 fn raw(url: &str, target: Option<&str>, body: &[u8]) -> (u16, Value) {
     let host = url.trim_start_matches("http://").trim_end_matches('/');
     let mut stream = TcpStream::connect(host).unwrap();
+    // A hung endpoint fails the test instead of hanging it.
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
     let mut request = format!(
         "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
@@ -138,6 +142,10 @@ fn the_key_set_is_served_per_pool() {
     let url = start();
     let host = url.trim_start_matches("http://").trim_end_matches('/');
     let mut stream = TcpStream::connect(host).unwrap();
+    // A hung endpoint fails the test instead of hanging it.
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
     write!(
         stream,
         "GET /{POOL}/.well-known/jwks.json HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
@@ -224,4 +232,28 @@ fn a_correct_claim_after_the_session_expired_is_refused() {
         client.call("RespondToAuthChallenge", &request).unwrap_err(),
         "NotAuthorizedException: Invalid session for the user, session is expired."
     );
+}
+
+#[test]
+fn stalled_clients_do_not_starve_the_others() {
+    let seed = json!({ "pools": [{ "id": POOL, "clients": [{ "id": "publicclient" }] }] });
+    let endpoint = mock_cognito::seed_from_json(&seed)
+        .unwrap()
+        .with_io_timeout(std::time::Duration::from_millis(300));
+    let (addr, _) = endpoint.serve("127.0.0.1:0", 1).unwrap();
+    // Promise a large body, send one byte of it, and stall: the only worker
+    // blocks reading it until the timeout frees it.
+    let mut stalled = TcpStream::connect(addr).unwrap();
+    let header = format!(
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nX-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth\r\nContent-Length: 100000\r\n\r\n{{"
+    );
+    stalled.write_all(header.as_bytes()).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let started = std::time::Instant::now();
+    let (status, value) = raw(&format!("http://{addr}/"), Some("NoSuchOperation"), b"{}");
+    assert_eq!(
+        (status, value["__type"].as_str()),
+        (400, Some("UnknownOperationException"))
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
