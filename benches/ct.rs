@@ -163,7 +163,7 @@ fn main() {
         200
     };
     let modulus = Modulus::new(&N);
-    let g_table = FixedBase::new(&modulus, &G, 1024);
+    let g_table: FixedBase = FixedBase::new(&modulus, &G, 1024);
     let mut all_pass = true;
 
     for backend in Backend::available() {

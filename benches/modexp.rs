@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use cognito_srp::arith::{Backend, FixedBase, Modulus, U3072};
 use cognito_srp::group::{G, N, N_HEX};
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use num_bigint::BigUint;
 use openssl::bn::{BigNum, BigNumContext};
 
@@ -87,7 +88,7 @@ fn modexp(c: &mut Criterion) {
 
     for backend in Backend::available() {
         let modulus = Modulus::with_backend(&N, backend);
-        let g_table = FixedBase::new(&modulus, &G, 1024);
+        let g_table: FixedBase = FixedBase::new(&modulus, &G, 1024);
         let label = if backend == Backend::detect() {
             "crate".to_owned()
         } else {
@@ -131,5 +132,37 @@ fn modexp(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, modexp);
+/// The fixed-base variants for `g^a` (1024 bits) on the fastest backend: no
+/// table (the variable-base `pow` on g), and per-position tables of 2- to
+/// 6-bit windows. The crate uses the fastest, `FIXED_BASE_WINDOW`.
+fn fixed_base_window(c: &mut Criterion) {
+    let mut group = c.benchmark_group("fixed_base_window");
+    group
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    let modulus = Modulus::new(&N);
+    let exp = limbs(&bytes(1, 128));
+    group.bench_function("no_table", |b| {
+        b.iter(|| modulus.pow(black_box(&G), black_box(&exp), 1024))
+    });
+    fn window<const W: u32>(
+        group: &mut BenchmarkGroup<'_, WallTime>,
+        modulus: &Modulus,
+        exp: &[u64],
+    ) {
+        let table = FixedBase::<W>::new(modulus, &G, 1024);
+        group.bench_function(format!("w{W}"), |b| {
+            b.iter(|| table.pow(modulus, black_box(exp), 1024))
+        });
+    }
+    window::<2>(&mut group, &modulus, &exp);
+    window::<3>(&mut group, &modulus, &exp);
+    window::<4>(&mut group, &modulus, &exp);
+    window::<5>(&mut group, &modulus, &exp);
+    window::<6>(&mut group, &modulus, &exp);
+    group.finish();
+}
+
+criterion_group!(benches, modexp, fixed_base_window);
 criterion_main!(benches);

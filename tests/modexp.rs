@@ -9,6 +9,7 @@ use cognito_srp::arith::{Backend, FixedBase, Modulus, U3072};
 use cognito_srp::group::{G, N};
 use num_bigint::BigUint;
 use proptest::prelude::*;
+use proptest::strategy::ValueTree;
 
 fn big(n: &U3072) -> BigUint {
     BigUint::from_bytes_le(
@@ -187,6 +188,44 @@ fn bases_at_or_above_n_are_reduced_first() {
     for base in [n.clone(), &n + 1u8, max] {
         check_pow(&base, &BigUint::from(65537u32), 17).unwrap();
     }
+}
+
+/// `FixedBase::<W>` against num-bigint for one window width, on every backend.
+fn check_window<const W: u32>(exps: &[(BigUint, u32)]) {
+    let n = n_big();
+    for backend in Backend::available() {
+        let modulus = Modulus::with_backend(&N, backend);
+        let table = FixedBase::<W>::new(&modulus, &G, 1025);
+        assert!(table.max_exp_bits() >= 1025);
+        for (exp, bits) in exps {
+            let limbs = limbs_of(exp, (*bits as usize).div_ceil(64));
+            assert_eq!(
+                big(&table.pow(&modulus, &limbs, *bits)),
+                BigUint::from(2u8).modpow(exp, &n),
+                "window {W}, backend {backend:?}, {bits} bits"
+            );
+        }
+    }
+}
+
+/// Every window width the benchmarks measure gives the same answers as the default.
+#[test]
+fn every_fixed_base_window_equals_num_bigint() {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut exps = Vec::new();
+    for bits in [1u32, 7, 255, 256, 1023, 1024, 1025] {
+        let all_ones = (BigUint::from(1u8) << bits) - 1u8;
+        exps.push((all_ones, bits));
+        let random = below_pow2(bits).new_tree(&mut runner).unwrap().current();
+        exps.push((random, bits));
+    }
+    exps.push((BigUint::from(0u8), 1024));
+    check_window::<1>(&exps);
+    check_window::<2>(&exps);
+    check_window::<3>(&exps);
+    check_window::<5>(&exps);
+    check_window::<6>(&exps);
+    check_window::<8>(&exps);
 }
 
 #[test]

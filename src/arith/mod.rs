@@ -11,7 +11,7 @@
 //! are chosen by reading the whole table and keeping one entry by mask; the
 //! final subtraction of a Montgomery product is a mask, not a branch.
 
-use subtle::{ConditionallySelectable, ConstantTimeEq};
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroize;
 
 pub use crypto_bigint::U3072;
@@ -25,8 +25,10 @@ type Limbs = [u64; LIMBS];
 
 /// Bits per window of the variable-base exponentiation.
 const WINDOW: u32 = 5;
-/// Bits per digit of the fixed-base tables.
-const FIXED_WINDOW: u32 = 4;
+/// Bits per digit of a fixed-base table unless chosen otherwise: the fastest
+/// width measured (`cargo bench --bench modexp -- fixed_base_window`, see
+/// BENCHMARKS.md).
+pub const FIXED_BASE_WINDOW: u32 = 4;
 
 /// A Montgomery multiplication backend for 48-limb numbers.
 trait MontgomeryBackend {
@@ -181,7 +183,7 @@ impl Modulus {
     pub fn sub(&self, a: &U3072, b: &U3072) -> U3072 {
         let (diff, borrow) = sub_limbs(a.as_words(), b.as_words());
         let (wrapped, _) = add_limbs(&diff, &self.params.n);
-        U3072::from_words(select(&diff, &wrapped, borrow))
+        U3072::from_words(select(&diff, &wrapped, Choice::from(borrow as u8)))
     }
 
     /// `a * b mod n` for `a, b < n`.
@@ -268,46 +270,54 @@ impl Modulus {
 
 /// Precomputed powers of one fixed base: per-position window tables.
 ///
-/// Row `i` holds `base^(d * 16^i)` for `d = 0..16` in Montgomery form, so
-/// `base^e` is the product of one entry per 4-bit digit of `e`: no squarings,
-/// `ceil(bits / 4)` multiplications, each entry chosen by a masked scan of its
-/// row. For the protocol's 1024-bit exponents the table holds 256 rows
-/// (1.5 MiB), built once per process.
+/// Row `i` holds `base^(d * 2^(W*i))` for `d = 0..2^W` in Montgomery form, so
+/// `base^e` is the product of one entry per `W`-bit digit of `e`: no
+/// squarings, `ceil(bits / W)` multiplications, each entry chosen by a masked
+/// scan of its row. With the default `W` = [`FIXED_BASE_WINDOW`] = 4, the
+/// table for the protocol's 1024-bit exponents holds 256 rows (1.5 MiB),
+/// built once per process. Other widths exist to be measured against it.
 #[derive(Clone)]
-pub struct FixedBase {
-    rows: Vec<[Limbs; 1 << FIXED_WINDOW]>,
+pub struct FixedBase<const W: u32 = FIXED_BASE_WINDOW> {
+    /// The rows one after another, `2^W` entries each.
+    entries: Vec<Limbs>,
     /// The entries are in this backend's Montgomery form (its radix R).
     backend: Backend,
 }
 
-impl FixedBase {
+impl<const W: u32> FixedBase<W> {
+    /// Entries per row.
+    const ROW: usize = {
+        assert!(W >= 1 && W <= 8, "a window of 1 to 8 bits");
+        1 << W
+    };
+
     /// The table of `base` for exponents of up to `max_exp_bits` bits (the
     /// base is public: building the table need not be constant time).
     pub fn new(modulus: &Modulus, base: &U3072, max_exp_bits: u32) -> Self {
-        let row_count = max_exp_bits.div_ceil(FIXED_WINDOW) as usize;
-        let mut rows = Vec::with_capacity(row_count);
+        let row_count = max_exp_bits.div_ceil(W) as usize;
+        let mut entries = Vec::with_capacity(row_count * Self::ROW);
         let base = modulus.reduce(base);
-        // base^(16^i) in Montgomery form.
+        // base^(2^(W*i)) in Montgomery form.
         let mut step = modulus.mont_mul(base.as_words(), &modulus.r2);
         for _ in 0..row_count {
-            let mut row = [[0u64; LIMBS]; 1 << FIXED_WINDOW];
-            row[0] = modulus.r1;
-            row[1] = step;
-            for d in 2..row.len() {
-                row[d] = modulus.mont_mul(&row[d - 1], &step);
+            entries.push(modulus.r1);
+            let mut power = step;
+            for _ in 1..Self::ROW {
+                entries.push(power);
+                power = modulus.mont_mul(&power, &step);
             }
-            step = modulus.mont_mul(&row[(1 << FIXED_WINDOW) - 1], &step);
-            rows.push(row);
+            // After the row, `power` is step^(2^W): the next row's step.
+            step = power;
         }
         FixedBase {
-            rows,
+            entries,
             backend: modulus.backend,
         }
     }
 
     /// The widest exponent the table serves.
     pub fn max_exp_bits(&self) -> u32 {
-        self.rows.len() as u32 * FIXED_WINDOW
+        (self.entries.len() / Self::ROW) as u32 * W
     }
 
     /// `base^exp mod n`, with the contract of [`Modulus::pow`]; `modulus` must be
@@ -330,12 +340,13 @@ impl FixedBase {
             exp_bits <= self.max_exp_bits(),
             "exponent wider than the table"
         );
-        let digits = exp_bits.div_ceil(FIXED_WINDOW);
+        let digits = exp_bits.div_ceil(W);
         let mut acc = modulus.r1;
         let mut entry = [0u64; LIMBS];
-        for (i, row) in self.rows.iter().take(digits as usize).enumerate() {
-            let start = i as u32 * FIXED_WINDOW;
-            let mut digit = window(exp, start, (exp_bits - start).min(FIXED_WINDOW));
+        let rows = self.entries.chunks_exact(Self::ROW);
+        for (i, row) in rows.take(digits as usize).enumerate() {
+            let start = i as u32 * W;
+            let mut digit = window(exp, start, (exp_bits - start).min(W));
             select_entry(row, digit, &mut entry);
             acc = modulus.mont_mul(&acc, &entry);
             digit.zeroize();
@@ -377,7 +388,7 @@ fn window(exp: &[u64], start: u32, width: u32) -> u64 {
 fn conditional_subtract(x: &Limbs, carry: u64, n: &Limbs) -> Limbs {
     let (diff, borrow) = sub_limbs(x, n);
     // Keep x only when it did not overflow and the subtraction borrowed.
-    select(&diff, x, borrow & !carry & 1)
+    select(&diff, x, Choice::from((borrow & !carry & 1) as u8))
 }
 
 fn add_limbs(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
@@ -405,13 +416,12 @@ fn sub_limbs(a: &Limbs, b: &Limbs) -> (Limbs, u64) {
     (out, borrow)
 }
 
-/// `if_one` when `choice == 1`, else `if_zero`, by mask.
+/// `if_one` when `choice` is set, else `if_zero`, through `subtle`.
 #[inline]
-fn select(if_zero: &Limbs, if_one: &Limbs, choice: u64) -> Limbs {
-    let mask = choice.wrapping_neg();
-    let mut out = [0u64; LIMBS];
-    for i in 0..LIMBS {
-        out[i] = if_zero[i] ^ (mask & (if_zero[i] ^ if_one[i]));
+fn select(if_zero: &Limbs, if_one: &Limbs, choice: Choice) -> Limbs {
+    let mut out = *if_zero;
+    for (o, c) in out.iter_mut().zip(if_one) {
+        o.conditional_assign(c, choice);
     }
     out
 }
