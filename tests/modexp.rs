@@ -223,7 +223,7 @@ fn every_fixed_base_window_equals_num_bigint() {
     check_window::<1>(&exps);
     check_window::<2>(&exps);
     check_window::<3>(&exps);
-    check_window::<5>(&exps);
+    check_window::<4>(&exps);
     check_window::<6>(&exps);
     check_window::<8>(&exps);
 }

@@ -28,7 +28,7 @@ const WINDOW: u32 = 5;
 /// Bits per digit of a fixed-base table unless chosen otherwise: the fastest
 /// width measured (`cargo bench --bench modexp -- fixed_base_window`, see
 /// BENCHMARKS.md).
-pub const FIXED_BASE_WINDOW: u32 = 4;
+pub const FIXED_BASE_WINDOW: u32 = 5;
 
 /// A Montgomery multiplication backend for 48-limb numbers.
 trait MontgomeryBackend {
@@ -273,9 +273,10 @@ impl Modulus {
 /// Row `i` holds `base^(d * 2^(W*i))` for `d = 0..2^W` in Montgomery form, so
 /// `base^e` is the product of one entry per `W`-bit digit of `e`: no
 /// squarings, `ceil(bits / W)` multiplications, each entry chosen by a masked
-/// scan of its row. With the default `W` = [`FIXED_BASE_WINDOW`] = 4, the
-/// table for the protocol's 1024-bit exponents holds 256 rows (1.5 MiB),
-/// built once per process. Other widths exist to be measured against it.
+/// scan of its row. With the default `W` = [`FIXED_BASE_WINDOW`] = 5, the
+/// table for the protocol's 1024-bit exponents holds 205 rows of 32 entries
+/// (2.4 MiB), built once per process. Other widths exist to be measured
+/// against it: wider windows need fewer multiplications but longer scans.
 #[derive(Clone)]
 pub struct FixedBase<const W: u32 = FIXED_BASE_WINDOW> {
     /// The rows one after another, `2^W` entries each.
