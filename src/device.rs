@@ -5,7 +5,8 @@
 //! pool name, the device key in place of `USER_ID_FOR_SRP`, and the device
 //! password in place of the password.
 
-use zeroize::Zeroizing;
+use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::challenge::DevicePasswordVerifierChallenge;
 use crate::client::{Ephemeral, PasswordClaim};
@@ -15,7 +16,7 @@ use crate::secret::DevicePassword;
 use crate::secret_hash::AppClient;
 use crate::srp;
 use crate::timestamp::Timestamp;
-use crate::wire::{ParameterMap, encode_base64};
+use crate::wire::{ParameterMap, encode_base64, encode_base64_secret};
 
 /// Random bytes behind a device password (it is their base64).
 pub const DEVICE_PASSWORD_RANDOM_BYTES: usize = 40;
@@ -75,7 +76,9 @@ impl DeviceCredentials {
         let mut salt = [0u8; DEVICE_SALT_BYTES];
         getrandom::fill(&mut random[..]).map_err(|_| Error::Random)?;
         getrandom::fill(&mut salt).map_err(|_| Error::Random)?;
-        let password = DevicePassword::new(encode_base64(&random[..]));
+        // Moved out of the `Zeroizing` wrapper, not copied.
+        let password =
+            DevicePassword::new(core::mem::take(&mut *encode_base64_secret(&random[..])));
         let device = Self::new(device_group_key, device_key, password)?;
         let config = device.verifier_config(&salt);
         Ok((device, config))
@@ -98,7 +101,7 @@ impl DeviceCredentials {
         );
         let verifier = srp::compute_verifier(&x);
         DeviceSecretVerifierConfig {
-            password_verifier: encode_base64(&verifier.pad()),
+            password_verifier: core::mem::take(&mut *encode_base64_secret(&verifier.pad())),
             salt: encode_base64(&salt.pad()),
         }
     }
@@ -121,7 +124,18 @@ impl DeviceCredentials {
 
 /// `DeviceSecretVerifierConfig` of `ConfirmDevice`: `PasswordVerifier =
 /// base64(pad(g^x mod N))` and `Salt = base64(pad(salt))`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// The verifier allows an offline dictionary attack on the device password,
+/// so it is treated as a secret until it is sent: wiped on drop, compared in
+/// constant time, and left out of `Debug`.
+///
+/// ```
+/// use cognito_srp::DeviceCredentials;
+/// let (_, config) = DeviceCredentials::generate("-abcDEF12", "us-east-1_0f4c2f0e")?;
+/// assert!(format!("{config:?}").contains("password_verifier: <redacted>"));
+/// # Ok::<(), cognito_srp::Error>(())
+/// ```
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct DeviceSecretVerifierConfig {
     password_verifier: String,
     salt: String,
@@ -138,7 +152,8 @@ impl DeviceSecretVerifierConfig {
         &self.salt
     }
 
-    /// As the JSON object `ConfirmDevice` takes: `{"PasswordVerifier", "Salt"}`.
+    /// As the JSON object `ConfirmDevice` takes: `{"PasswordVerifier", "Salt"}`
+    /// (the wire form: the caller's copy is theirs to wipe).
     pub fn to_map(&self) -> ParameterMap {
         ParameterMap::from([
             (
@@ -147,6 +162,29 @@ impl DeviceSecretVerifierConfig {
             ),
             ("Salt".to_owned(), self.salt.clone()),
         ])
+    }
+}
+
+impl PartialEq for DeviceSecretVerifierConfig {
+    /// Constant time in the verifier's content (its length is public).
+    fn eq(&self, other: &Self) -> bool {
+        self.salt == other.salt
+            && bool::from(
+                self.password_verifier
+                    .as_bytes()
+                    .ct_eq(other.password_verifier.as_bytes()),
+            )
+    }
+}
+
+impl Eq for DeviceSecretVerifierConfig {}
+
+impl core::fmt::Debug for DeviceSecretVerifierConfig {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("DeviceSecretVerifierConfig")
+            .field("password_verifier", &format_args!("<redacted>"))
+            .field("salt", &self.salt)
+            .finish()
     }
 }
 

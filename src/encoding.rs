@@ -30,6 +30,18 @@ pub(crate) fn u3072_from_be(bytes: &[u8]) -> Option<U3072> {
     Some(U3072::from_be_slice(&full[..]))
 }
 
+/// As [`u3072_from_be`], for the bytes of a secret (a verifier): no branch
+/// on their values; only their length, which is public, decides what is read.
+pub(crate) fn u3072_from_be_secret(bytes: &[u8]) -> Option<U3072> {
+    let (excess, value) = bytes.split_at(bytes.len().saturating_sub(U3072_BYTES));
+    let fits = excess.iter().fold(0u8, |acc, &b| acc | b).ct_eq(&0);
+    let mut full = Zeroizing::new([0u8; U3072_BYTES]);
+    full[U3072_BYTES - value.len()..].copy_from_slice(value);
+    let n = U3072::from_be_slice(&full[..]);
+    // Reveals only whether the bytes fit in 3072 bits.
+    bool::from(fits).then_some(n)
+}
+
 /// The 384 big-endian bytes of `n`.
 pub(crate) fn u3072_to_be(n: &U3072) -> Zeroizing<[u8; U3072_BYTES]> {
     let mut out = Zeroizing::new([0u8; U3072_BYTES]);
@@ -170,5 +182,18 @@ mod tests {
         assert_eq!(u3072_from_be(&u3072_to_be(&n)[..]), Some(n));
         assert_eq!(u3072_from_be(&[0; 1000]), Some(U3072::ZERO));
         assert_eq!(u3072_from_be(&[1; 385]), None);
+        for bytes in [&[0u8; 0][..], &[0; 1000], &[7; 5], &[0xff; 384]] {
+            assert_eq!(
+                u3072_from_be_secret(bytes),
+                u3072_from_be(bytes),
+                "{bytes:?}"
+            );
+        }
+        let mut wide = vec![0u8; 500];
+        wide[115] = 1;
+        assert_eq!(u3072_from_be_secret(&wide), None);
+        wide[115] = 0;
+        wide[116] = 1;
+        assert_eq!(u3072_from_be_secret(&wide), u3072_from_be(&wide));
     }
 }

@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 use crate::arith::U3072;
 use crate::challenge::{SecretBlock, parse_public_ephemeral};
 use crate::device::DeviceSecretVerifierConfig;
-use crate::encoding::u3072_from_be;
+use crate::encoding::{U3072_BYTES, u3072_from_be_secret, u3072_to_be};
 use crate::error::{AuthFailure, Error, Field, Result};
 use crate::group::N;
 use crate::pool::PoolId;
@@ -23,8 +23,8 @@ use crate::secret::{Password, SecretElement};
 use crate::srp::{self, PrivateEphemeral};
 use crate::timestamp::Timestamp;
 use crate::wire::{
-    ParameterMap, decode_base64, hex_salt, hex_u3072, names, parse_hex_magnitude, parse_salt_hex,
-    required,
+    ParameterMap, decode_base64, decode_base64_secret, hex_salt, hex_secret, hex_u3072, names,
+    parse_hex_secret, parse_salt_hex, required,
 };
 
 /// Bytes of a fresh user salt.
@@ -42,8 +42,10 @@ const ENCODING_PREFIX: &str = "cognito-srp-v1$";
 ///
 /// Its serialized form, for a database, is the text
 /// `cognito-srp-v1$<salt>$<verifier>`, where `<salt>` is the salt in
-/// lowercase hex with a leading `-` when negative (as `SALT` is sent) and
-/// `<verifier>` is `v` in lowercase hex, both without leading zeros.
+/// lowercase hex without leading zeros, with a leading `-` when negative (as
+/// `SALT` is sent), and `<verifier>` is `v` as exactly 768 lowercase hex
+/// digits (384 bytes, leading zeros kept, so the length says nothing of `v`).
+/// Both directions run in constant time in `v`.
 ///
 /// ```
 /// use cognito_srp::{Password, PoolId, StoredVerifier};
@@ -99,8 +101,7 @@ impl StoredVerifier {
     /// A device's verifier from the `DeviceSecretVerifierConfig` of
     /// `ConfirmDevice`: base64 `PasswordVerifier` and `Salt`, strictly validated.
     pub fn from_device_secret_verifier_config(password_verifier: &str, salt: &str) -> Result<Self> {
-        let verifier_bytes =
-            Zeroizing::new(decode_base64(Field::PasswordVerifier, password_verifier)?);
+        let verifier_bytes = decode_base64_secret(Field::PasswordVerifier, password_verifier)?;
         let salt_bytes = decode_base64(Field::Salt, salt)?;
         let salt = Salt::from_twos_complement_be(&salt_bytes).ok_or(Error::invalid(
             Field::Salt,
@@ -116,7 +117,7 @@ impl StoredVerifier {
 
     /// From a salt and the big-endian bytes of `v`, which must satisfy `0 < v < N`.
     pub fn from_parts(salt: Salt, verifier_be: &[u8]) -> Result<Self> {
-        let v = u3072_from_be(verifier_be).ok_or(Error::invalid(
+        let v = u3072_from_be_secret(verifier_be).ok_or(Error::invalid(
             Field::PasswordVerifier,
             "larger than the group prime N",
         ))?;
@@ -143,12 +144,16 @@ impl StoredVerifier {
 
     /// The serialized form, `cognito-srp-v1$<salt>$<verifier>` (a secret: store it as one).
     pub fn to_encoded(&self) -> Zeroizing<String> {
-        let verifier = Zeroizing::new(hex_u3072(self.verifier.value()));
-        Zeroizing::new(format!(
-            "{ENCODING_PREFIX}{}${}",
-            hex_salt(&self.salt),
-            verifier.as_str()
-        ))
+        let verifier = hex_secret(&u3072_to_be(self.verifier.value())[..]);
+        let salt = hex_salt(&self.salt);
+        let mut out = Zeroizing::new(String::with_capacity(
+            ENCODING_PREFIX.len() + salt.len() + 1 + verifier.len(),
+        ));
+        out.push_str(ENCODING_PREFIX);
+        out.push_str(&salt);
+        out.push('$');
+        out.push_str(&verifier);
+        out
     }
 
     /// Parses the serialized form of [`StoredVerifier::to_encoded`], strictly.
@@ -162,8 +167,12 @@ impl StoredVerifier {
             "expected <salt>$<verifier>",
         ))?;
         let salt = parse_salt_hex(salt)?;
-        let magnitude = Zeroizing::new(parse_hex_magnitude(Field::PasswordVerifier, verifier)?);
-        Self::from_parts(salt, &magnitude)
+        let verifier = parse_hex_secret::<U3072_BYTES>(
+            Field::PasswordVerifier,
+            verifier,
+            "a stored verifier has exactly 768 hex digits",
+        )?;
+        Self::from_parts(salt, &verifier[..])
     }
 
     pub(crate) fn verifier(&self) -> &SecretElement {

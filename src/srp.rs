@@ -183,7 +183,9 @@ pub fn server_premaster_secret(
 pub fn derive_key(u: &[u8; 32], premaster_secret: &SecretElement) -> HkdfKey {
     let salt = pad_unsigned_bytes(u);
     let ikm = premaster_secret.pad();
-    let hkdf = Hkdf::<Sha256>::new(Some(&salt), &ikm);
+    // `Hkdf::new` would drop its copy of the pseudorandom key unwiped.
+    let (mut prk, hkdf) = Hkdf::<Sha256>::extract(Some(&salt), &ikm);
+    prk[..].zeroize();
     let mut key = [0u8; 16];
     // 16 bytes is far below HKDF-SHA256's limit of 255 * 32, so this cannot fail.
     if hkdf.expand(HKDF_INFO, &mut key).is_err() {

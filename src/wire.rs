@@ -7,11 +7,20 @@
 //!   allowed), with no prefix, sign, whitespace or other character; only
 //!   `SALT` may carry a leading `-`;
 //! - a byte string is standard base64 with canonical `=` padding and nothing else.
+//!
+//! Public values (`SRP_A`, `SRP_B`, `SALT`, `SECRET_BLOCK`, signatures) are
+//! encoded and parsed in variable time. Secret values that have a text form
+//! (a device password, a verifier) go through the `*_secret` functions, which
+//! map every digit with arithmetic and masks: no table index and no branch
+//! depends on a secret byte; only the (public) length decides the work done.
 
 use std::collections::HashMap;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use base64ct::{Base64, Encoding as _};
+use subtle::{Choice, ConditionallySelectable, ConstantTimeGreater, ConstantTimeLess};
+use zeroize::Zeroizing;
 
 use crate::arith::U3072;
 use crate::encoding::{strip_leading_zeros, u3072_from_be, u3072_to_be};
@@ -171,6 +180,75 @@ pub(crate) fn encode_base64(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)
 }
 
+/// Standard padded base64 of secret bytes, in constant time (`base64ct`).
+pub(crate) fn encode_base64_secret(bytes: &[u8]) -> Zeroizing<String> {
+    Zeroizing::new(Base64::encode_string(bytes))
+}
+
+/// Strict standard base64 of secret bytes, decoded in constant time
+/// (`base64ct`, which also refuses non-canonical padding and final characters).
+pub(crate) fn decode_base64_secret(field: Field, text: &str) -> Result<Zeroizing<Vec<u8>>> {
+    // Decoded into a buffer that is wiped on every path, the error's too.
+    let mut out = Zeroizing::new(vec![0u8; (text.len() / 4 + 1) * 3]);
+    let len = Base64::decode(text, &mut out[..])
+        .map_err(|_| Error::invalid(field, "not canonical standard base64"))?
+        .len();
+    out.truncate(len);
+    Ok(out)
+}
+
+/// Lowercase hex of secret bytes, two digits per byte (leading zeros kept, so
+/// the length tells nothing of the value).
+pub(crate) fn hex_secret(bytes: &[u8]) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(2 * bytes.len()));
+    for &byte in bytes {
+        for nibble in [byte >> 4, byte & 0x0f] {
+            // '0' + n, plus the gap from '9' + 1 to 'a' when n > 9, by mask.
+            let gap = u8::conditional_select(&0, &(b'a' - b'0' - 10), nibble.ct_gt(&9));
+            out.push(char::from(b'0' + nibble + gap));
+        }
+    }
+    out
+}
+
+/// The bytes written as exactly `2 * LEN` hex digits (either case), decoded
+/// without branching on any digit; one error for any bad digit, which
+/// reveals only that the text is malformed.
+pub(crate) fn parse_hex_secret<const LEN: usize>(
+    field: Field,
+    text: &str,
+    wrong_length: &'static str,
+) -> Result<Zeroizing<[u8; LEN]>> {
+    let digits = text.as_bytes();
+    if digits.len() != 2 * LEN {
+        return Err(Error::invalid(field, wrong_length));
+    }
+    let mut out = Zeroizing::new([0u8; LEN]);
+    let mut valid = Choice::from(1);
+    for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
+        let (hi, hi_ok) = hex_digit_secret(pair[0]);
+        let (lo, lo_ok) = hex_digit_secret(pair[1]);
+        *byte = hi << 4 | lo;
+        valid &= hi_ok & lo_ok;
+    }
+    if bool::from(valid) {
+        Ok(out)
+    } else {
+        Err(Error::invalid(field, NOT_HEX))
+    }
+}
+
+/// The value of one hex digit and whether it is one, by masks.
+fn hex_digit_secret(c: u8) -> (u8, Choice) {
+    let within = |lo: u8, hi: u8| !c.ct_lt(&lo) & !c.ct_gt(&hi);
+    let (decimal, lower, upper) = (within(b'0', b'9'), within(b'a', b'f'), within(b'A', b'F'));
+    let mut value = 0u8;
+    value.conditional_assign(&c.wrapping_sub(b'0'), decimal);
+    value.conditional_assign(&c.wrapping_sub(b'a' - 10), lower);
+    value.conditional_assign(&c.wrapping_sub(b'A' - 10), upper);
+    (value, decimal | lower | upper)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +287,63 @@ mod tests {
         assert!(parse_salt_hex("-").is_err());
         assert!(parse_salt_hex("--1").is_err());
         assert!(parse_salt_hex("+1").is_err());
+    }
+
+    #[test]
+    fn secret_hex_is_fixed_width_lowercase_and_parses_back() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        let text = hex_secret(&bytes);
+        let expected: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(text.as_str(), expected);
+        let parsed = parse_hex_secret::<256>(Field::PasswordVerifier, &text, "length").unwrap();
+        assert_eq!(parsed[..], bytes[..]);
+        let upper =
+            parse_hex_secret::<256>(Field::PasswordVerifier, &text.to_uppercase(), "length");
+        assert_eq!(upper.unwrap()[..], bytes[..]);
+        assert_eq!(hex_secret(&[0x00, 0x0f]).as_str(), "000f");
+    }
+
+    #[test]
+    fn secret_hex_refuses_every_non_digit_and_a_wrong_length() {
+        for c in 0..=255u8 {
+            let text = format!("0{}", char::from(c));
+            let ok = c.is_ascii_hexdigit();
+            let parsed = parse_hex_secret::<1>(Field::PasswordVerifier, &text, "length");
+            assert_eq!(parsed.is_ok(), ok && text.len() == 2, "{c:#04x}");
+            if ok {
+                assert_eq!(parsed.unwrap()[0], u8::from_str_radix(&text, 16).unwrap());
+            }
+        }
+        assert_eq!(
+            parse_hex_secret::<2>(Field::PasswordVerifier, "abc", "needs 4 digits"),
+            Err(Error::invalid(Field::PasswordVerifier, "needs 4 digits"))
+        );
+        assert!(parse_hex_secret::<1>(Field::PasswordVerifier, "١", "length").is_err());
+    }
+
+    #[test]
+    fn secret_base64_agrees_with_the_public_codec_and_is_as_strict() {
+        for len in 0..70 {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+            let text = encode_base64_secret(&bytes);
+            assert_eq!(text.as_str(), encode_base64(&bytes));
+            assert_eq!(
+                decode_base64_secret(Field::PasswordVerifier, &text).unwrap()[..],
+                bytes[..]
+            );
+        }
+        for bad in [
+            "abc", "ab=c", "YWJj\n", "YW_j", "YWI", "YWI==", "YWJ=", "YQ=", "YR==",
+        ] {
+            assert!(
+                decode_base64(Field::PasswordVerifier, bad).is_err(),
+                "{bad:?}"
+            );
+            assert!(
+                decode_base64_secret(Field::PasswordVerifier, bad).is_err(),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

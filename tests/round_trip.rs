@@ -357,8 +357,26 @@ fn stored_verifiers_round_trip_and_reject_bad_encodings() {
         StoredVerifier::from_encoded(&stored.to_encoded()).unwrap(),
         stored
     );
+    let encoded = stored.to_encoded();
+    let verifier_digits = encoded.rsplit('$').next().unwrap();
+    assert_eq!(
+        verifier_digits.len(),
+        768,
+        "fixed width, leading zeros kept"
+    );
+    assert!(
+        verifier_digits
+            .bytes()
+            .all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+    );
     let n = cognito_srp::wire::hex_u3072(&cognito_srp::group::N);
+    let zero = "0".repeat(768);
+    let short = &verifier_digits[1..];
     for bad in [
+        format!("cognito-srp-v1$ab${zero}"),
+        format!("cognito-srp-v1$ab${short}"),
+        format!("cognito-srp-v1$ab${verifier_digits}0"),
+        format!("cognito-srp-v1$ab${}g", &verifier_digits[1..]),
         "".to_owned(),
         "cognito-srp-v1$".to_owned(),
         "cognito-srp-v1$ab".to_owned(),

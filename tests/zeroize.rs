@@ -3,9 +3,10 @@
 
 use chrono::{TimeZone, Utc};
 use cognito_srp::{
-    ClientSecret, DeviceCredentials, DevicePassword, DeviceSrpClient, DeviceSrpLogin, HkdfKey,
-    Password, PasswordVerifierChallenge, PoolId, SecretElement, SecretExponent, ServerSession,
-    SrpServer, StoredVerifier, Timestamp, UserSrpClient, UserSrpLogin, srp,
+    ClientSecret, DeviceCredentials, DevicePassword, DeviceSecretVerifierConfig, DeviceSrpClient,
+    DeviceSrpLogin, HkdfKey, Password, PasswordVerifierChallenge, PoolId, SecretElement,
+    SecretExponent, ServerSession, SrpServer, StoredVerifier, Timestamp, UserSrpClient,
+    UserSrpLogin, srp,
 };
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -25,6 +26,7 @@ fn every_secret_type_zeroizes_on_drop() {
     wiped_on_drop::<UserSrpLogin>();
     wiped_on_drop::<DeviceSrpLogin>();
     wiped_on_drop::<ServerSession>();
+    wiped_on_drop::<DeviceSecretVerifierConfig>();
 }
 
 const SECRET: &str = "hunter2-Tr0ub4dor&3";
@@ -132,7 +134,13 @@ fn flows_print_no_secret() {
         .unwrap();
     assert!(!format!("{claim:?}").contains("hunter2"));
 
-    let (device, _) = DeviceCredentials::generate("-AbCdEf12", "us-east-1_device").unwrap();
+    let (device, config) = DeviceCredentials::generate("-AbCdEf12", "us-east-1_device").unwrap();
+    let config_debug = format!("{config:?}");
+    assert!(
+        !config_debug.contains(config.password_verifier()),
+        "{config_debug}"
+    );
+    assert!(config_debug.contains(config.salt()), "{config_debug}");
     let device_password = device.device_password().expose_secret().to_owned();
     assert!(!format!("{device:?}").contains(&device_password));
     let device_login = DeviceSrpClient::new(device).start("alice").unwrap();

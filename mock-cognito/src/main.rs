@@ -7,16 +7,20 @@ fn main() -> ExitCode {
     let mut port = "0".to_owned();
     let mut seed = None;
     let mut threads = 8usize;
+    let usage = || {
+        eprintln!("usage: mock-cognito [--port PORT] [--seed FILE] [--threads N (1 or more)]");
+        ExitCode::from(2)
+    };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next()) {
             ("--port", Some(v)) => port = v,
             ("--seed", Some(v)) => seed = Some(v),
-            ("--threads", Some(v)) => threads = v.parse().unwrap_or(8),
-            _ => {
-                eprintln!("usage: mock-cognito [--port PORT] [--seed FILE] [--threads N]");
-                return ExitCode::from(2);
-            }
+            ("--threads", Some(v)) => match v.parse() {
+                Ok(n) if n > 0 => threads = n,
+                _ => return usage(),
+            },
+            _ => return usage(),
         }
     }
     let seed_json = match seed.map(std::fs::read_to_string).transpose() {
