@@ -1,10 +1,10 @@
 //! The SRP-6a steps of Cognito's sign-in, one function each (hazmat).
 //!
 //! These are the formulas of SPEC on typed values: integers, bytes and
-//! secrets, with no hex, base64 or parameter maps. The flows in
-//! [`crate::client`], [`crate::device`] and [`crate::server`] put them
-//! together; use them directly only to check a step, as the known-answer
-//! tests do.
+//! secrets, with no hex, base64 or parameter maps. The flows
+//! ([`UserSrpClient`](crate::UserSrpClient), [`DeviceSrpClient`](crate::DeviceSrpClient),
+//! [`SrpServer`](crate::SrpServer)) put them together; use them directly only
+//! to check a step, as the known-answer tests do.
 //!
 //! *Realm* and *identity* are what the hashes bind: the pool name and
 //! `USER_ID_FOR_SRP` for a user; the device group key and device key for a device.
