@@ -60,7 +60,7 @@ fn refused(result: cognito_srp::Result<()>) -> AuthFailure {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
     fn a_user_with_the_right_password_is_accepted(user in "\\PC{1,40}", password in "\\PC{0,60}") {
