@@ -234,14 +234,22 @@ impl Modulus {
             acc = self.mont_mul(&acc, &entry);
             digit.zeroize();
         }
-        let mut one = [0u64; LIMBS];
-        one[0] = 1;
-        let out = self.mont_mul(&acc, &one);
+        let out = self.leave_montgomery(&acc);
         table.zeroize();
         base.zeroize();
         entry.zeroize();
         acc.zeroize();
-        U3072::from_words(out)
+        out
+    }
+
+    /// `x / R mod n`: the value of `x` out of Montgomery form.
+    fn leave_montgomery(&self, x: &Limbs) -> U3072 {
+        const ONE: Limbs = {
+            let mut one = [0u64; LIMBS];
+            one[0] = 1;
+            one
+        };
+        U3072::from_words(self.mont_mul(x, &ONE))
     }
 
     fn add_limbs(&self, a: &Limbs, b: &Limbs) -> Limbs {
@@ -352,12 +360,10 @@ impl<const W: u32> FixedBase<W> {
             acc = modulus.mont_mul(&acc, &entry);
             digit.zeroize();
         }
-        let mut one = [0u64; LIMBS];
-        one[0] = 1;
-        let out = modulus.mont_mul(&acc, &one);
+        let out = modulus.leave_montgomery(&acc);
         entry.zeroize();
         acc.zeroize();
-        U3072::from_words(out)
+        out
     }
 }
 
