@@ -101,6 +101,8 @@ impl DeviceCredentials {
         );
         let verifier = srp::compute_verifier(&x);
         DeviceSecretVerifierConfig {
+            // The protocol sends pad(v), whose length follows v's leading zero
+            // bytes: a leak it forces (see the README's security notes).
             password_verifier: core::mem::take(&mut *encode_base64_secret(&verifier.pad())),
             salt: encode_base64(&salt.pad()),
         }
