@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -41,9 +41,6 @@ const TOKEN_LIFETIME_SECS: u64 = 3600;
 /// At most this many challenges in flight and this many live access tokens
 /// are remembered; past it the one closest to expiry is forgotten.
 const MAX_REMEMBERED: usize = 65_536;
-/// How long a connection may stall mid-request (or refuse to read its
-/// response) before the worker serving it gives up.
-pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// An error in Cognito's shape: `{"__type": kind, "message": message}`, HTTP 400.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,7 +195,42 @@ pub struct Endpoint {
     srp: SrpServer,
     issuer_base: Arc<Mutex<String>>,
     session_lifetime: Duration,
-    io_timeout: Duration,
+    /// Bounds how many requests compute at once (set by [`Endpoint::serve`]).
+    compute: Arc<Permits>,
+}
+
+/// A counting semaphore: at most `limit` holders at once.
+struct Permits {
+    free: Mutex<usize>,
+    released: Condvar,
+}
+
+impl Permits {
+    fn new(limit: usize) -> Self {
+        Permits {
+            free: Mutex::new(limit.max(1)),
+            released: Condvar::new(),
+        }
+    }
+
+    /// Waits for a permit; it is given back when the guard drops.
+    fn acquire(&self) -> PermitGuard<'_> {
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        while *free == 0 {
+            free = self.released.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+        *free -= 1;
+        PermitGuard(self)
+    }
+}
+
+struct PermitGuard<'a>(&'a Permits);
+
+impl Drop for PermitGuard<'_> {
+    fn drop(&mut self) {
+        *self.0.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.0.released.notify_one();
+    }
 }
 
 fn random_bytes<const N: usize>() -> [u8; N] {
@@ -303,7 +335,7 @@ impl Endpoint {
             srp: SrpServer::new(),
             issuer_base: Arc::new(Mutex::new("http://127.0.0.1".to_owned())),
             session_lifetime: SESSION_LIFETIME,
-            io_timeout: IO_TIMEOUT,
+            compute: Arc::new(Permits::new(1)),
         })
     }
 
@@ -311,13 +343,6 @@ impl Endpoint {
     /// instead of [`SESSION_LIFETIME`] (for tests of expiry).
     pub fn with_session_lifetime(mut self, lifetime: Duration) -> Self {
         self.session_lifetime = lifetime;
-        self
-    }
-
-    /// The same endpoint with connections that may stall for `timeout`
-    /// instead of [`IO_TIMEOUT`] (for tests of stalled clients).
-    pub fn with_io_timeout(mut self, timeout: Duration) -> Self {
-        self.io_timeout = timeout;
         self
     }
 
@@ -880,40 +905,48 @@ impl Endpoint {
         Ok(json!({}))
     }
 
-    /// Serves HTTP on `addr` with `threads` workers until the process ends.
-    /// Returns the bound address (use port 0 for a free one).
+    /// Serves HTTP on `addr` until the process ends, computing at most
+    /// `threads` requests at once. Returns the bound address (use port 0 for
+    /// a free one) and the thread that hands out the requests.
+    ///
+    /// Every request is read on a thread of its own and takes one of the
+    /// `threads` permits only once its body is in: tiny_http exposes no
+    /// socket to put a timeout on, so a client that stalls mid-body holds
+    /// just its own thread (until it goes away), never a permit. (A read
+    /// timeout on the listener would be inherited by accepted sockets, but it
+    /// also makes an idle `accept` fail, which ends tiny_http's accept loop.)
     pub fn serve(
-        self,
+        mut self,
         addr: &str,
         threads: usize,
     ) -> Result<(SocketAddr, Vec<thread::JoinHandle<()>>), String> {
         let listener = std::net::TcpListener::bind(addr).map_err(|e| e.to_string())?;
-        // tiny_http sets no timeouts, so a client that sends headers and then
-        // stalls mid-body would hold a worker forever. Accepted sockets
-        // inherit these options from the listener (Linux copies them on
-        // accept; `stalled_clients_do_not_starve_the_others` checks it).
-        let socket = socket2::SockRef::from(&listener);
-        socket
-            .set_read_timeout(Some(self.io_timeout))
-            .and_then(|()| socket.set_write_timeout(Some(self.io_timeout)))
+        // Linux hands TCP_NODELAY on to accepted sockets. Without it, tiny_http's
+        // response (head, then body) meets the client's delayed ACK and each
+        // request waits about 40 ms.
+        socket2::SockRef::from(&listener)
+            .set_tcp_nodelay(true)
             .map_err(|e| e.to_string())?;
         let server = tiny_http::Server::from_listener(listener, None).map_err(|e| e.to_string())?;
         let bound = server.server_addr().to_ip().ok_or("not an IP listener")?;
         if let Ok(mut base) = self.issuer_base.lock() {
             *base = format!("http://{bound}");
         }
-        let server = Arc::new(server);
-        let handles = (0..threads.max(1))
-            .map(|_| {
-                let (server, endpoint) = (Arc::clone(&server), self.clone());
-                thread::spawn(move || {
-                    for request in server.incoming_requests() {
-                        endpoint.respond(request);
-                    }
-                })
-            })
-            .collect();
-        Ok((bound, handles))
+        self.compute = Arc::new(Permits::new(threads));
+        let dispatcher = thread::spawn(move || {
+            for request in server.incoming_requests() {
+                let endpoint = self.clone();
+                let spawned = thread::Builder::new()
+                    .name("mock-cognito request".into())
+                    .spawn(move || endpoint.respond(request));
+                if let Err(e) = spawned {
+                    // The request is dropped and its connection closed; the
+                    // endpoint goes on with the next one.
+                    eprintln!("mock-cognito: cannot start a request thread: {e}");
+                }
+            }
+        });
+        Ok((bound, vec![dispatcher]))
     }
 
     fn respond(&self, mut request: tiny_http::Request) {
@@ -999,6 +1032,7 @@ impl Endpoint {
                 );
             }
         };
+        let _permit = self.compute.acquire();
         match self.handle(operation, &body) {
             Ok(value) => (200, value.to_string(), None),
             Err(e) => error_response(&e, 400),

@@ -1,5 +1,6 @@
 //! `mock-cognito [--port PORT] [--seed FILE] [--threads N]`: serves Cognito's
-//! JSON protocol on 127.0.0.1 and prints `listening on http://127.0.0.1:PORT`.
+//! JSON protocol on 127.0.0.1 and prints `listening on http://127.0.0.1:PORT`;
+//! `--threads` bounds how many requests compute at once.
 
 use std::process::ExitCode;
 
