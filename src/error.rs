@@ -45,6 +45,26 @@ pub enum Field {
     PrivateEphemeral,
     /// The scrambling parameter `u = H(pad(A) || pad(B))`.
     U,
+    /// `Session`, which a sign-in carries from one step to the next.
+    Session,
+    /// `AccessToken` of an `AuthenticationResult`.
+    AccessToken,
+    /// `requiredAttributes` of `NEW_PASSWORD_REQUIRED`.
+    RequiredAttributes,
+    /// `userAttributes` of `NEW_PASSWORD_REQUIRED`.
+    UserAttributes,
+    /// `NEW_PASSWORD`, the answer to `NEW_PASSWORD_REQUIRED`.
+    NewPassword,
+    /// `MFAS_CAN_CHOOSE` of `SELECT_MFA_TYPE`.
+    MfasCanChoose,
+    /// `MFAS_CAN_SETUP` of `MFA_SETUP`.
+    MfasCanSetup,
+    /// A one-time code (`SMS_MFA_CODE`, `SOFTWARE_TOKEN_MFA_CODE`, `EMAIL_OTP_CODE`).
+    Code,
+    /// `ANSWER`, of `SELECT_MFA_TYPE` or `CUSTOM_CHALLENGE`.
+    Answer,
+    /// `EMAIL`, the address an `MFA_SETUP` answer sets up for `EMAIL_OTP`.
+    Email,
 }
 
 impl Field {
@@ -69,6 +89,16 @@ impl Field {
             Field::ClientSecret => "client secret",
             Field::PrivateEphemeral => "private ephemeral",
             Field::U => "u",
+            Field::Session => "Session",
+            Field::AccessToken => "AccessToken",
+            Field::RequiredAttributes => "requiredAttributes",
+            Field::UserAttributes => "userAttributes",
+            Field::NewPassword => "NEW_PASSWORD",
+            Field::MfasCanChoose => "MFAS_CAN_CHOOSE",
+            Field::MfasCanSetup => "MFAS_CAN_SETUP",
+            Field::Code => "code",
+            Field::Answer => "ANSWER",
+            Field::Email => "EMAIL",
         }
     }
 }
@@ -142,6 +172,32 @@ pub enum Error {
     Random,
     /// A server refused a sign-in (see [`AuthFailure`]).
     NotAuthorized(AuthFailure),
+    /// A sign-in reply asked a challenge that the protocol does not allow at
+    /// this point (an unknown `ChallengeName`, or a known one out of order).
+    UnexpectedChallenge {
+        /// The `ChallengeName` received (at most 64 characters of it).
+        challenge_name: String,
+        /// What the reply answered, e.g. `"InitiateAuth"` or `"the PASSWORD_VERIFIER answer"`.
+        after: &'static str,
+    },
+    /// A sign-in reply that is neither a challenge allowed here nor a result
+    /// allowed here (tokens before any proof, an empty reply, ...).
+    UnexpectedReply {
+        /// What is wrong with the reply.
+        reason: &'static str,
+        /// What the reply answered.
+        after: &'static str,
+    },
+    /// A challenge names another user (or device) than the one signing in.
+    UserMismatch {
+        /// The field that names the other user: `USER_ID_FOR_SRP`, `USERNAME` or `DEVICE_KEY`.
+        field: Field,
+    },
+    /// An answer to `NEW_PASSWORD_REQUIRED` lacks one of its `requiredAttributes`.
+    MissingAttribute {
+        /// The attribute's name, without the `userAttributes.` prefix.
+        name: String,
+    },
 }
 
 impl Error {
@@ -149,11 +205,26 @@ impl Error {
         Error::Invalid { field, reason }
     }
 
+    /// [`Error::UnexpectedChallenge`], keeping at most 64 characters of a
+    /// name that came from the network.
+    pub(crate) fn unexpected_challenge(challenge_name: &str, after: &'static str) -> Self {
+        Error::UnexpectedChallenge {
+            challenge_name: challenge_name.chars().take(64).collect(),
+            after,
+        }
+    }
+
     /// The field this error is about, when it is about one.
     pub const fn field(&self) -> Option<Field> {
         match self {
-            Error::Missing { field } | Error::Invalid { field, .. } => Some(*field),
-            Error::Random | Error::NotAuthorized(_) => None,
+            Error::Missing { field }
+            | Error::Invalid { field, .. }
+            | Error::UserMismatch { field } => Some(*field),
+            Error::Random
+            | Error::NotAuthorized(_)
+            | Error::UnexpectedChallenge { .. }
+            | Error::UnexpectedReply { .. }
+            | Error::MissingAttribute { .. } => None,
         }
     }
 }
@@ -165,6 +236,29 @@ impl fmt::Display for Error {
             Error::Invalid { field, reason } => write!(f, "invalid {field}: {reason}"),
             Error::Random => f.write_str("the operating system's random number generator failed"),
             Error::NotAuthorized(why) => write!(f, "not authorized: {why}"),
+            // `{:?}` escapes whatever the network put in the name.
+            Error::UnexpectedChallenge {
+                challenge_name,
+                after,
+            } => write!(
+                f,
+                "unexpected challenge {challenge_name:?} in reply to {after}"
+            ),
+            Error::UnexpectedReply { reason, after } => {
+                write!(f, "unexpected reply to {after}: {reason}")
+            }
+            Error::UserMismatch { field } => {
+                write!(
+                    f,
+                    "the challenge's {field} names another user than the one signing in"
+                )
+            }
+            Error::MissingAttribute { name } => {
+                write!(
+                    f,
+                    "the required attribute {name:?} is missing from the answer"
+                )
+            }
         }
     }
 }

@@ -48,6 +48,7 @@ mod salt;
 mod secret;
 mod secret_hash;
 mod server;
+pub mod signin;
 pub mod srp;
 mod timestamp;
 pub mod wire;

@@ -1,0 +1,563 @@
+//! The state machine: which reply may come after which request, and the
+//! answers the driver gives itself.
+
+use core::fmt;
+
+use zeroize::Zeroizing;
+
+use crate::challenge::{DevicePasswordVerifierChallenge, PasswordVerifierChallenge};
+use crate::client::{UserSrpClient, UserSrpLogin};
+use crate::device::{DeviceSrpClient, DeviceSrpLogin};
+use crate::error::{Error, Field, Result};
+use crate::secret::Password;
+use crate::wire::{ParameterMap, names};
+
+use super::prompt::{self, Prompt};
+use super::reply::{AuthenticationResult, Reply};
+use super::request::{Call, Request};
+use super::signed_in::SignedIn;
+use super::{Flow, SignIn};
+
+/// The challenges the driver knows, by their `ChallengeName`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ChallengeName {
+    PasswordVerifier,
+    SelectChallenge,
+    DeviceSrpAuth,
+    DevicePasswordVerifier,
+    NewPasswordRequired,
+    SmsMfa,
+    SoftwareTokenMfa,
+    EmailOtp,
+    SelectMfaType,
+    CustomChallenge,
+    MfaSetup,
+}
+
+impl ChallengeName {
+    const ALL: [ChallengeName; 11] = [
+        ChallengeName::PasswordVerifier,
+        ChallengeName::SelectChallenge,
+        ChallengeName::DeviceSrpAuth,
+        ChallengeName::DevicePasswordVerifier,
+        ChallengeName::NewPasswordRequired,
+        ChallengeName::SmsMfa,
+        ChallengeName::SoftwareTokenMfa,
+        ChallengeName::EmailOtp,
+        ChallengeName::SelectMfaType,
+        ChallengeName::CustomChallenge,
+        ChallengeName::MfaSetup,
+    ];
+
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            ChallengeName::PasswordVerifier => "PASSWORD_VERIFIER",
+            ChallengeName::SelectChallenge => "SELECT_CHALLENGE",
+            ChallengeName::DeviceSrpAuth => "DEVICE_SRP_AUTH",
+            ChallengeName::DevicePasswordVerifier => "DEVICE_PASSWORD_VERIFIER",
+            ChallengeName::NewPasswordRequired => "NEW_PASSWORD_REQUIRED",
+            ChallengeName::SmsMfa => "SMS_MFA",
+            ChallengeName::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA",
+            ChallengeName::EmailOtp => "EMAIL_OTP",
+            ChallengeName::SelectMfaType => "SELECT_MFA_TYPE",
+            ChallengeName::CustomChallenge => "CUSTOM_CHALLENGE",
+            ChallengeName::MfaSetup => "MFA_SETUP",
+        }
+    }
+
+    /// How an error names the request that answered this challenge.
+    const fn answer(self) -> &'static str {
+        match self {
+            ChallengeName::PasswordVerifier => "the PASSWORD_VERIFIER answer",
+            ChallengeName::SelectChallenge => "the SELECT_CHALLENGE answer",
+            ChallengeName::DeviceSrpAuth => "the DEVICE_SRP_AUTH answer",
+            ChallengeName::DevicePasswordVerifier => "the DEVICE_PASSWORD_VERIFIER answer",
+            ChallengeName::NewPasswordRequired => "the NEW_PASSWORD_REQUIRED answer",
+            ChallengeName::SmsMfa => "the SMS_MFA answer",
+            ChallengeName::SoftwareTokenMfa => "the SOFTWARE_TOKEN_MFA answer",
+            ChallengeName::EmailOtp => "the EMAIL_OTP answer",
+            ChallengeName::SelectMfaType => "the SELECT_MFA_TYPE answer",
+            ChallengeName::CustomChallenge => "the CUSTOM_CHALLENGE answer",
+            ChallengeName::MfaSetup => "the MFA_SETUP answer",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// A challenge only the caller can answer.
+    const fn is_prompt(self) -> bool {
+        !matches!(
+            self,
+            ChallengeName::PasswordVerifier
+                | ChallengeName::SelectChallenge
+                | ChallengeName::DeviceSrpAuth
+                | ChallengeName::DevicePasswordVerifier
+        )
+    }
+}
+
+/// What the request in flight was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sent {
+    Initiate,
+    Answer(ChallengeName),
+}
+
+impl Sent {
+    const fn describe(self) -> &'static str {
+        match self {
+            Sent::Initiate => "InitiateAuth",
+            Sent::Answer(challenge) => challenge.answer(),
+        }
+    }
+
+    /// Whether a reply to this request may carry the tokens: only once a
+    /// proof (or a prompt's answer) was sent, never right after `SRP_A`.
+    const fn may_end(self) -> bool {
+        matches!(
+            self,
+            Sent::Answer(
+                ChallengeName::PasswordVerifier
+                    | ChallengeName::DevicePasswordVerifier
+                    | ChallengeName::NewPasswordRequired
+                    | ChallengeName::SmsMfa
+                    | ChallengeName::SoftwareTokenMfa
+                    | ChallengeName::EmailOtp
+                    | ChallengeName::SelectMfaType
+                    | ChallengeName::CustomChallenge
+                    | ChallengeName::MfaSetup
+            )
+        )
+    }
+}
+
+/// A sign-in's state between steps. Holds the password until
+/// `PASSWORD_VERIFIER` is signed, and each SRP ephemeral until its challenge
+/// is answered; all of them wipe themselves on drop.
+pub(crate) struct Driver {
+    config: SignIn,
+    /// Every name the challenges gave this user, the typed one first; the
+    /// last one is the name the answers carry.
+    names: Vec<String>,
+    /// Whether `names` ends with `USER_ID_FOR_SRP` (the real username) rather
+    /// than a `USERNAME` that a later `USER_ID_FOR_SRP` may override.
+    real_username_known: bool,
+    password: Option<Password>,
+    login: Option<UserSrpLogin>,
+    srp_a_sent: bool,
+    device_login: Option<DeviceSrpLogin>,
+    device_started: bool,
+    fixed_a: Option<Zeroizing<Vec<u8>>>,
+    session: Option<String>,
+}
+
+impl fmt::Debug for Driver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Driver")
+            .field("pool", self.config.pool_id())
+            .field("client_id", &self.config.app_client().client_id())
+            .field("entry", &self.config.entry())
+            .field("flow", &self.config.flow())
+            .field("username", &self.username())
+            .field("device", &self.config.device().map(|d| d.device_key()))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Driver {
+    /// The name the answers carry: the real username once a challenge gave it.
+    pub(crate) fn username(&self) -> &str {
+        // `names` starts with the typed name, which is never empty.
+        self.names.last().map_or("", String::as_str)
+    }
+
+    /// `USERNAME`, `SECRET_HASH` (for that name) and `DEVICE_KEY` when they
+    /// apply: what every answer carries.
+    pub(crate) fn base_responses(&self) -> ParameterMap {
+        let username = self.username();
+        let mut map = ParameterMap::new();
+        map.insert(names::USERNAME.into(), username.into());
+        if let Some(hash) = self.config.app.secret_hash(username) {
+            map.insert(names::SECRET_HASH.into(), hash);
+        }
+        if let Some(device) = &self.config.device {
+            map.insert(names::DEVICE_KEY.into(), device.device_key().into());
+        }
+        map
+    }
+
+    /// The `Session` of the last reply.
+    pub(crate) fn session(&self) -> Option<&str> {
+        self.session.as_deref()
+    }
+
+    /// The next step: answer `challenge` with `responses` and the last `Session`.
+    pub(crate) fn respond(
+        self: Box<Self>,
+        challenge: ChallengeName,
+        responses: ParameterMap,
+    ) -> Step {
+        let session = self.session.clone();
+        self.respond_with_session(challenge, responses, session)
+    }
+
+    /// [`Driver::respond`] with another `Session` (`MFA_SETUP`'s, from `VerifySoftwareToken`).
+    pub(crate) fn respond_with_session(
+        self: Box<Self>,
+        challenge: ChallengeName,
+        responses: ParameterMap,
+        session: Option<String>,
+    ) -> Step {
+        let entry = self.config.entry;
+        let request = self.request(
+            entry.respond_operation(),
+            Call::Respond {
+                challenge_name: challenge.name().into(),
+                challenge_responses: responses,
+                session,
+            },
+        );
+        Step {
+            driver: self,
+            request,
+            sent: Sent::Answer(challenge),
+        }
+    }
+
+    fn request(&self, operation: super::Operation, call: Call) -> Request {
+        Request {
+            operation,
+            client_id: self.config.app.client_id().into(),
+            user_pool_id: operation
+                .is_admin()
+                .then(|| self.config.pool.as_str().into()),
+            call,
+        }
+    }
+
+    /// Whether `challenge` may come in reply to `sent`.
+    fn allows(&self, sent: Sent, challenge: ChallengeName) -> bool {
+        let flow = self.config.flow;
+        let custom = flow == Flow::CustomAuthSrp;
+        let after_proof = sent.may_end();
+        match challenge {
+            // `a` answers one PASSWORD_VERIFIER, and only after `SRP_A` was sent;
+            // in CUSTOM_AUTH the Lambdas may put custom challenges first.
+            ChallengeName::PasswordVerifier => {
+                self.login.is_some()
+                    && self.srp_a_sent
+                    && match sent {
+                        Sent::Initiate | Sent::Answer(ChallengeName::SelectChallenge) => true,
+                        Sent::Answer(ChallengeName::CustomChallenge) => custom,
+                        Sent::Answer(_) => false,
+                    }
+            }
+            ChallengeName::SelectChallenge => flow.is_user_auth() && sent == Sent::Initiate,
+            // The device step comes once the password is proven.
+            ChallengeName::DeviceSrpAuth => {
+                self.config.device.is_some()
+                    && self.login.is_none()
+                    && !self.device_started
+                    && after_proof
+                    && sent != Sent::Answer(ChallengeName::DevicePasswordVerifier)
+            }
+            ChallengeName::DevicePasswordVerifier => {
+                sent == Sent::Answer(ChallengeName::DeviceSrpAuth)
+            }
+            ChallengeName::CustomChallenge => custom && (after_proof || sent == Sent::Initiate),
+            _ => after_proof,
+        }
+    }
+
+    /// Checks that the challenge's `USER_ID_FOR_SRP`, `USERNAME` and
+    /// `DEVICE_KEY` name this user and device, and learns the real username.
+    fn check_user(&mut self, challenge: ChallengeName, parameters: &ParameterMap) -> Result<()> {
+        let known =
+            |names: &[String], name: &str| names.iter().any(|n| n.eq_ignore_ascii_case(name));
+        if let Some(id) = parameters.get(names::USER_ID_FOR_SRP) {
+            if id.is_empty() {
+                return Err(Error::invalid(Field::UserIdForSrp, "empty"));
+            }
+            if self.real_username_known {
+                if !self.username().eq_ignore_ascii_case(id) {
+                    return Err(Error::UserMismatch {
+                        field: Field::UserIdForSrp,
+                    });
+                }
+            } else {
+                self.names.push(id.clone());
+                self.real_username_known = true;
+            }
+        }
+        if let Some(name) = parameters.get(names::USERNAME) {
+            if name.is_empty() {
+                return Err(Error::invalid(Field::Username, "empty"));
+            }
+            if !known(&self.names, name) {
+                // Before any USER_ID_FOR_SRP, a challenge's USERNAME is the
+                // real username (a UUID where the email is the username).
+                if self.real_username_known || self.names.len() > 1 {
+                    return Err(Error::UserMismatch {
+                        field: Field::Username,
+                    });
+                }
+                self.names.push(name.clone());
+            }
+        }
+        let device_step = matches!(
+            challenge,
+            ChallengeName::DeviceSrpAuth | ChallengeName::DevicePasswordVerifier
+        );
+        if let (true, Some(key), Some(device)) = (
+            device_step,
+            parameters.get(names::DEVICE_KEY),
+            &self.config.device,
+        ) && key != device.device_key()
+        {
+            return Err(Error::UserMismatch {
+                field: Field::DeviceKey,
+            });
+        }
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, result: AuthenticationResult) -> Result<Next> {
+        let username = self.username().to_owned();
+        let device_name = self.config.device_name.clone();
+        Ok(Next::SignedIn(SignedIn::new(
+            username,
+            result,
+            device_name,
+        )?))
+    }
+
+    fn challenge(mut self: Box<Self>, sent: Sent, reply: Reply) -> Result<Next> {
+        let after = sent.describe();
+        let name = reply.challenge_name.as_deref().unwrap_or_default();
+        let challenge = ChallengeName::parse(name)
+            .filter(|&c| self.allows(sent, c))
+            .ok_or_else(|| Error::unexpected_challenge(name, after))?;
+        let parameters = reply.challenge_parameters;
+        self.session = reply.session;
+        self.check_user(challenge, &parameters)?;
+        match challenge {
+            ChallengeName::PasswordVerifier => {
+                let parsed = PasswordVerifierChallenge::from_challenge_parameters(&parameters)?;
+                let (Some(login), Some(password)) = (self.login.take(), self.password.take())
+                else {
+                    return Err(Error::unexpected_challenge(name, after));
+                };
+                // The password is wiped when `password` drops, at the end of this arm.
+                let claim = login.respond(&parsed, &password)?;
+                Ok(Next::Send(
+                    self.respond(challenge, claim.into_challenge_responses()),
+                ))
+            }
+            ChallengeName::SelectChallenge => {
+                if !reply.available_challenges.is_empty()
+                    && !reply
+                        .available_challenges
+                        .iter()
+                        .any(|c| c == "PASSWORD_SRP")
+                {
+                    return Err(Error::UnexpectedReply {
+                        reason: "PASSWORD_SRP is not among AvailableChallenges",
+                        after,
+                    });
+                }
+                let Some(login) = &self.login else {
+                    return Err(Error::unexpected_challenge(name, after));
+                };
+                let srp_a = login.srp_a().to_owned();
+                let mut responses = self.base_responses();
+                responses.insert("ANSWER".into(), "PASSWORD_SRP".into());
+                responses.insert(names::SRP_A.into(), srp_a);
+                self.srp_a_sent = true;
+                Ok(Next::Send(self.respond(challenge, responses)))
+            }
+            ChallengeName::DeviceSrpAuth => {
+                let Some(device) = self.config.device.clone() else {
+                    return Err(Error::unexpected_challenge(name, after));
+                };
+                let client = DeviceSrpClient::new(device).with_app_client(self.config.app.clone());
+                let login = match &self.fixed_a {
+                    Some(a) => client.start_with_private_ephemeral(self.username(), a)?,
+                    None => client.start(self.username())?,
+                };
+                let responses = login.challenge_responses();
+                self.device_login = Some(login);
+                self.device_started = true;
+                Ok(Next::Send(self.respond(challenge, responses)))
+            }
+            ChallengeName::DevicePasswordVerifier => {
+                let parsed =
+                    DevicePasswordVerifierChallenge::from_challenge_parameters(&parameters)?;
+                let Some(login) = self.device_login.take() else {
+                    return Err(Error::unexpected_challenge(name, after));
+                };
+                let claim = login.respond(&parsed)?;
+                Ok(Next::Send(
+                    self.respond(challenge, claim.into_challenge_responses()),
+                ))
+            }
+            _ => {
+                debug_assert!(challenge.is_prompt());
+                Ok(Next::Prompt(prompt::build(self, challenge, parameters)?))
+            }
+        }
+    }
+}
+
+/// One request in flight. [`Step::receive`] consumes it, so it takes one reply:
+///
+/// ```compile_fail,E0382
+/// use cognito_srp::signin::{Reply, Step};
+/// fn receive_twice(step: Step, reply: Reply) {
+///     let _ = step.receive(reply.clone());
+///     let _ = step.receive(reply); // error[E0382]: use of moved value
+/// }
+/// ```
+///
+/// ```
+/// use cognito_srp::signin::{Reply, SignIn};
+/// use cognito_srp::{AppClient, Error, Password, PoolId};
+/// let signin = SignIn::new(PoolId::parse("us-east-1_AbCdEf123")?, AppClient::new("client-id")?, "alice")?;
+/// let step = signin.start(Password::new("hunter2"))?;
+/// assert_eq!(step.request().operation.name(), "InitiateAuth");
+/// let error = step.receive(Reply::challenge("SMS_MFA", Default::default(), None)).unwrap_err();
+/// assert_eq!(error.to_string(), r#"unexpected challenge "SMS_MFA" in reply to InitiateAuth"#);
+/// # Ok::<(), cognito_srp::Error>(())
+/// ```
+pub struct Step {
+    driver: Box<Driver>,
+    request: Request,
+    sent: Sent,
+}
+
+impl fmt::Debug for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Step")
+            .field("driver", &self.driver)
+            .field("request", &self.request)
+            .finish()
+    }
+}
+
+impl Step {
+    pub(crate) fn start(
+        config: SignIn,
+        password: Password,
+        fixed_a: Option<&[u8]>,
+    ) -> Result<Self> {
+        let mut client =
+            UserSrpClient::new(config.pool.clone()).with_app_client(config.app.clone());
+        if let Some(device) = &config.device {
+            client = client.with_device_key(device.device_key());
+        }
+        let login = match fixed_a {
+            Some(a) => client.start_with_private_ephemeral(&config.username, a)?,
+            None => client.start(&config.username)?,
+        };
+        let flow = config.flow;
+        let mut driver = Box::new(Driver {
+            names: vec![config.username.clone()],
+            real_username_known: false,
+            password: Some(password),
+            login: None,
+            srp_a_sent: flow != Flow::UserAuth,
+            device_login: None,
+            device_started: false,
+            fixed_a: fixed_a.map(|a| Zeroizing::new(a.to_vec())),
+            session: None,
+            config,
+        });
+        let auth_parameters = match flow {
+            Flow::UserSrpAuth => login.auth_parameters(),
+            Flow::UserAuthPasswordSrp => {
+                let mut map = login.auth_parameters();
+                map.insert("PREFERRED_CHALLENGE".into(), "PASSWORD_SRP".into());
+                map
+            }
+            // `SRP_A` waits for SELECT_CHALLENGE.
+            Flow::UserAuth => driver.base_responses(),
+            Flow::CustomAuthSrp => {
+                let mut map = login.auth_parameters();
+                map.insert("CHALLENGE_NAME".into(), "SRP_A".into());
+                map
+            }
+        };
+        driver.login = Some(login);
+        let request = driver.request(
+            driver.config.entry.operation(),
+            Call::Initiate {
+                auth_flow: flow.auth_flow().into(),
+                auth_parameters,
+            },
+        );
+        Ok(Step {
+            driver,
+            request,
+            sent: Sent::Initiate,
+        })
+    }
+
+    /// Whether the sign-in still holds the password.
+    #[cfg(test)]
+    pub(crate) fn holds_password(&self) -> bool {
+        self.driver.password.is_some()
+    }
+
+    /// The request to send.
+    pub fn request(&self) -> &Request {
+        &self.request
+    }
+
+    /// Takes the reply to [`Step::request`]: the next request, a prompt, or the
+    /// finished sign-in. A reply the protocol does not allow here is an error
+    /// naming it, and ends the sign-in.
+    pub fn receive(self, mut reply: Reply) -> Result<Next> {
+        let Step { driver, sent, .. } = self;
+        let after = sent.describe();
+        match (
+            reply.challenge_name.is_some(),
+            reply.authentication_result.take(),
+        ) {
+            (true, Some(_)) => Err(Error::UnexpectedReply {
+                reason: "both a ChallengeName and an AuthenticationResult",
+                after,
+            }),
+            (false, None) => Err(Error::UnexpectedReply {
+                reason: "neither a ChallengeName nor an AuthenticationResult",
+                after,
+            }),
+            (false, Some(result)) => {
+                if !sent.may_end() {
+                    return Err(Error::UnexpectedReply {
+                        reason: "an AuthenticationResult before the SRP proof was sent",
+                        after,
+                    });
+                }
+                driver.finish(result)
+            }
+            (true, None) => driver.challenge(sent, reply),
+        }
+    }
+}
+
+/// What comes after a reply.
+// `SignedIn` is the largest variant and comes once per sign-in: boxing it
+// would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum Next {
+    /// The driver answered a challenge itself (`PASSWORD_VERIFIER`,
+    /// `SELECT_CHALLENGE`, `DEVICE_SRP_AUTH`, `DEVICE_PASSWORD_VERIFIER`):
+    /// send this step's request.
+    Send(Step),
+    /// The pool asks what only the user or the app can give.
+    Prompt(Prompt),
+    /// The sign-in is done.
+    SignedIn(SignedIn),
+}

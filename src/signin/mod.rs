@@ -1,0 +1,269 @@
+//! A whole sign-in, without I/O: the driver says what to send next and takes
+//! what came back, until it holds the tokens.
+//!
+//! The driver answers `PASSWORD_VERIFIER`, `SELECT_CHALLENGE`,
+//! `DEVICE_SRP_AUTH` and `DEVICE_PASSWORD_VERIFIER` itself, and stops with a
+//! typed [`Prompt`] for what only a person or an app can give
+//! (`NEW_PASSWORD_REQUIRED`, `SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`,
+//! `SELECT_MFA_TYPE`, `CUSTOM_CHALLENGE`, `MFA_SETUP`). It carries `Session`,
+//! the real username (`USER_ID_FOR_SRP`) and `SECRET_HASH` from step to step,
+//! and when the result carries `NewDeviceMetadata` it hands back the device
+//! credentials to keep and the `ConfirmDevice` input.
+//!
+//! Each [`Step`] and each [`Prompt`] is a value that its answer consumes, so a
+//! step cannot be answered twice; a reply that the protocol does not allow
+//! where it comes is a typed [`Error`], and ends the sign-in.
+//!
+//! The loop, with the client's I/O in `send` (here a local [`SrpServer`](crate::SrpServer)
+//! stands in for Cognito):
+//!
+//! ```
+//! use cognito_srp::signin::{Next, Prompt, Reply, Request, SignIn};
+//! use cognito_srp::{AppClient, Password, PoolId};
+//! # use cognito_srp::signin::{AuthenticationResult, Call};
+//! # use cognito_srp::{SrpServer, StoredVerifier};
+//! # let pool = PoolId::parse("us-east-1_AbCdEf123")?;
+//! # let stored = StoredVerifier::register_user(&pool, "alice", &Password::new("hunter2"))?;
+//! # let mut session = None;
+//! # let mut send = |request: &Request| -> Result<Reply, cognito_srp::Error> {
+//! #     Ok(match &request.call {
+//! #         Call::Initiate { auth_parameters, .. } => {
+//! #             let s = SrpServer::new().start_user(&pool, "alice", "alice", &stored, &auth_parameters["SRP_A"])?;
+//! #             let reply = Reply::challenge("PASSWORD_VERIFIER", s.challenge_parameters(), None);
+//! #             session = Some(s);
+//! #             reply
+//! #         }
+//! #         Call::Respond { challenge_responses, .. } => {
+//! #             session.take().unwrap().verify(challenge_responses)?;
+//! #             Reply::authenticated(AuthenticationResult { access_token: Some("eyJ...".into()), ..Default::default() })
+//! #         }
+//! #     })
+//! # };
+//!
+//! let signin = SignIn::new(PoolId::parse("us-east-1_AbCdEf123")?, AppClient::new("client-id")?, "alice")?;
+//! let mut step = signin.start(Password::new("hunter2"))?;
+//! let signed_in = loop {
+//!     let reply = send(step.request())?;
+//!     match step.receive(reply)? {
+//!         Next::Send(next) => step = next,
+//!         Next::Prompt(Prompt::SoftwareTokenMfa(prompt)) => step = prompt.answer("123456")?,
+//!         Next::Prompt(other) => panic!("not handled here: {other:?}"),
+//!         Next::SignedIn(signed_in) => break signed_in,
+//!     }
+//! };
+//! assert_eq!(signed_in.access_token(), "eyJ...");
+//! # Ok::<(), cognito_srp::Error>(())
+//! ```
+
+mod driver;
+mod json;
+mod prompt;
+mod reply;
+mod request;
+mod signed_in;
+#[cfg(test)]
+mod tests;
+
+use crate::device::DeviceCredentials;
+use crate::error::{Error, Field, Result};
+use crate::pool::PoolId;
+use crate::secret::Password;
+use crate::secret_hash::AppClient;
+
+pub use driver::{Next, Step};
+pub use prompt::{
+    Answered, CustomChallenge, MfaCode, MfaSetup, MfaType, NewPasswordRequired, Prompt, Rejected,
+    SelectMfaType,
+};
+pub use reply::{AuthenticationResult, NewDeviceMetadata, Reply};
+pub use request::{Call, Operation, Request};
+pub use signed_in::{ConfirmDevice, NewDevice, SignedIn};
+
+/// Which operation opens the sign-in.
+///
+/// ```
+/// use cognito_srp::signin::Entry;
+/// assert_eq!(Entry::AdminInitiateAuth.operation().name(), "AdminInitiateAuth");
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Entry {
+    /// `InitiateAuth` then `RespondToAuthChallenge` (unsigned).
+    #[default]
+    InitiateAuth,
+    /// `AdminInitiateAuth` then `AdminRespondToAuthChallenge` (SigV4, with `UserPoolId`).
+    AdminInitiateAuth,
+}
+
+impl Entry {
+    /// The operation that opens the sign-in.
+    pub const fn operation(self) -> Operation {
+        match self {
+            Entry::InitiateAuth => Operation::InitiateAuth,
+            Entry::AdminInitiateAuth => Operation::AdminInitiateAuth,
+        }
+    }
+
+    /// The operation that answers a challenge.
+    pub const fn respond_operation(self) -> Operation {
+        match self {
+            Entry::InitiateAuth => Operation::RespondToAuthChallenge,
+            Entry::AdminInitiateAuth => Operation::AdminRespondToAuthChallenge,
+        }
+    }
+}
+
+/// The `AuthFlow`, and how SRP starts in it.
+///
+/// ```
+/// use cognito_srp::signin::Flow;
+/// assert_eq!(Flow::UserAuth.auth_flow(), "USER_AUTH");
+/// assert_eq!(Flow::CustomAuthSrp.auth_flow(), "CUSTOM_AUTH");
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Flow {
+    /// `USER_SRP_AUTH`: `SRP_A` at once, `PASSWORD_VERIFIER` next.
+    #[default]
+    UserSrpAuth,
+    /// `USER_AUTH` with `PREFERRED_CHALLENGE=PASSWORD_SRP` and `SRP_A`.
+    UserAuthPasswordSrp,
+    /// `USER_AUTH` without a preference: the driver answers
+    /// `SELECT_CHALLENGE` with `ANSWER=PASSWORD_SRP` and `SRP_A`.
+    UserAuth,
+    /// `CUSTOM_AUTH` started with `CHALLENGE_NAME=SRP_A` and `SRP_A`; the pool's
+    /// Lambdas may then ask `CUSTOM_CHALLENGE`s.
+    CustomAuthSrp,
+}
+
+impl Flow {
+    /// The `AuthFlow` value.
+    pub const fn auth_flow(self) -> &'static str {
+        match self {
+            Flow::UserSrpAuth => "USER_SRP_AUTH",
+            Flow::UserAuthPasswordSrp | Flow::UserAuth => "USER_AUTH",
+            Flow::CustomAuthSrp => "CUSTOM_AUTH",
+        }
+    }
+
+    const fn is_user_auth(self) -> bool {
+        matches!(self, Flow::UserAuthPasswordSrp | Flow::UserAuth)
+    }
+}
+
+/// A sign-in's settings: pool, app client, username, entry, flow and the
+/// remembered device. It holds no password, so it can be cloned to start over
+/// (for instance without the device, after `Device does not exist.`).
+///
+/// ```
+/// use cognito_srp::signin::{Entry, Flow, SignIn};
+/// use cognito_srp::{AppClient, ClientSecret, DeviceCredentials, DevicePassword, PoolId};
+/// let app = AppClient::with_secret("client-id", ClientSecret::new("client-secret"))?;
+/// let device = DeviceCredentials::new("-abcDEF12", "us-east-1_0f4c2f0e", DevicePassword::new("stored"))?;
+/// let signin = SignIn::new(PoolId::parse("us-east-1_AbCdEf123")?, app, "alice@example.com")?
+///     .with_entry(Entry::AdminInitiateAuth)
+///     .with_flow(Flow::UserAuthPasswordSrp)
+///     .with_device(device);
+/// assert_eq!(signin.username(), "alice@example.com");
+/// # Ok::<(), cognito_srp::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct SignIn {
+    pool: PoolId,
+    app: AppClient,
+    username: String,
+    entry: Entry,
+    flow: Flow,
+    device: Option<DeviceCredentials>,
+    device_name: Option<String>,
+}
+
+impl SignIn {
+    /// A `USER_SRP_AUTH` sign-in through `InitiateAuth` for `username` (the
+    /// name, alias, email or phone number the user types).
+    pub fn new(pool: PoolId, app: AppClient, username: impl Into<String>) -> Result<Self> {
+        let username = username.into();
+        if username.is_empty() {
+            return Err(Error::invalid(Field::Username, "empty"));
+        }
+        Ok(SignIn {
+            pool,
+            app,
+            username,
+            entry: Entry::default(),
+            flow: Flow::default(),
+            device: None,
+            device_name: None,
+        })
+    }
+
+    /// Opens with `entry` (default [`Entry::InitiateAuth`]).
+    pub fn with_entry(mut self, entry: Entry) -> Self {
+        self.entry = entry;
+        self
+    }
+
+    /// Signs in with `flow` (default [`Flow::UserSrpAuth`]).
+    pub fn with_flow(mut self, flow: Flow) -> Self {
+        self.flow = flow;
+        self
+    }
+
+    /// Signs in with a remembered device: `DEVICE_KEY` goes with the SRP start
+    /// and every answer, and the driver answers `DEVICE_SRP_AUTH`.
+    pub fn with_device(mut self, device: DeviceCredentials) -> Self {
+        self.device = Some(device);
+        self
+    }
+
+    /// The `DeviceName` of the [`ConfirmDevice`] input, if a new device comes back.
+    pub fn with_device_name(mut self, device_name: impl Into<String>) -> Self {
+        self.device_name = Some(device_name.into());
+        self
+    }
+
+    /// The user pool.
+    pub fn pool_id(&self) -> &PoolId {
+        &self.pool
+    }
+
+    /// The app client.
+    pub fn app_client(&self) -> &AppClient {
+        &self.app
+    }
+
+    /// The username as typed.
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    /// The entry.
+    pub fn entry(&self) -> Entry {
+        self.entry
+    }
+
+    /// The flow.
+    pub fn flow(&self) -> Flow {
+        self.flow
+    }
+
+    /// The remembered device, if any.
+    pub fn device(&self) -> Option<&DeviceCredentials> {
+        self.device.as_ref()
+    }
+
+    /// Starts the sign-in with a fresh 128-byte `a` from the OS generator: the
+    /// first [`Step`] holds the `InitiateAuth` request.
+    ///
+    /// The password is moved in: the driver keeps it only until it signs
+    /// `PASSWORD_VERIFIER`, then wipes it (or when the sign-in is dropped).
+    pub fn start(self, password: Password) -> Result<Step> {
+        Step::start(self, password, None)
+    }
+
+    /// Starts with a caller-given `a` of 1 to 128 big-endian bytes, used for the
+    /// user's and the device's SRP step alike.
+    ///
+    /// For tests and known answers only: a real sign-in must use [`SignIn::start`].
+    pub fn start_with_private_ephemeral(self, password: Password, a: &[u8]) -> Result<Step> {
+        Step::start(self, password, Some(a))
+    }
+}

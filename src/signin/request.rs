@@ -1,0 +1,177 @@
+//! What the driver asks its caller to send.
+
+use core::fmt;
+
+use crate::wire::ParameterMap;
+
+/// A Cognito operation of the sign-in.
+///
+/// ```
+/// use cognito_srp::signin::Operation;
+/// assert_eq!(Operation::RespondToAuthChallenge.name(), "RespondToAuthChallenge");
+/// assert!(Operation::AdminRespondToAuthChallenge.is_admin());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Operation {
+    /// `InitiateAuth` (unsigned).
+    InitiateAuth,
+    /// `RespondToAuthChallenge` (unsigned).
+    RespondToAuthChallenge,
+    /// `AdminInitiateAuth` (SigV4).
+    AdminInitiateAuth,
+    /// `AdminRespondToAuthChallenge` (SigV4).
+    AdminRespondToAuthChallenge,
+}
+
+impl Operation {
+    /// The operation's name, as in `X-Amz-Target: AWSCognitoIdentityProviderService.<name>`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Operation::InitiateAuth => "InitiateAuth",
+            Operation::RespondToAuthChallenge => "RespondToAuthChallenge",
+            Operation::AdminInitiateAuth => "AdminInitiateAuth",
+            Operation::AdminRespondToAuthChallenge => "AdminRespondToAuthChallenge",
+        }
+    }
+
+    /// Whether it is an `Admin*` operation, which takes `UserPoolId` and is signed.
+    pub const fn is_admin(self) -> bool {
+        matches!(
+            self,
+            Operation::AdminInitiateAuth | Operation::AdminRespondToAuthChallenge
+        )
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One request to send: the operation and its input, in the plain strings and
+/// maps that every Cognito client takes.
+///
+/// Its `Debug` leaves out `NEW_PASSWORD` and `Session`.
+///
+/// ```
+/// use cognito_srp::signin::{Call, Operation, SignIn};
+/// use cognito_srp::{AppClient, Password, PoolId};
+/// let signin = SignIn::new(PoolId::parse("us-east-1_AbCdEf123")?, AppClient::new("client-id")?, "alice")?;
+/// let step = signin.start(Password::new("hunter2"))?;
+/// let request = step.request();
+/// assert_eq!(request.operation, Operation::InitiateAuth);
+/// assert_eq!(request.client_id, "client-id");
+/// assert_eq!(request.user_pool_id, None);
+/// let Call::Initiate { auth_flow, auth_parameters } = &request.call else { unreachable!() };
+/// assert_eq!(auth_flow, "USER_SRP_AUTH");
+/// assert_eq!(auth_parameters["USERNAME"], "alice");
+/// # Ok::<(), cognito_srp::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The operation.
+    pub operation: Operation,
+    /// `ClientId`.
+    pub client_id: String,
+    /// `UserPoolId`: set exactly for the `Admin*` operations.
+    pub user_pool_id: Option<String>,
+    /// The operation's own input.
+    pub call: Call,
+}
+
+/// The input of `InitiateAuth` or of `RespondToAuthChallenge` (or their `Admin*` forms).
+#[derive(Clone, PartialEq, Eq)]
+pub enum Call {
+    /// `(Admin)InitiateAuth`.
+    Initiate {
+        /// `AuthFlow`.
+        auth_flow: String,
+        /// `AuthParameters`.
+        auth_parameters: ParameterMap,
+    },
+    /// `(Admin)RespondToAuthChallenge`.
+    Respond {
+        /// `ChallengeName`.
+        challenge_name: String,
+        /// `ChallengeResponses`.
+        challenge_responses: ParameterMap,
+        /// `Session`, as the last reply gave it.
+        session: Option<String>,
+    },
+}
+
+impl Call {
+    /// `AuthParameters` or `ChallengeResponses`.
+    pub fn parameters(&self) -> &ParameterMap {
+        match self {
+            Call::Initiate {
+                auth_parameters, ..
+            } => auth_parameters,
+            Call::Respond {
+                challenge_responses,
+                ..
+            } => challenge_responses,
+        }
+    }
+}
+
+/// Keys whose values `Debug` leaves out.
+const REDACTED_KEYS: [&str; 1] = ["NEW_PASSWORD"];
+
+struct RedactedMap<'a>(&'a ParameterMap);
+
+impl fmt::Debug for RedactedMap<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut keys: Vec<&String> = self.0.keys().collect();
+        keys.sort();
+        let mut map = f.debug_map();
+        for key in keys {
+            if REDACTED_KEYS.contains(&key.as_str()) {
+                map.entry(key, &format_args!("<redacted>"));
+            } else {
+                map.entry(key, &self.0[key]);
+            }
+        }
+        map.finish()
+    }
+}
+
+impl fmt::Debug for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Call::Initiate {
+                auth_flow,
+                auth_parameters,
+            } => f
+                .debug_struct("Initiate")
+                .field("auth_flow", auth_flow)
+                .field("auth_parameters", &RedactedMap(auth_parameters))
+                .finish(),
+            Call::Respond {
+                challenge_name,
+                challenge_responses,
+                session,
+            } => f
+                .debug_struct("Respond")
+                .field("challenge_name", challenge_name)
+                .field("challenge_responses", &RedactedMap(challenge_responses))
+                .field(
+                    "session",
+                    &session.as_ref().map(|_| format_args!("<redacted>")),
+                )
+                .finish(),
+        }
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.operation)
+            .field("client_id", &self.client_id)
+            .field("user_pool_id", &self.user_pool_id)
+            .field("call", &self.call)
+            .finish()
+    }
+}
