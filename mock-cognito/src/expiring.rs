@@ -3,9 +3,11 @@
 //! Challenges in flight and issued access tokens are kept in memory. A flood
 //! of `InitiateAuth` calls that are never answered, or of sign-ins whose tokens
 //! are never used, must not grow the endpoint's memory without limit: expired
-//! entries are swept out, and past the cap the entry closest to expiry goes.
+//! entries are swept out. Past the cap, [`Expiring::try_insert`] refuses the
+//! newcomer (challenges: a flood must not evict a sign-in in progress) and
+//! [`Expiring::insert`] forgets the entry closest to expiry (tokens).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
 /// Below this many entries the map is never swept.
@@ -14,6 +16,9 @@ const SWEEP_FLOOR: usize = 1024;
 /// String-keyed entries, each with an expiry instant, at most `cap` of them.
 pub(crate) struct Expiring<V> {
     entries: HashMap<String, (Instant, V)>,
+    /// Keys in insertion order with their expiry: with one lifetime per map
+    /// this is expiry order, so expired entries are found at the front.
+    order: VecDeque<(Instant, String)>,
     cap: usize,
     /// The size at which the next sweep runs; doubling it after each sweep
     /// keeps the cost of sweeping constant per insertion on average.
@@ -25,6 +30,7 @@ impl<V> Expiring<V> {
     pub(crate) fn new(cap: usize) -> Self {
         Expiring {
             entries: HashMap::new(),
+            order: VecDeque::new(),
             cap: cap.max(1),
             next_sweep: SWEEP_FLOOR,
         }
@@ -47,6 +53,40 @@ impl<V> Expiring<V> {
             }
         }
         self.entries.insert(key, (expires, value));
+    }
+
+    /// Inserts `value` under a new `key` until `expires`, or gives it back
+    /// when the map holds `cap` live entries: the newcomer is refused, no
+    /// entry is evicted. Amortised constant time.
+    pub(crate) fn try_insert(
+        &mut self,
+        key: String,
+        value: V,
+        expires: Instant,
+        now: Instant,
+    ) -> Result<(), V> {
+        while self.entries.len() >= self.cap {
+            match self.order.front() {
+                Some((at, _)) if *at <= now => {
+                    if let Some((at, old)) = self.order.pop_front()
+                        && self.entries.get(&old).is_some_and(|(e, _)| *e == at)
+                    {
+                        self.entries.remove(&old);
+                    }
+                }
+                _ => return Err(value),
+            }
+        }
+        // Keys taken early leave stale records behind; drop them once they
+        // outnumber the live entries, so the queue stays within twice the cap.
+        if self.order.len() >= 2 * self.cap.max(SWEEP_FLOOR) {
+            let entries = &self.entries;
+            self.order
+                .retain(|(at, k)| entries.get(k).is_some_and(|(e, _)| e == at));
+        }
+        self.order.push_back((expires, key.clone()));
+        self.entries.insert(key, (expires, value));
+        Ok(())
     }
 
     /// Removes the entry under `key`; `Err(())` if it was there but expired.
@@ -122,5 +162,34 @@ mod tests {
             map.insert(i.to_string(), i, later(now, 1), now);
         }
         assert!(map.len() <= SWEEP_FLOOR + 1, "held {}", map.len());
+    }
+
+    #[test]
+    fn past_the_cap_a_newcomer_is_refused_and_no_live_entry_is_evicted() {
+        let t0 = Instant::now();
+        let mut map = Expiring::new(2);
+        assert!(map.try_insert("a".into(), 1, later(t0, 10), t0).is_ok());
+        assert!(map.try_insert("b".into(), 2, later(t0, 20), t0).is_ok());
+        assert_eq!(map.try_insert("c".into(), 3, later(t0, 30), t0), Err(3));
+        assert_eq!(map.get("a", t0), Some(&1));
+        // Once the first has expired there is room again.
+        assert!(
+            map.try_insert("c".into(), 3, later(t0, 30), later(t0, 11))
+                .is_ok()
+        );
+        assert_eq!(map.get("c", later(t0, 11)), Some(&3));
+        assert_eq!(map.take("a", later(t0, 11)), None);
+    }
+
+    #[test]
+    fn taken_entries_make_room_and_their_records_do_not_pile_up() {
+        let t0 = Instant::now();
+        let mut map = Expiring::new(4);
+        for i in 0..100 * SWEEP_FLOOR {
+            let key = i.to_string();
+            assert!(map.try_insert(key.clone(), i, later(t0, 100), t0).is_ok());
+            assert_eq!(map.take(&key, t0), Some(Ok(i)));
+        }
+        assert!(map.order.len() <= 2 * SWEEP_FLOOR);
     }
 }

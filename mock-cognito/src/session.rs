@@ -1,0 +1,238 @@
+//! The `Session` of a challenge: an opaque random string the client sends
+//! back unchanged with its answer (COGNITO-BEHAVIOUR.md §6.7).
+//!
+//! A session is bound to the pool, the app client, the user's real username
+//! and the name of the challenge it answers, and carries whatever state the
+//! next step needs. It lives three minutes (Cognito's default
+//! `AuthSessionValidity`) and is taken exactly once: a second use, another
+//! user's, another client's, an expired or a made-up one are all refused with
+//! `NotAuthorizedException`. At most a fixed number are in flight; past that
+//! newcomers get `TooManyRequestsException` and no session in progress is
+//! evicted.
+//!
+//! `PASSWORD_VERIFIER` carries no session: its `SECRET_BLOCK` binds the
+//! answer (see `ops::srp`).
+
+use std::any::Any;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+
+use crate::error::{ApiError, err};
+use crate::expiring::Expiring;
+use crate::random::random_bytes;
+
+/// What a session is bound to; the answer must match it exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SessionBinding {
+    /// The user pool.
+    pub pool_id: String,
+    /// The app client the challenge was issued to.
+    pub client_id: String,
+    /// The user's real username (not an alias).
+    pub username: String,
+    /// The challenge the session answers, e.g. `DEVICE_SRP_AUTH`.
+    pub challenge: &'static str,
+}
+
+struct Entry {
+    binding: SessionBinding,
+    state: Box<dyn Any + Send>,
+}
+
+/// The sessions in flight.
+pub(crate) struct Sessions {
+    map: Expiring<Entry>,
+    lifetime: Duration,
+}
+
+/// `NotAuthorizedException: Invalid session for the user.`
+pub(crate) fn invalid_session() -> ApiError {
+    err("NotAuthorizedException", "Invalid session for the user.")
+}
+
+/// `NotAuthorizedException: Invalid session for the user, session is expired.`
+pub(crate) fn expired_session() -> ApiError {
+    err(
+        "NotAuthorizedException",
+        "Invalid session for the user, session is expired.",
+    )
+}
+
+/// `TooManyRequestsException`: the table of challenges in flight is full.
+pub(crate) fn too_many_requests() -> ApiError {
+    err("TooManyRequestsException", "Too many requests")
+}
+
+/// A fresh session string in Cognito's look: `AYAB` then standard base64
+/// (132 characters in all; the model allows 20 to 4096).
+fn fresh_session() -> String {
+    format!(
+        "AYAB{}",
+        base64::engine::general_purpose::STANDARD.encode(random_bytes::<96>())
+    )
+}
+
+impl Sessions {
+    /// At most `cap` sessions in flight, each valid for `lifetime`.
+    pub(crate) fn new(cap: usize, lifetime: Duration) -> Self {
+        Sessions {
+            map: Expiring::new(cap),
+            lifetime,
+        }
+    }
+
+    /// Sets how long sessions issued from now on stay valid.
+    pub(crate) fn set_lifetime(&mut self, lifetime: Duration) {
+        self.lifetime = lifetime;
+    }
+
+    /// Issues a session for `binding` carrying `state`; refused with
+    /// `TooManyRequestsException` when `cap` sessions are in flight.
+    pub(crate) fn issue<S: Any + Send>(
+        &mut self,
+        binding: SessionBinding,
+        state: S,
+        now: Instant,
+    ) -> Result<String, ApiError> {
+        let session = fresh_session();
+        let entry = Entry {
+            binding,
+            state: Box::new(state),
+        };
+        self.map
+            .try_insert(session.clone(), entry, now + self.lifetime, now)
+            .map_err(|_| too_many_requests())?;
+        Ok(session)
+    }
+
+    /// Takes the session `session` (the request's `Session`, if any): it must
+    /// exist, be live, have been issued for exactly `binding`, and carry a
+    /// state of type `S`. Whatever the outcome, the session is used up.
+    pub(crate) fn take<S: Any + Send>(
+        &mut self,
+        session: Option<&str>,
+        binding: &SessionBinding,
+        now: Instant,
+    ) -> Result<S, ApiError> {
+        let session = session.ok_or_else(invalid_session)?;
+        let entry = self
+            .map
+            .take(session, now)
+            .ok_or_else(invalid_session)?
+            .map_err(|_| expired_session())?;
+        if entry.binding != *binding {
+            return Err(invalid_session());
+        }
+        entry
+            .state
+            .downcast::<S>()
+            .map(|state| *state)
+            .map_err(|_| invalid_session())
+    }
+}
+
+impl crate::Endpoint {
+    /// Issues a `Session` for the challenge named in `binding`, carrying
+    /// `state` for the step that answers it.
+    pub(crate) fn issue_session<S: Any + Send>(
+        &self,
+        binding: SessionBinding,
+        state: S,
+    ) -> Result<String, ApiError> {
+        self.state().sessions.issue(binding, state, Instant::now())
+    }
+
+    /// Takes the request's `Session` (the `Session` field of `body`), which
+    /// must have been issued for exactly `binding`; its state.
+    pub(crate) fn take_session<S: Any + Send>(
+        &self,
+        body: &serde_json::Value,
+        binding: &SessionBinding,
+    ) -> Result<S, ApiError> {
+        let session = body.get("Session").and_then(serde_json::Value::as_str);
+        self.state().sessions.take(session, binding, Instant::now())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn binding(username: &str, challenge: &'static str) -> SessionBinding {
+        SessionBinding {
+            pool_id: "us-east-1_Pool".into(),
+            client_id: "client".into(),
+            username: username.into(),
+            challenge,
+        }
+    }
+
+    #[test]
+    fn a_session_looks_like_cognitos_and_answers_once_with_its_state() {
+        let now = Instant::now();
+        let mut sessions = Sessions::new(8, Duration::from_secs(180));
+        let s = sessions
+            .issue(binding("alice", "DEVICE_SRP_AUTH"), 42u32, now)
+            .unwrap();
+        assert!(s.starts_with("AYAB") && s.len() >= 20 && s.len() <= 4096);
+        let b = binding("alice", "DEVICE_SRP_AUTH");
+        assert_eq!(sessions.take::<u32>(Some(&s), &b, now), Ok(42));
+        assert_eq!(
+            sessions.take::<u32>(Some(&s), &b, now),
+            Err(invalid_session())
+        );
+    }
+
+    #[test]
+    fn another_users_another_challenges_a_made_up_a_missing_or_an_expired_session_is_refused() {
+        let now = Instant::now();
+        let mut sessions = Sessions::new(8, Duration::from_secs(180));
+        let b = binding("alice", "DEVICE_SRP_AUTH");
+        let s = sessions.issue(b.clone(), (), now).unwrap();
+        assert_eq!(
+            sessions.take::<()>(Some(&s), &binding("bob", "DEVICE_SRP_AUTH"), now),
+            Err(invalid_session())
+        );
+        // Refused once, used up: the rightful answer is refused too.
+        assert_eq!(
+            sessions.take::<()>(Some(&s), &b, now),
+            Err(invalid_session())
+        );
+        let s = sessions.issue(b.clone(), (), now).unwrap();
+        assert_eq!(
+            sessions.take::<()>(Some(&s), &binding("alice", "NEW_PASSWORD_REQUIRED"), now),
+            Err(invalid_session())
+        );
+        assert_eq!(
+            sessions.take::<()>(Some("AYABmadeupmadeupmadeup"), &b, now),
+            Err(invalid_session())
+        );
+        assert_eq!(sessions.take::<()>(None, &b, now), Err(invalid_session()));
+        let s = sessions.issue(b.clone(), (), now).unwrap();
+        assert_eq!(
+            sessions.take::<()>(Some(&s), &b, now + Duration::from_secs(181)),
+            Err(expired_session())
+        );
+        let s = sessions.issue(b.clone(), 1u8, now).unwrap();
+        assert_eq!(
+            sessions.take::<u16>(Some(&s), &b, now),
+            Err(invalid_session())
+        );
+    }
+
+    #[test]
+    fn when_full_newcomers_are_refused_and_sessions_in_flight_survive() {
+        let now = Instant::now();
+        let mut sessions = Sessions::new(2, Duration::from_secs(180));
+        let b = binding("alice", "DEVICE_SRP_AUTH");
+        let first = sessions.issue(b.clone(), 1u8, now).unwrap();
+        sessions.issue(b.clone(), 2u8, now).unwrap();
+        assert_eq!(
+            sessions.issue(b.clone(), 3u8, now),
+            Err(too_many_requests())
+        );
+        assert_eq!(sessions.take::<u8>(Some(&first), &b, now), Ok(1));
+        assert!(sessions.issue(b, 4u8, now).is_ok());
+    }
+}

@@ -1,0 +1,275 @@
+//! The endpoint's data: pools, app clients, users, devices, challenges in
+//! flight, and seeding from JSON.
+
+use std::collections::HashMap;
+use std::sync::MutexGuard;
+use std::time::Instant;
+
+use cognito_srp::{AppClient, ClientSecret, Password, PoolId, ServerSession, StoredVerifier};
+use serde_json::Value;
+
+use crate::error::{ApiError, err, from_srp, no_such_client, no_such_pool};
+use crate::expiring::Expiring;
+use crate::random::{token, uuid};
+use crate::session::{Sessions, too_many_requests};
+use crate::{Endpoint, MAX_REMEMBERED, SESSION_LIFETIME};
+
+/// An app client of a pool.
+#[derive(Clone)]
+pub(crate) struct Client {
+    pub pool_id: String,
+    pub app: AppClient,
+    /// Whether sign-ins return `NewDeviceMetadata` (device tracking).
+    pub remember_devices: bool,
+}
+
+impl Client {
+    /// Checks `SECRET_HASH` for `username` when the app client has a secret.
+    pub(crate) fn check_secret_hash(
+        &self,
+        username: &str,
+        given: Option<&str>,
+    ) -> Result<(), ApiError> {
+        match (self.app.secret_hash(username), given) {
+            (None, _) => Ok(()),
+            (Some(_), None) => Err(err(
+                "NotAuthorizedException",
+                format!(
+                    "Client {} is configured for secret but secret was not received",
+                    self.app.client_id()
+                ),
+            )),
+            (Some(expected), Some(given)) if expected == given => Ok(()),
+            (Some(_), Some(_)) => Err(err(
+                "NotAuthorizedException",
+                format!(
+                    "Unable to verify secret hash for client {}",
+                    self.app.client_id()
+                ),
+            )),
+        }
+    }
+}
+
+/// A device of a user.
+pub(crate) struct Device {
+    pub group_key: String,
+    pub verifier: Option<StoredVerifier>,
+    pub remembered: bool,
+}
+
+/// A user of a pool.
+pub(crate) struct User {
+    pub username: String,
+    /// `sub`, which is also the `USER_ID_FOR_SRP`.
+    pub sub: String,
+    pub verifier: Option<StoredVerifier>,
+    pub confirmed: bool,
+    pub device_group_key: String,
+    pub devices: HashMap<String, Device>,
+}
+
+/// A user pool.
+pub(crate) struct Pool {
+    pub id: PoolId,
+    pub users: Vec<User>,
+}
+
+impl Pool {
+    /// The user known by `name` (username or `sub`).
+    pub(crate) fn user(&self, name: &str) -> Option<&User> {
+        self.users
+            .iter()
+            .find(|u| u.username == name || u.sub == name)
+    }
+
+    /// The user known by `name` (username or `sub`), to change.
+    pub(crate) fn user_mut(&mut self, name: &str) -> Option<&mut User> {
+        self.users
+            .iter_mut()
+            .find(|u| u.username == name || u.sub == name)
+    }
+}
+
+/// A `PASSWORD_VERIFIER` or `DEVICE_PASSWORD_VERIFIER` challenge in flight,
+/// found by its `SECRET_BLOCK`.
+pub(crate) struct Pending {
+    pub client_id: String,
+    pub pool_id: String,
+    pub sub: String,
+    pub device_key: Option<String>,
+    pub session: ServerSession,
+}
+
+/// Everything behind the endpoint's lock.
+pub(crate) struct State {
+    pub pools: HashMap<String, Pool>,
+    pub clients: HashMap<String, Client>,
+    /// Challenges in flight, by `SECRET_BLOCK` (pycognito sends no `Session`).
+    pub pending: Expiring<Pending>,
+    /// Sessions of the challenges that carry one.
+    pub sessions: Sessions,
+    /// Access tokens issued: token -> (pool id, sub).
+    pub access_tokens: Expiring<(String, String)>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            pools: HashMap::new(),
+            clients: HashMap::new(),
+            pending: Expiring::new(MAX_REMEMBERED),
+            sessions: Sessions::new(MAX_REMEMBERED, SESSION_LIFETIME),
+            access_tokens: Expiring::new(MAX_REMEMBERED),
+        }
+    }
+}
+
+/// The endpoint's seed: pools, app clients and users (see `MOCK-COGNITO.md`).
+pub fn seed_from_json(seed: &Value) -> Result<Endpoint, String> {
+    let endpoint = Endpoint::new().map_err(|e| e.to_string())?;
+    for pool in seed["pools"]
+        .as_array()
+        .ok_or("seed: `pools` must be an array")?
+    {
+        let pool_id = pool["id"].as_str().ok_or("seed: a pool needs an `id`")?;
+        endpoint.add_pool(pool_id).map_err(|e| e.message)?;
+        for client in pool["clients"].as_array().into_iter().flatten() {
+            let id = client["id"]
+                .as_str()
+                .ok_or("seed: a client needs an `id`")?;
+            endpoint
+                .add_client(
+                    pool_id,
+                    id,
+                    client["secret"].as_str(),
+                    client["remember_devices"].as_bool().unwrap_or(false),
+                )
+                .map_err(|e| e.message)?;
+        }
+        for user in pool["users"].as_array().into_iter().flatten() {
+            let name = user["username"]
+                .as_str()
+                .ok_or("seed: a user needs a `username`")?;
+            let password = user["password"]
+                .as_str()
+                .ok_or("seed: a user needs a `password`")?;
+            endpoint
+                .add_user(pool_id, name, password, true)
+                .map_err(|e| e.message)?;
+        }
+    }
+    Ok(endpoint)
+}
+
+impl Endpoint {
+    /// The state, locked.
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock would be a bug; keep serving regardless.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Remembers a challenge in flight under its `SECRET_BLOCK`; when the
+    /// table is full the newcomer is refused (`TooManyRequestsException`)
+    /// rather than a sign-in in progress evicted.
+    pub(crate) fn park(&self, pending: Pending) -> Result<(), ApiError> {
+        let now = Instant::now();
+        let key = pending.session.secret_block().as_str().to_owned();
+        self.state()
+            .pending
+            .try_insert(key, pending, now + self.session_lifetime, now)
+            .map_err(|_| too_many_requests())
+    }
+
+    /// Adds a user pool.
+    pub fn add_pool(&self, pool_id: &str) -> Result<(), ApiError> {
+        let id = PoolId::parse(pool_id).map_err(from_srp)?;
+        self.state().pools.insert(
+            pool_id.to_owned(),
+            Pool {
+                id,
+                users: Vec::new(),
+            },
+        );
+        Ok(())
+    }
+
+    /// Adds an app client, with or without a secret.
+    pub fn add_client(
+        &self,
+        pool_id: &str,
+        client_id: &str,
+        secret: Option<&str>,
+        remember_devices: bool,
+    ) -> Result<(), ApiError> {
+        let app = match secret {
+            Some(s) => AppClient::with_secret(client_id, ClientSecret::new(s)),
+            None => AppClient::new(client_id),
+        }
+        .map_err(from_srp)?;
+        let mut state = self.state();
+        if !state.pools.contains_key(pool_id) {
+            return Err(no_such_pool(pool_id));
+        }
+        state.clients.insert(
+            client_id.to_owned(),
+            Client {
+                pool_id: pool_id.to_owned(),
+                app,
+                remember_devices,
+            },
+        );
+        Ok(())
+    }
+
+    /// Adds a user with a password (confirmed or not); returns its `sub`.
+    pub fn add_user(
+        &self,
+        pool_id: &str,
+        username: &str,
+        password: &str,
+        confirmed: bool,
+    ) -> Result<String, ApiError> {
+        let pool = self.pool_id(pool_id)?;
+        let sub = uuid();
+        let verifier = StoredVerifier::register_user(&pool, &sub, &Password::new(password))
+            .map_err(from_srp)?;
+        let mut state = self.state();
+        let pool = state
+            .pools
+            .get_mut(pool_id)
+            .ok_or_else(|| no_such_pool(pool_id))?;
+        if pool.user(username).is_some() {
+            return Err(err("UsernameExistsException", "User already exists"));
+        }
+        pool.users.push(User {
+            username: username.to_owned(),
+            sub: sub.clone(),
+            verifier: Some(verifier),
+            confirmed,
+            device_group_key: format!("-{}", &token()[..9]),
+            devices: HashMap::new(),
+        });
+        Ok(sub)
+    }
+
+    /// The parsed id of an existing pool.
+    pub(crate) fn pool_id(&self, pool_id: &str) -> Result<PoolId, ApiError> {
+        self.state()
+            .pools
+            .get(pool_id)
+            .map(|p| p.id.clone())
+            .ok_or_else(|| no_such_pool(pool_id))
+    }
+
+    /// An existing app client.
+    pub(crate) fn client(&self, client_id: &str) -> Result<Client, ApiError> {
+        self.state()
+            .clients
+            .get(client_id)
+            .cloned()
+            .ok_or_else(|| no_such_client(client_id))
+    }
+}
