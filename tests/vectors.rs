@@ -1,19 +1,34 @@
 //! Known answers: every case of every `vectors/*.json` file.
 //!
-//! The check is chosen by the file name's prefix; a file with an unknown
-//! prefix fails the run. Every intermediate a case gives (`u`, `x`, `s`,
-//! `hkdf_key`) is checked, so a failure names the step that broke. Prints one
-//! line per file: `vectors/<file>: <n> cases passed`.
+//! The file name's prefix chooses the kind of case ([`KINDS`]); a file with
+//! an unknown prefix fails the run. For every case:
+//! - every field it gives must be an input the check reads, a value the crate
+//!   computes (which must then match), `id`, or one of the kind's notes; any
+//!   other field fails as unknown;
+//! - it must give its kind's end results (`password_claim_signature` for a
+//!   sign-in, `password_verifier` and `salt_b64` for a device verifier, ...);
+//!   intermediates (`u`, `x`, `s`, `hkdf_key`, ...) may be left out, and are
+//!   checked when given, so a failure names the step that broke;
+//! - a missing input fails (the check cannot run without it).
 //!
-//! Then a mutation check: every expected value of every case is altered in
-//! turn, and the comparison must report exactly that field. A checker that
-//! ignored a field would fail here.
+//! Prints one line per file: `vectors/<file>: <n> cases passed`.
+//!
+//! Then a mutation check on every case that passed: each value it gives that
+//! the crate computes is altered in turn, each end result is removed in turn,
+//! and an unknown field is added; the comparison must report each one. A
+//! checker that ignored a field, or a rule that let one through, fails here.
+//!
+//! Last, a self-test of the rule on files written to a temporary directory:
+//! the first cases of every file with every optional intermediate stripped
+//! (only inputs and end results left) must pass, and the same with one end
+//! result corrupted must fail.
 //!
 //! `VECTORS_DIR=<dir>` runs the same checks on another directory (for example
-//! a deliberately corrupted copy, which must fail).
+//! a deliberately corrupted copy, which must fail), without the self-test.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use base64::Engine as _;
@@ -26,25 +41,43 @@ use cognito_srp::{
     PasswordVerifierChallenge, PoolId, Salt, SecretBlock, SrpServer, StoredVerifier, Timestamp,
     UserSrpClient, secret_hash, srp,
 };
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// Field name -> value computed by the crate.
 type Outputs = BTreeMap<String, String>;
 
-struct Case<'a>(&'a serde_json::Map<String, Value>);
+/// One case, recording which fields the check reads as inputs.
+struct Case<'a> {
+    fields: &'a Map<String, Value>,
+    read: RefCell<BTreeSet<String>>,
+}
 
-impl Case<'_> {
-    fn get(&self, key: &str) -> Result<&str, String> {
-        self.0
-            .get(key)
-            .and_then(Value::as_str)
-            .ok_or_else(|| format!("case has no string field {key:?}"))
+impl<'a> Case<'a> {
+    fn new(fields: &'a Map<String, Value>) -> Self {
+        Case {
+            fields,
+            read: RefCell::new(BTreeSet::new()),
+        }
     }
-    fn has(&self, key: &str) -> bool {
-        self.0.contains_key(key)
+    /// A required input.
+    fn get(&self, key: &str) -> Result<&'a str, String> {
+        self.opt(key)?
+            .ok_or_else(|| format!("{key}: missing (an input of this kind)"))
+    }
+    /// An optional input.
+    fn opt(&self, key: &str) -> Result<Option<&'a str>, String> {
+        self.read.borrow_mut().insert(key.to_owned());
+        match self.fields.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(format!("{key}: not a string: {other}")),
+        }
     }
     fn id(&self) -> String {
-        self.get("id").unwrap_or("<no id>").to_owned()
+        match self.fields.get("id") {
+            Some(Value::String(id)) => id.clone(),
+            _ => "<no id>".to_owned(),
+        }
     }
 }
 
@@ -70,9 +103,7 @@ fn err(step: &str) -> impl Fn(Error) -> String + '_ {
 }
 
 /// The intermediates `u`, `x`, `s`, `hkdf_key` from the step functions.
-#[allow(clippy::too_many_arguments)]
 fn intermediates(
-    case: &Case<'_>,
     out: &mut Outputs,
     a: &[u8],
     srp_b: &U3072,
@@ -93,9 +124,7 @@ fn intermediates(
         ("s", int_hex(&s.pad())),
         ("hkdf_key", hex::encode(key.expose_secret())),
     ] {
-        if case.has(field) {
-            out.insert(field.into(), value);
-        }
+        out.insert(field.into(), value);
     }
     Ok(())
 }
@@ -137,7 +166,6 @@ fn user_srp(case: &Case<'_>) -> Result<Outputs, String> {
     let timestamp = Timestamp::parse(case.get("timestamp")?).map_err(err("timestamp"))?;
     let password = case.get("password")?;
     intermediates(
-        case,
         &mut out,
         &a,
         &parse_hex_u3072(Field::SrpB, srp_b).map_err(err("SRP_B"))?,
@@ -187,7 +215,6 @@ fn device_srp(case: &Case<'_>) -> Result<Outputs, String> {
         .map_err(err("challenge"))?;
     let timestamp = Timestamp::parse(case.get("timestamp")?).map_err(err("timestamp"))?;
     intermediates(
-        case,
         &mut out,
         &a,
         &parse_hex_u3072(Field::SrpB, srp_b).map_err(err("SRP_B"))?,
@@ -272,28 +299,44 @@ fn expected_field(name: &str) -> Option<Field> {
 }
 
 fn invalid(case: &Case<'_>) -> Result<Outputs, String> {
+    let [
+        pool_id,
+        a,
+        srp_b,
+        salt,
+        secret_block,
+        username,
+        timestamp,
+        password,
+    ] = [
+        "pool_id",
+        "a",
+        "srp_b",
+        "salt",
+        "secret_block",
+        "username",
+        "timestamp",
+        "password",
+    ]
+    .map(|key| case.get(key));
+    let (pool_id, a, srp_b, salt) = (pool_id?, hex_bytes(a?)?, srp_b?, salt?);
+    let (secret_block, username, timestamp, password) =
+        (secret_block?, username?, timestamp?, password?);
     let attempt = || -> Result<(), Error> {
-        let pool = PoolId::parse(case.get("pool_id").unwrap_or_default())?;
-        let a = hex_bytes(case.get("a").unwrap_or_default()).unwrap_or_default();
-        let login = UserSrpClient::new(pool).start_with_private_ephemeral("user", &a)?;
-        let challenge = PasswordVerifierChallenge::new(
-            case.get("srp_b").unwrap_or_default(),
-            case.get("salt").unwrap_or_default(),
-            case.get("secret_block").unwrap_or_default(),
-            case.get("username").unwrap_or_default(),
-        )?;
-        let timestamp = Timestamp::parse(case.get("timestamp").unwrap_or_default())?;
+        let login =
+            UserSrpClient::new(PoolId::parse(pool_id)?).start_with_private_ephemeral("user", &a)?;
+        let challenge = PasswordVerifierChallenge::new(srp_b, salt, secret_block, username)?;
         login.respond_at(
             &challenge,
-            &Password::new(case.get("password").unwrap_or_default()),
-            &timestamp,
+            &Password::new(password),
+            &Timestamp::parse(timestamp)?,
         )?;
         Ok(())
     };
     match attempt() {
         Ok(()) => Err(format!(
             "accepted, but must be rejected: {}",
-            case.get("why")?
+            case.opt("why")?.unwrap_or("<no why>")
         )),
         Err(e) => {
             let field = e
@@ -350,7 +393,6 @@ fn server_srp(case: &Case<'_>, device: bool) -> Result<Outputs, String> {
     out.insert("x".into(), int_hex(&x.to_be_bytes()));
     out.insert("verifier".into(), int_hex(&srp::compute_verifier(&x).pad()));
 
-    let a = hex_bytes(case.get("a")?)?;
     let b = hex_bytes(case.get("b")?)?;
     let (secret_block, timestamp) = (case.get("secret_block")?, case.get("timestamp")?);
     let at = Timestamp::parse(timestamp)
@@ -384,39 +426,44 @@ fn server_srp(case: &Case<'_>, device: bool) -> Result<Outputs, String> {
         hex::encode(srp::derive_key(&u, &s).expose_secret()),
     );
 
-    // The crate's own client answers the server's challenge: its SRP_A and
-    // signature must be the recorded ones.
-    let challenge_parameters = session(srp_a)?.challenge_parameters();
-    let timestamp_value = Timestamp::parse(timestamp).map_err(err("timestamp"))?;
-    let claim = if device {
-        let credentials = DeviceCredentials::new(realm, identity, DevicePassword::new(password))
-            .map_err(err("device credentials"))?;
-        let login = DeviceSrpClient::new(credentials)
-            .start_with_private_ephemeral(username, &a)
-            .map_err(err("SRP_A"))?;
-        out.insert("srp_a".into(), login.srp_a().to_owned());
-        let challenge =
-            DevicePasswordVerifierChallenge::from_challenge_parameters(&challenge_parameters)
-                .map_err(err("challenge"))?;
-        login
-            .respond_at(&challenge, &timestamp_value)
-            .map_err(err("client response"))?
-    } else {
-        let pool = PoolId::parse(case.get("pool_id")?).map_err(err("pool id"))?;
-        let login = UserSrpClient::new(pool)
-            .start_with_private_ephemeral(username, &a)
-            .map_err(err("SRP_A"))?;
-        out.insert("srp_a".into(), login.srp_a().to_owned());
-        let challenge = PasswordVerifierChallenge::from_challenge_parameters(&challenge_parameters)
-            .map_err(err("challenge"))?;
-        login
-            .respond_at(&challenge, &Password::new(password), &timestamp_value)
-            .map_err(err("client response"))?
-    };
-    out.insert(
-        "password_claim_signature".into(),
-        claim.password_claim_signature().to_owned(),
-    );
+    // Given the client's `a`, the crate's own client answers the server's
+    // challenge: its SRP_A and signature must be the recorded ones.
+    if let Some(a) = case.opt("a")? {
+        let a = hex_bytes(a)?;
+        let challenge_parameters = session(srp_a)?.challenge_parameters();
+        let timestamp_value = Timestamp::parse(timestamp).map_err(err("timestamp"))?;
+        let claim = if device {
+            let credentials =
+                DeviceCredentials::new(realm, identity, DevicePassword::new(password))
+                    .map_err(err("device credentials"))?;
+            let login = DeviceSrpClient::new(credentials)
+                .start_with_private_ephemeral(username, &a)
+                .map_err(err("SRP_A"))?;
+            out.insert("srp_a".into(), login.srp_a().to_owned());
+            let challenge =
+                DevicePasswordVerifierChallenge::from_challenge_parameters(&challenge_parameters)
+                    .map_err(err("challenge"))?;
+            login
+                .respond_at(&challenge, &timestamp_value)
+                .map_err(err("client response"))?
+        } else {
+            let pool = PoolId::parse(case.get("pool_id")?).map_err(err("pool id"))?;
+            let login = UserSrpClient::new(pool)
+                .start_with_private_ephemeral(username, &a)
+                .map_err(err("SRP_A"))?;
+            out.insert("srp_a".into(), login.srp_a().to_owned());
+            let challenge =
+                PasswordVerifierChallenge::from_challenge_parameters(&challenge_parameters)
+                    .map_err(err("challenge"))?;
+            login
+                .respond_at(&challenge, &Password::new(password), &timestamp_value)
+                .map_err(err("client response"))?
+        };
+        out.insert(
+            "password_claim_signature".into(),
+            claim.password_claim_signature().to_owned(),
+        );
+    }
 
     // The recorded signature must verify; with any one byte flipped it must not.
     let recorded = case.get("password_claim_signature")?;
@@ -466,36 +513,103 @@ fn server_device_srp(case: &Case<'_>) -> Result<Outputs, String> {
 
 type Check = fn(&Case<'_>) -> Result<Outputs, String>;
 
-/// The check for a file, by the longest matching prefix.
-fn check_for(file: &str) -> Option<Check> {
-    let table: [(&str, Check); 7] = [
-        ("server_user_srp", server_user_srp),
-        ("server_device_srp", server_device_srp),
-        ("user_srp", user_srp),
-        ("device_srp", device_srp),
-        ("device_verifier", device_verifier),
-        ("secret_hash", secret_hash_case),
-        ("invalid", invalid),
-    ];
-    table
-        .into_iter()
-        .find(|(prefix, _)| file.starts_with(prefix))
-        .map(|(_, check)| check)
+/// A kind of case: the files whose names start with `prefix`.
+struct Kind {
+    prefix: &'static str,
+    check: Check,
+    /// End results: every case must give them, and they must match.
+    results: &'static [&'static str],
+    /// Free text for the reader, never compared.
+    notes: &'static [&'static str],
 }
 
-/// Fields of `expected` that `actual` gets wrong, or that the check never computed.
-fn compare(case: &serde_json::Map<String, Value>, actual: &Outputs) -> Vec<String> {
-    let mut mismatches = Vec::new();
-    for (field, value) in actual {
-        match case.get(field).and_then(Value::as_str) {
-            Some(expected) if expected == value => {}
-            Some(expected) => {
-                mismatches.push(format!("{field}: expected {expected}, computed {value}"))
-            }
-            None => mismatches.push(format!("{field}: computed but the case does not give it")),
+/// The kinds, longest prefix first.
+const KINDS: [Kind; 7] = [
+    // What the server sends; the recorded `password_claim_signature` is an
+    // input it must accept (and refuse with any byte flipped).
+    Kind {
+        prefix: "server_user_srp",
+        check: server_user_srp,
+        results: &["srp_b"],
+        notes: &[],
+    },
+    Kind {
+        prefix: "server_device_srp",
+        check: server_device_srp,
+        results: &["srp_b"],
+        notes: &[],
+    },
+    // What the client sends: SRP_A with InitiateAuth, the signature with
+    // RespondToAuthChallenge.
+    Kind {
+        prefix: "user_srp",
+        check: user_srp,
+        results: &["srp_a", "password_claim_signature"],
+        notes: &[],
+    },
+    Kind {
+        prefix: "device_srp",
+        check: device_srp,
+        results: &["srp_a", "password_claim_signature"],
+        notes: &[],
+    },
+    // What ConfirmDevice sends.
+    Kind {
+        prefix: "device_verifier",
+        check: device_verifier,
+        results: &["password_verifier", "salt_b64"],
+        notes: &[],
+    },
+    Kind {
+        prefix: "secret_hash",
+        check: secret_hash_case,
+        results: &["secret_hash"],
+        notes: &[],
+    },
+    Kind {
+        prefix: "invalid",
+        check: invalid,
+        results: &["invalid_field"],
+        notes: &["why"],
+    },
+];
+
+fn kind_for(file: &str) -> Option<&'static Kind> {
+    KINDS.iter().find(|kind| file.starts_with(kind.prefix))
+}
+
+/// What is wrong with `fields` as a case of `kind`, given what the check
+/// computed and which fields it read. Each problem starts with `<field>:`.
+fn compare(
+    kind: &Kind,
+    fields: &Map<String, Value>,
+    read: &BTreeSet<String>,
+    actual: &Outputs,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for result in kind.results {
+        if !fields.contains_key(*result) {
+            problems.push(format!("{result}: missing (an end result of this kind)"));
+        } else if !actual.contains_key(*result) {
+            problems.push(format!("{result}: the check did not compute it"));
         }
     }
-    mismatches
+    for (field, given) in fields {
+        if field == "id" || kind.notes.contains(&field.as_str()) {
+            continue;
+        }
+        match actual.get(field) {
+            Some(computed) if given.as_str() == Some(computed) => {}
+            Some(computed) => {
+                problems.push(format!("{field}: expected {given}, computed {computed}"))
+            }
+            None if read.contains(field) => {}
+            None => problems.push(format!(
+                "{field}: unknown field (neither an input nor a value the crate computes)"
+            )),
+        }
+    }
+    problems
 }
 
 /// `value` with its last character changed.
@@ -508,11 +622,60 @@ fn mutate(value: &str) -> String {
     chars.into_iter().collect()
 }
 
-fn main() -> ExitCode {
-    let dir = std::env::var_os("VECTORS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors"));
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
+/// Alters every computed value the case gives, removes every end result and
+/// adds an unknown field, one at a time: `compare` must report each. Returns
+/// how many alterations were made, or the first one that went unreported.
+fn mutation_check(
+    kind: &Kind,
+    fields: &Map<String, Value>,
+    read: &BTreeSet<String>,
+    actual: &Outputs,
+) -> Result<usize, String> {
+    let mut alterations: Vec<(String, Map<String, Value>)> = Vec::new();
+    for (field, given) in fields {
+        if actual.contains_key(field) {
+            let mut altered = fields.clone();
+            let text = given.as_str().unwrap_or_default();
+            altered.insert(field.clone(), Value::String(mutate(text)));
+            alterations.push((field.clone(), altered));
+        }
+    }
+    for result in kind.results {
+        let mut removed = fields.clone();
+        removed.remove(*result);
+        alterations.push(((*result).to_owned(), removed));
+    }
+    let mut extra = fields.clone();
+    extra.insert("unexpected".into(), Value::String("1".into()));
+    alterations.push(("unexpected".into(), extra));
+
+    let count = alterations.len();
+    for (field, altered) in alterations {
+        let caught = compare(kind, &altered, read, actual);
+        if !caught.iter().any(|c| c.starts_with(&format!("{field}:"))) {
+            return Err(format!("altering {field} was not caught: {caught:?}"));
+        }
+    }
+    Ok(count)
+}
+
+/// The outcome of checking one directory.
+#[derive(Default)]
+struct Summary {
+    /// One line per file, and one per failing case.
+    lines: Vec<String>,
+    failures: usize,
+    mutations: usize,
+    /// Per file, its first cases with the optional intermediates removed
+    /// (for the self-test), and how many fields were removed.
+    end_results_only: Vec<(String, Vec<Value>, usize)>,
+}
+
+/// Cases per file that the self-test rewrites.
+const SELF_TEST_CASES: usize = 2;
+
+fn run_dir(dir: &Path) -> Summary {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
@@ -520,17 +683,18 @@ fn main() -> ExitCode {
     files.sort();
     assert!(!files.is_empty(), "no vector files in {}", dir.display());
 
-    let mut failures = 0usize;
-    let mut mutations = 0usize;
+    let mut summary = Summary::default();
     for path in &files {
         let name = path
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default()
             .to_owned();
-        let Some(check) = check_for(&name) else {
-            println!("vectors/{name}: FAILED: no check for this file's prefix");
-            failures += 1;
+        let Some(kind) = kind_for(&name) else {
+            summary.lines.push(format!(
+                "vectors/{name}: FAILED: no kind for this file's prefix"
+            ));
+            summary.failures += 1;
             continue;
         };
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -538,47 +702,153 @@ fn main() -> ExitCode {
         let cases = json["cases"]
             .as_array()
             .unwrap_or_else(|| panic!("{name}: no cases"));
-        let mut passed = 0usize;
-        for case in cases {
-            let case = case
+        let (mut passed, mut stripped, mut removed) = (0usize, Vec::new(), 0usize);
+        for (index, case) in cases.iter().enumerate() {
+            let fields = case
                 .as_object()
                 .unwrap_or_else(|| panic!("{name}: a case is not an object"));
-            let id = Case(case).id();
-            let problems = match check(&Case(case)) {
+            let case = Case::new(fields);
+            let id = case.id();
+            let outcome = (kind.check)(&case);
+            let read = case.read.into_inner();
+            let problems = match outcome {
                 Err(e) => vec![e],
-                Ok(actual) if actual.is_empty() => vec!["the check compared nothing".into()],
                 Ok(actual) => {
-                    // Every expected value, altered, must be caught by `compare`.
-                    for field in actual.keys() {
-                        let mut altered = case.clone();
-                        let original = case.get(field).and_then(Value::as_str).unwrap_or_default();
-                        altered.insert(field.clone(), Value::String(mutate(original)));
-                        mutations += 1;
-                        let caught = compare(&altered, &actual);
-                        assert!(
-                            caught.iter().any(|c| c.starts_with(&format!("{field}:"))),
-                            "{name} {id}: altering {field} was not caught: {caught:?}"
-                        );
+                    let mut problems = compare(kind, fields, &read, &actual);
+                    if problems.is_empty() {
+                        match mutation_check(kind, fields, &read, &actual) {
+                            Ok(n) => summary.mutations += n,
+                            Err(e) => problems.push(format!("mutation check: {e}")),
+                        }
                     }
-                    compare(case, &actual)
+                    if index < SELF_TEST_CASES {
+                        // Keep the inputs, the end results and the notes.
+                        let keep = |field: &String| {
+                            !actual.contains_key(field)
+                                || read.contains(field)
+                                || kind.results.contains(&field.as_str())
+                        };
+                        let kept: Map<String, Value> = fields
+                            .iter()
+                            .filter(|(field, _)| keep(field))
+                            .map(|(f, v)| (f.clone(), v.clone()))
+                            .collect();
+                        removed += fields.len() - kept.len();
+                        stripped.push(Value::Object(kept));
+                    }
+                    problems
                 }
             };
             if problems.is_empty() {
                 passed += 1;
             } else {
-                failures += 1;
+                summary.failures += 1;
                 for p in problems {
-                    println!("vectors/{name}: {id}: {p}");
+                    summary.lines.push(format!("vectors/{name}: {id}: {p}"));
                 }
             }
         }
-        if passed == cases.len() {
-            println!("vectors/{name}: {passed} cases passed");
+        summary.lines.push(if passed == cases.len() {
+            format!("vectors/{name}: {passed} cases passed")
         } else {
-            println!("vectors/{name}: {passed} of {} cases passed", cases.len());
-        }
+            format!("vectors/{name}: {passed} of {} cases passed", cases.len())
+        });
+        summary.end_results_only.push((name, stripped, removed));
     }
-    println!("mutation check: {mutations} altered expected values, every one caught");
+    summary
+}
+
+/// Writes `files` (name, cases) into a fresh directory `dir`.
+fn write_dir(dir: &Path, files: &[(String, Vec<Value>)]) {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for (name, cases) in files {
+        let json = serde_json::json!({ "cases": cases });
+        std::fs::write(dir.join(name), json.to_string()).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
+/// The rule on files the harness has not seen: end results alone pass; one
+/// corrupted end result fails, in every file. Returns the problems found.
+fn self_test(end_results_only: &[(String, Vec<Value>, usize)]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let root = std::env::temp_dir().join(format!("cognito-srp-vectors-{}", std::process::id()));
+    let files: Vec<(String, Vec<Value>)> = end_results_only
+        .iter()
+        .map(|(name, cases, _)| (name.clone(), cases.clone()))
+        .collect();
+    let removed: usize = end_results_only.iter().map(|(_, _, r)| r).sum();
+
+    let plain = root.join("end-results-only");
+    write_dir(&plain, &files);
+    let summary = run_dir(&plain);
+    if summary.failures == 0 {
+        println!(
+            "self-test: {} files of end results only ({removed} intermediates removed): all pass",
+            files.len()
+        );
+    } else {
+        problems.push(format!(
+            "self-test: end results only must pass: {:?}",
+            summary.lines
+        ));
+    }
+
+    // The first end result of the first case, altered.
+    let corrupted_files: Vec<(String, Vec<Value>)> = files
+        .iter()
+        .map(|(name, cases)| {
+            let mut cases = cases.clone();
+            let kind = kind_for(name).unwrap_or_else(|| unreachable!("checked in run_dir"));
+            if let Some(Value::Object(case)) = cases.first_mut()
+                && let Some(Value::String(value)) = case.get_mut(kind.results[0])
+            {
+                *value = mutate(value);
+            }
+            (name.clone(), cases)
+        })
+        .collect();
+    let corrupted = root.join("corrupted");
+    write_dir(&corrupted, &corrupted_files);
+    let summary = run_dir(&corrupted);
+    if summary.failures == files.len() {
+        println!(
+            "self-test: the same with one end result corrupted per file: {} failures, one per file",
+            summary.failures
+        );
+    } else {
+        problems.push(format!(
+            "self-test: a corrupted end result per file must give {} failures, got {}: {:?}",
+            files.len(),
+            summary.failures,
+            summary.lines
+        ));
+    }
+    let _ = std::fs::remove_dir_all(&root);
+    problems
+}
+
+fn main() -> ExitCode {
+    let given = std::env::var_os("VECTORS_DIR").map(PathBuf::from);
+    let dir = given
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors"));
+    let summary = run_dir(&dir);
+    for line in &summary.lines {
+        println!("{line}");
+    }
+    println!(
+        "mutation check: {} fields altered, removed or added, each must be reported",
+        summary.mutations
+    );
+    let mut failures = summary.failures;
+    if given.is_none() {
+        let problems = self_test(&summary.end_results_only);
+        for p in &problems {
+            println!("{p}");
+        }
+        failures += problems.len();
+    }
     if failures == 0 {
         ExitCode::SUCCESS
     } else {
