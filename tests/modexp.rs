@@ -232,3 +232,57 @@ fn every_fixed_base_window_equals_num_bigint() {
 fn the_portable_backend_is_always_available_and_tested() {
     assert!(Backend::available().contains(&Backend::Portable));
 }
+
+/// A CPU with `mulx` and `adcx`/`adox` runs the tests above on that backend too.
+#[test]
+#[cfg(target_arch = "x86_64")]
+fn the_adx_backend_is_tested_where_the_cpu_has_it() {
+    if std::arch::is_x86_feature_detected!("bmi2") && std::arch::is_x86_feature_detected!("adx") {
+        assert!(Backend::available().contains(&Backend::Adx));
+        if !std::arch::is_x86_feature_detected!("avx512ifma") {
+            assert_eq!(Backend::detect(), Backend::Adx);
+        }
+    }
+}
+
+/// Products of values whose additions carry across every limb: 0, 1, n-1,
+/// n-2, 2^(64k)-1, all limbs all ones (reduced), alternating all-ones limbs.
+#[test]
+fn mul_of_edge_values_equals_num_bigint() {
+    let n = n_big();
+    let one = BigUint::from(1u8);
+    let mut values = vec![
+        BigUint::from(0u8),
+        one.clone(),
+        &n - &one,
+        &n - 2u8,
+        ((&one << 3072u32) - &one) % &n,
+    ];
+    for k in [1u32, 2, 24, 47] {
+        values.push((&one << (64 * k)) - &one);
+    }
+    let alternating = (0..48u32)
+        .filter(|i| i % 2 == 0)
+        .fold(BigUint::from(0u8), |acc, i| {
+            acc + (((&one << 64u32) - &one) << (64 * i))
+        });
+    values.push(alternating % &n);
+    SETUPS.with(|setups| {
+        for (backend, setup) in setups {
+            for a in &values {
+                for b in &values {
+                    assert_eq!(
+                        big(&setup.modulus.mul(&from_big(a), &from_big(b))),
+                        (a * b) % &n,
+                        "{backend:?}"
+                    );
+                }
+            }
+        }
+    });
+    // Squarings, by the exponentiation: a^2 and a^(2^10).
+    for a in &values {
+        check_pow(a, &BigUint::from(2u8), 2).unwrap();
+        check_pow(a, &(&one << 10u32), 11).unwrap();
+    }
+}

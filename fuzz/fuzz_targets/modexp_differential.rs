@@ -8,7 +8,7 @@ use cognito_srp::group::{G, N};
 use libfuzzer_sys::fuzz_target;
 use num_bigint::BigUint;
 
-/// Every backend this CPU runs (portable, and IFMA where present).
+/// Every backend this CPU runs (portable, and ADX and IFMA where present).
 fn setups() -> &'static Vec<(Modulus, FixedBase)> {
     static SETUPS: OnceLock<Vec<(Modulus, FixedBase)>> = OnceLock::new();
     SETUPS.get_or_init(|| {

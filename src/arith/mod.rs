@@ -17,6 +17,8 @@ use zeroize::Zeroize;
 pub use crypto_bigint::U3072;
 
 #[cfg(target_arch = "x86_64")]
+mod adx;
+#[cfg(target_arch = "x86_64")]
 mod ifma;
 mod portable;
 
@@ -47,6 +49,10 @@ pub enum Backend {
     /// x86-64 AVX-512 IFMA (52-bit multiply-add), chosen at run time when the CPU has it.
     #[cfg(target_arch = "x86_64")]
     Ifma,
+    /// x86-64 BMI2 `mulx` with ADX `adcx`/`adox` (two carry chains at once),
+    /// chosen at run time when the CPU has them and not IFMA.
+    #[cfg(target_arch = "x86_64")]
+    Adx,
 }
 
 impl Backend {
@@ -56,12 +62,20 @@ impl Backend {
         if ifma::supported() {
             return Backend::Ifma;
         }
+        #[cfg(target_arch = "x86_64")]
+        if adx::supported() {
+            return Backend::Adx;
+        }
         Backend::Portable
     }
 
     /// Every backend this CPU can run (tests check each against num-bigint).
     pub fn available() -> Vec<Backend> {
         let mut out = vec![Backend::Portable];
+        #[cfg(target_arch = "x86_64")]
+        if adx::supported() {
+            out.push(Backend::Adx);
+        }
         #[cfg(target_arch = "x86_64")]
         if ifma::supported() {
             out.push(Backend::Ifma);
@@ -73,6 +87,8 @@ impl Backend {
     fn r_bits(self) -> u32 {
         match self {
             Backend::Portable => 64 * LIMBS as u32,
+            #[cfg(target_arch = "x86_64")]
+            Backend::Adx => 64 * LIMBS as u32,
             #[cfg(target_arch = "x86_64")]
             Backend::Ifma => ifma::R_BITS,
         }
@@ -262,6 +278,8 @@ impl Modulus {
         match self.backend {
             Backend::Portable => portable::Portable::mont_mul(&self.params, a, b),
             #[cfg(target_arch = "x86_64")]
+            Backend::Adx => adx::Adx::mont_mul(&self.params, a, b),
+            #[cfg(target_arch = "x86_64")]
             Backend::Ifma => ifma::Ifma::mont_mul(&self.params, a, b),
         }
     }
@@ -270,6 +288,8 @@ impl Modulus {
     fn mont_sqr(&self, a: &Limbs) -> Limbs {
         match self.backend {
             Backend::Portable => portable::Portable::mont_sqr(&self.params, a),
+            #[cfg(target_arch = "x86_64")]
+            Backend::Adx => adx::Adx::mont_sqr(&self.params, a),
             #[cfg(target_arch = "x86_64")]
             Backend::Ifma => ifma::Ifma::mont_sqr(&self.params, a),
         }
