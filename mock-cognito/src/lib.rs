@@ -31,10 +31,10 @@ mod transport;
 
 pub use error::ApiError;
 pub use store::seed_from_json;
+pub use transport::Limits;
 
 use store::State;
 use tokens::TokenSigner;
-use transport::Permits;
 
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -55,8 +55,6 @@ pub struct Endpoint {
     srp: SrpServer,
     issuer_base: Arc<Mutex<String>>,
     session_lifetime: Duration,
-    /// Bounds how many requests compute at once (set by [`Endpoint::serve`]).
-    compute: Arc<Permits>,
 }
 
 impl Endpoint {
@@ -68,7 +66,6 @@ impl Endpoint {
             srp: SrpServer::new(),
             issuer_base: Arc::new(Mutex::new("http://127.0.0.1".to_owned())),
             session_lifetime: SESSION_LIFETIME,
-            compute: Arc::new(Permits::new(1)),
         })
     }
 
@@ -77,6 +74,18 @@ impl Endpoint {
     pub fn with_session_lifetime(mut self, lifetime: Duration) -> Self {
         self.session_lifetime = lifetime;
         self.state().sessions.set_lifetime(lifetime);
+        self
+    }
+
+    /// The same endpoint holding at most `cap` challenges in flight (of
+    /// each kind: `SECRET_BLOCK`s and `Session`s) instead of 65 536; past
+    /// it, newcomers get `TooManyRequestsException` (for tests of a flood).
+    pub fn with_max_challenges(self, cap: usize) -> Self {
+        {
+            let mut state = self.state();
+            state.pending = expiring::Expiring::new(cap);
+            state.sessions = session::Sessions::new(cap, self.session_lifetime);
+        }
         self
     }
 }

@@ -1,26 +1,44 @@
-//! `mock-cognito [--port PORT] [--seed FILE] [--threads N]`: serves Cognito's
-//! JSON protocol on 127.0.0.1 and prints `listening on http://127.0.0.1:PORT`;
-//! `--threads` bounds how many requests compute at once.
+//! `mock-cognito [--port PORT] [--seed FILE] [--threads N] [limits]`: serves
+//! Cognito's JSON protocol on 127.0.0.1 and prints
+//! `listening on http://127.0.0.1:PORT`; `--threads` bounds how many
+//! requests compute at once.
+//!
+//! Limits (defaults in `MOCK-COGNITO.md`; tests lower them to run fast):
+//! `--max-connections N`, `--head-timeout-ms MS` (request head, and idle
+//! keep-alive), `--body-timeout-ms MS`, `--max-challenges N`.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 fn main() -> ExitCode {
     let mut port = "0".to_owned();
     let mut seed = None;
-    let mut threads = 8usize;
+    let mut limits = mock_cognito::Limits::default();
+    let mut max_challenges = None;
     let usage = || {
-        eprintln!("usage: mock-cognito [--port PORT] [--seed FILE] [--threads N (1 or more)]");
+        eprintln!(
+            "usage: mock-cognito [--port PORT] [--seed FILE] [--threads N] [--max-connections N] \
+             [--head-timeout-ms MS] [--body-timeout-ms MS] [--max-challenges N] (numbers 1 or more)"
+        );
         ExitCode::from(2)
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        match (arg.as_str(), args.next()) {
-            ("--port", Some(v)) => port = v,
-            ("--seed", Some(v)) => seed = Some(v),
-            ("--threads", Some(v)) => match v.parse() {
-                Ok(n) if n > 0 => threads = n,
-                _ => return usage(),
-            },
+        let Some(value) = args.next() else {
+            return usage();
+        };
+        let number = match value.parse::<usize>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => None,
+        };
+        match (arg.as_str(), number) {
+            ("--port", _) => port = value,
+            ("--seed", _) => seed = Some(value),
+            ("--threads", Some(n)) => limits.compute = n,
+            ("--max-connections", Some(n)) => limits.connections = n,
+            ("--head-timeout-ms", Some(n)) => limits.head_time = Duration::from_millis(n as u64),
+            ("--body-timeout-ms", Some(n)) => limits.body_time = Duration::from_millis(n as u64),
+            ("--max-challenges", Some(n)) => max_challenges = Some(n),
             _ => return usage(),
         }
     }
@@ -41,7 +59,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match endpoint.serve(&format!("127.0.0.1:{port}"), threads) {
+    let endpoint = match max_challenges {
+        Some(cap) => endpoint.with_max_challenges(cap),
+        None => endpoint,
+    };
+    match endpoint.serve_with(&format!("127.0.0.1:{port}"), limits) {
         Ok((addr, handles)) => {
             println!("listening on http://{addr}");
             for handle in handles {

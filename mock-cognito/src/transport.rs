@@ -1,183 +1,336 @@
-//! HTTP: `POST /` with `X-Amz-Target`, and `GET` of a pool's key set.
+//! HTTP on hyper and tokio: `POST /` with `X-Amz-Target`, and `GET` of a
+//! pool's key set.
+//!
+//! Every resource one client can take is bounded ([`Limits`]): connections
+//! at once, bytes of request head, number of headers, bytes of body, time to
+//! send a request head (which also bounds how long a keep-alive connection
+//! may sit idle), time to send a body, and SRP computations at once. An
+//! error on one connection ends that connection only; an error in `accept`
+//! (e.g. `EMFILE`) is logged, the loop backs off briefly and keeps
+//! accepting. The operations run on blocking threads, off the runtime's
+//! threads, at most [`Limits::compute`] at once.
 
-use std::io::Read;
+use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
 use std::thread;
+use std::time::Duration;
 
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 use crate::error::{ApiError, err};
 use crate::random::uuid;
 use crate::{Endpoint, MAX_BODY_BYTES};
 
-/// A counting semaphore: at most `limit` holders at once.
-pub(crate) struct Permits {
-    free: Mutex<usize>,
-    released: Condvar,
+/// The transport's limits. [`Limits::default`] is what the binary uses;
+/// tests lower some of them to run in seconds.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Connections served at once; past it, new ones wait in the kernel's
+    /// backlog until one closes.
+    pub connections: usize,
+    /// Bytes of a request head (request line and headers); past it, 431.
+    pub head_bytes: usize,
+    /// Headers in a request; past it, 431.
+    pub headers: usize,
+    /// Bytes of a request body; past it, 413 (see [`MAX_BODY_BYTES`]).
+    pub body_bytes: usize,
+    /// Time to send a whole request head, counted from the moment the
+    /// connection is waiting for one: it also bounds how long a keep-alive
+    /// connection may sit idle between requests.
+    pub head_time: Duration,
+    /// Time to send a whole request body, once its head is in.
+    pub body_time: Duration,
+    /// SRP computations (requests being handled) at once.
+    pub compute: usize,
 }
 
-impl Permits {
-    pub(crate) fn new(limit: usize) -> Self {
-        Permits {
-            free: Mutex::new(limit.max(1)),
-            released: Condvar::new(),
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            connections: 512,
+            head_bytes: 16 * 1024,
+            headers: 64,
+            body_bytes: MAX_BODY_BYTES,
+            head_time: Duration::from_secs(10),
+            body_time: Duration::from_secs(10),
+            compute: 8,
+        }
+    }
+}
+
+/// How long the accept loop waits after `accept` fails (e.g. `EMFILE`),
+/// so a descriptor can be freed before it tries again.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+
+/// hyper's smallest read buffer; the head limit is raised to it if lower.
+const MIN_HEAD_BUFFER: usize = 8192;
+
+/// A reply before it becomes an HTTP response.
+struct Reply {
+    status: u16,
+    body: String,
+    error: Option<ApiError>,
+}
+
+impl Reply {
+    fn ok(body: String) -> Self {
+        Reply {
+            status: 200,
+            body,
+            error: None,
         }
     }
 
-    /// Waits for a permit; it is given back when the guard drops.
-    fn acquire(&self) -> PermitGuard<'_> {
-        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-        while *free == 0 {
-            free = self.released.wait(free).unwrap_or_else(|e| e.into_inner());
+    fn error(error: ApiError) -> Self {
+        Reply {
+            status: error.status,
+            body: json!({ "__type": error.kind, "message": error.message }).to_string(),
+            error: Some(error),
         }
-        *free -= 1;
-        PermitGuard(self)
     }
-}
 
-struct PermitGuard<'a>(&'a Permits);
-
-impl Drop for PermitGuard<'_> {
-    fn drop(&mut self) {
-        *self.0.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-        self.0.released.notify_one();
+    fn into_response(self, content_type: &'static str) -> Response<Full<Bytes>> {
+        let mut response = Response::new(Full::new(Bytes::from(self.body)));
+        *response.status_mut() =
+            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        if let Ok(id) = HeaderValue::from_str(&uuid()) {
+            headers.insert(HeaderName::from_static("x-amzn-requestid"), id);
+        }
+        if let Some(error) = &self.error {
+            // Some SDKs (Amplify v6) read the error's name from this header
+            // rather than the body; Cognito ends it with a colon.
+            if let Ok(kind) = HeaderValue::from_str(&format!("{}:", error.kind)) {
+                headers.insert(HeaderName::from_static("x-amzn-errortype"), kind);
+            }
+            if let Ok(message) = HeaderValue::from_str(&error.message) {
+                headers.insert(HeaderName::from_static("x-amzn-errormessage"), message);
+            }
+            if error.status == 413 {
+                // The rest of the body is not read: the connection cannot be reused.
+                headers.insert(CONNECTION, HeaderValue::from_static("close"));
+            }
+        }
+        response
     }
 }
 
 impl Endpoint {
-    /// Serves HTTP on `addr` until the process ends, computing at most
-    /// `threads` requests at once. Returns the bound address (use port 0 for
-    /// a free one) and the thread that hands out the requests.
-    ///
-    /// Every request is read on a thread of its own and takes one of the
-    /// `threads` permits only once its body is in: tiny_http exposes no
-    /// socket to put a timeout on, so a client that stalls mid-body holds
-    /// just its own thread (until it goes away), never a permit. (A read
-    /// timeout on the listener would be inherited by accepted sockets, but it
-    /// also makes an idle `accept` fail, which ends tiny_http's accept loop.)
+    /// Serves HTTP on `addr` with the default [`Limits`] but at most
+    /// `threads` computations at once. Returns the bound address (use port 0
+    /// for a free one) and the thread that runs the server.
     pub fn serve(
-        mut self,
+        self,
         addr: &str,
         threads: usize,
     ) -> Result<(SocketAddr, Vec<thread::JoinHandle<()>>), String> {
+        let limits = Limits {
+            compute: threads,
+            ..Limits::default()
+        };
+        self.serve_with(addr, limits)
+    }
+
+    /// Serves HTTP on `addr` with `limits`, on a tokio runtime of its own
+    /// thread, until the process ends.
+    pub fn serve_with(
+        self,
+        addr: &str,
+        limits: Limits,
+    ) -> Result<(SocketAddr, Vec<thread::JoinHandle<()>>), String> {
         let listener = std::net::TcpListener::bind(addr).map_err(|e| e.to_string())?;
-        // Linux hands TCP_NODELAY on to accepted sockets. Without it, tiny_http's
-        // response (head, then body) meets the client's delayed ACK and each
-        // request waits about 40 ms.
-        socket2::SockRef::from(&listener)
-            .set_tcp_nodelay(true)
-            .map_err(|e| e.to_string())?;
-        let server = tiny_http::Server::from_listener(listener, None).map_err(|e| e.to_string())?;
-        let bound = server.server_addr().to_ip().ok_or("not an IP listener")?;
+        listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+        let bound = listener.local_addr().map_err(|e| e.to_string())?;
         if let Ok(mut base) = self.issuer_base.lock() {
             *base = format!("http://{bound}");
         }
-        self.compute = Arc::new(Permits::new(threads));
-        let dispatcher = thread::spawn(move || {
-            for request in server.incoming_requests() {
-                let endpoint = self.clone();
-                let spawned = thread::Builder::new()
-                    .name("mock-cognito request".into())
-                    .spawn(move || endpoint.respond(request));
-                if let Err(e) = spawned {
-                    // The request is dropped and its connection closed; the
-                    // endpoint goes on with the next one.
-                    eprintln!("mock-cognito: cannot start a request thread: {e}");
-                }
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("mock-cognito")
+            .max_blocking_threads(limits.compute.max(1) + 2)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let server = thread::Builder::new()
+            .name("mock-cognito accept".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    match TcpListener::from_std(listener) {
+                        Ok(listener) => accept_loop(self, listener, limits).await,
+                        Err(e) => eprintln!("mock-cognito: cannot listen: {e}"),
+                    }
+                })
+            })
+            .map_err(|e| e.to_string())?;
+        Ok((bound, vec![server]))
+    }
+
+    /// Answers a `GET`: a pool's key set, or 404.
+    fn get(&self, path: &str) -> (Reply, &'static str) {
+        let pool_id = path
+            .strip_prefix('/')
+            .and_then(|u| u.strip_suffix("/.well-known/jwks.json"));
+        if pool_id.is_some_and(|id| self.state().pools.contains_key(id)) {
+            return (Reply::ok(self.signer.jwks().to_string()), AMZ_JSON);
+        }
+        (
+            Reply::error(err("ResourceNotFoundException", "Not found").with_status(404)),
+            AMZ_JSON,
+        )
+    }
+}
+
+const AMZ_JSON: &str = "application/x-amz-json-1.1";
+
+async fn accept_loop(endpoint: Endpoint, listener: TcpListener, limits: Limits) {
+    let connections = Arc::new(Semaphore::new(limits.connections.max(1)));
+    let compute = Arc::new(Semaphore::new(limits.compute.max(1)));
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .keep_alive(true)
+        .header_read_timeout(limits.head_time)
+        .max_buf_size(limits.head_bytes.max(MIN_HEAD_BUFFER))
+        .max_headers(limits.headers);
+    let builder = Arc::new(builder);
+    loop {
+        // Wait for a free slot before accepting: past the limit, connections
+        // wait in the backlog instead of taking descriptors and memory.
+        let Ok(slot) = connections.clone().acquire_owned().await else {
+            return;
+        };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // EMFILE, ENFILE, ENOBUFS, ECONNABORTED...: none is the
+                // listener's end. Say so, give descriptors time to free, go on.
+                eprintln!("mock-cognito: accept failed ({e}); retrying");
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
+                continue;
             }
+        };
+        // Without it each response meets the client's delayed ACK (~40 ms).
+        let _ = stream.set_nodelay(true);
+        let endpoint = endpoint.clone();
+        let compute = compute.clone();
+        let builder = builder.clone();
+        let limits = limits.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request| {
+                let endpoint = endpoint.clone();
+                let compute = compute.clone();
+                let limits = limits.clone();
+                async move { Ok::<_, Infallible>(respond(endpoint, compute, &limits, request).await) }
+            });
+            // A client that goes away, stalls past a limit or sends garbage
+            // ends its own connection, nothing more.
+            let _ = builder
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+            drop(slot);
         });
-        Ok((bound, vec![dispatcher]))
     }
+}
 
-    fn respond(&self, mut request: tiny_http::Request) {
-        let (status, body, kind) = self.route(&mut request);
-        let mut response = tiny_http::Response::from_string(body).with_status_code(status);
-        let mut headers = vec![
-            ("Content-Type", "application/x-amz-json-1.1".to_owned()),
-            ("x-amzn-RequestId", uuid()),
-        ];
-        if let Some(kind) = kind {
-            // Some SDKs read the error type from this header rather than the body.
-            headers.push(("x-amzn-ErrorType", kind.to_owned()));
-        }
-        for (name, value) in headers {
-            if let Ok(header) = tiny_http::Header::from_bytes(name, value) {
-                response.add_header(header);
-            }
-        }
-        // The client may have gone away; nothing to do then.
-        let _ = request.respond(response);
+async fn respond(
+    endpoint: Endpoint,
+    compute: Arc<Semaphore>,
+    limits: &Limits,
+    request: Request<Incoming>,
+) -> Response<Full<Bytes>> {
+    if request.method() == Method::GET {
+        let (reply, content_type) = endpoint.get(request.uri().path());
+        return reply.into_response(content_type);
     }
+    route(endpoint, compute, limits, request)
+        .await
+        .unwrap_or_else(Reply::error)
+        .into_response(AMZ_JSON)
+}
 
-    fn route(&self, request: &mut tiny_http::Request) -> (u16, String, Option<&'static str>) {
-        let url = request.url().to_owned();
-        if *request.method() == tiny_http::Method::Get {
-            let pool_id = url
-                .strip_prefix('/')
-                .and_then(|u| u.strip_suffix("/.well-known/jwks.json"));
-            if pool_id.is_some_and(|id| self.state().pools.contains_key(id)) {
-                return (200, self.signer.jwks().to_string(), None);
-            }
-            return error_response(&err("ResourceNotFoundException", "Not found").with_status(404));
-        }
-        if *request.method() != tiny_http::Method::Post {
-            return error_response(&err(
-                "UnknownOperationException",
-                "only POST / and GET of a key set",
-            ));
-        }
-        let target = request
-            .headers()
-            .iter()
-            .find(|h| h.field.equiv("X-Amz-Target"))
-            .map(|h| h.value.as_str().to_owned())
-            .unwrap_or_default();
-        let Some(operation) = target.strip_prefix("AWSCognitoIdentityProviderService.") else {
-            return error_response(&err(
+async fn route(
+    endpoint: Endpoint,
+    compute: Arc<Semaphore>,
+    limits: &Limits,
+    request: Request<Incoming>,
+) -> Result<Reply, ApiError> {
+    if request.method() != Method::POST {
+        return Err(err(
+            "UnknownOperationException",
+            "only POST / and GET of a key set",
+        ));
+    }
+    let target = request
+        .headers()
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let operation = target
+        .strip_prefix("AWSCognitoIdentityProviderService.")
+        .ok_or_else(|| {
+            err(
                 "UnknownOperationException",
                 format!("Unknown target {target:?}"),
-            ));
-        };
-        let mut raw = Vec::new();
-        let limit = MAX_BODY_BYTES as u64 + 1;
-        if request
-            .as_reader()
-            .take(limit)
-            .read_to_end(&mut raw)
-            .is_err()
-        {
-            return error_response(&err(
+            )
+        })?
+        .to_owned();
+    let too_large = || {
+        err(
+            "InvalidParameterException",
+            format!(
+                "The request body is larger than {} bytes.",
+                limits.body_bytes
+            ),
+        )
+        .with_status(413)
+    };
+    // Refuse a promised body over the limit before reading any of it.
+    let declared = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limits.body_bytes as u64) {
+        return Err(too_large());
+    }
+    let body = Limited::new(request.into_body(), limits.body_bytes);
+    let raw = match tokio::time::timeout(limits.body_time, body.collect()).await {
+        Err(_) => {
+            return Err(
+                err("RequestTimeoutException", "The request body took too long.").with_status(408),
+            );
+        }
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => return Err(too_large()),
+        Ok(Err(_)) => {
+            return Err(err(
                 "SerializationException",
                 "could not read the request body",
             ));
         }
-        if raw.len() > MAX_BODY_BYTES {
-            return error_response(
-                &err("InvalidParameterException", "request body too large").with_status(413),
-            );
-        }
-        let body: Value = match serde_json::from_slice(&raw) {
-            Ok(v) => v,
-            Err(e) => {
-                return error_response(&err(
-                    "SerializationException",
-                    format!("malformed JSON: {e}"),
-                ));
-            }
-        };
-        let _permit = self.compute.acquire();
-        match self.handle(operation, &body) {
-            Ok(value) => (200, value.to_string(), None),
-            Err(e) => error_response(&e),
-        }
+        Ok(Ok(collected)) => collected.to_bytes(),
+    };
+    let body: Value = serde_json::from_slice(&raw)
+        .map_err(|e| err("SerializationException", format!("malformed JSON: {e}")))?;
+    // SRP math is CPU-bound: run it on a blocking thread, a bounded number
+    // at once, so the runtime's threads keep serving other connections.
+    let Ok(_permit) = compute.acquire_owned().await else {
+        return Err(err("InternalErrorException", "shutting down"));
+    };
+    let handled = tokio::task::spawn_blocking(move || endpoint.handle(&operation, &body)).await;
+    match handled {
+        Ok(Ok(value)) => Ok(Reply::ok(value.to_string())),
+        Ok(Err(e)) => Err(e),
+        // A panic in a handler is a bug; the caller gets a 500, the server goes on.
+        Err(_) => Err(err("InternalErrorException", "internal error")),
     }
-}
-
-fn error_response(error: &ApiError) -> (u16, String, Option<&'static str>) {
-    (
-        error.status,
-        json!({ "__type": error.kind, "message": error.message }).to_string(),
-        Some(error.kind),
-    )
 }

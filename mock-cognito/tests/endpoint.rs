@@ -263,7 +263,7 @@ fn stalled_clients_do_not_starve_the_others() {
 fn the_endpoint_keeps_accepting_after_an_idle_spell() {
     let url = start();
     // An earlier version put a read timeout on the listener: an `accept`
-    // idle that long failed and tiny_http stopped accepting.
+    // idle that long failed and the server stopped accepting.
     std::thread::sleep(std::time::Duration::from_millis(1500));
     for _ in 0..2 {
         let (status, _) = raw(&url, Some("NoSuchOperation"), b"{}");
