@@ -547,6 +547,17 @@ impl Step {
 }
 
 /// What comes after a reply.
+///
+/// ```
+/// use cognito_srp::signin::{Next, Prompt, SignedIn, Step};
+/// fn describe(next: &Next) -> String {
+///     match next {
+///         Next::Send(step) => format!("send {}", step.request().operation),
+///         Next::Prompt(prompt) => format!("ask the user for {}", prompt.challenge_name()),
+///         Next::SignedIn(done) => format!("signed in as {}", done.username()),
+///     }
+/// }
+/// ```
 // `SignedIn` is the largest variant and comes once per sign-in: boxing it
 // would only add an allocation.
 #[allow(clippy::large_enum_variant)]

@@ -214,6 +214,24 @@ impl SignIn {
         self
     }
 
+    /// Forgets the remembered device: for the retry that Cognito clients make
+    /// when the pool answers `ResourceNotFoundException` (`Device does not exist.`).
+    ///
+    /// ```
+    /// # use cognito_srp::signin::SignIn;
+    /// # use cognito_srp::{AppClient, DeviceCredentials, DevicePassword, PoolId};
+    /// # let device = DeviceCredentials::new("-abcDEF12", "us-east-1_0f4c2f0e", DevicePassword::new("stored"))?;
+    /// let signin = SignIn::new(PoolId::parse("us-east-1_AbCdEf123")?, AppClient::new("client-id")?, "alice")?
+    ///     .with_device(device);
+    /// let retry = signin.clone().without_device();
+    /// assert!(signin.device().is_some() && retry.device().is_none());
+    /// # Ok::<(), cognito_srp::Error>(())
+    /// ```
+    pub fn without_device(mut self) -> Self {
+        self.device = None;
+        self
+    }
+
     /// The `DeviceName` of the [`ConfirmDevice`] input, if a new device comes back.
     pub fn with_device_name(mut self, device_name: impl Into<String>) -> Self {
         self.device_name = Some(device_name.into());

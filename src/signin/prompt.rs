@@ -121,7 +121,8 @@ impl<P> From<Rejected<P>> for Error {
     }
 }
 
-/// The result of answering a prompt.
+/// The result of answering a prompt: the next step, or the prompt back with
+/// the reason its answer was refused (see [`Rejected`]).
 pub type Answered<P> = core::result::Result<Step, Rejected<P>>;
 
 /// The prompt for `challenge`, from its `ChallengeParameters`.

@@ -81,6 +81,19 @@ pub struct Request {
 }
 
 /// The input of `InitiateAuth` or of `RespondToAuthChallenge` (or their `Admin*` forms).
+///
+/// ```
+/// use cognito_srp::signin::Call;
+/// fn log(call: &Call) {
+///     match call {
+///         Call::Initiate { auth_flow, .. } => eprintln!("InitiateAuth {auth_flow}"),
+///         Call::Respond { challenge_name, session, .. } => {
+///             eprintln!("answer {challenge_name} (with a Session: {})", session.is_some())
+///         }
+///     }
+///     assert!(call.parameters().contains_key("USERNAME"));
+/// }
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub enum Call {
     /// `(Admin)InitiateAuth`.

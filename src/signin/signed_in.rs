@@ -11,6 +11,21 @@ use super::reply::AuthenticationResult;
 /// real username, and the new device when the pool created one.
 ///
 /// Its `Debug` leaves out the tokens and the device password.
+///
+/// ```
+/// use cognito_srp::signin::SignedIn;
+/// fn keep(signed_in: SignedIn) {
+///     eprintln!("signed in as {}", signed_in.username());
+///     let (tokens, new_device) = signed_in.into_parts();
+///     if let Some(device) = new_device {
+///         let (credentials, confirm_device) = device.into_parts();
+///         // Send `confirm_device` with ConfirmDevice, then store `credentials`
+///         // (device key, group key, device password) for the next sign-in.
+///         # let _ = (credentials, confirm_device);
+///     }
+///     # let _ = tokens;
+/// }
+/// ```
 #[derive(Clone)]
 pub struct SignedIn {
     username: String,
@@ -111,6 +126,18 @@ impl fmt::Debug for SignedIn {
 /// After `ConfirmDevice` (and `UpdateDeviceStatus` to `remembered` when it
 /// answers `UserConfirmationNecessary`), sign in with
 /// [`SignIn::with_device`](super::SignIn::with_device) and these credentials.
+///
+/// ```
+/// use cognito_srp::signin::NewDevice;
+/// fn remember(device: &NewDevice) -> (String, String, String) {
+///     let credentials = device.credentials();
+///     (
+///         credentials.device_key().to_owned(),
+///         credentials.device_group_key().to_owned(),
+///         credentials.device_password().expose_secret().to_owned(), // store as a secret
+///     )
+/// }
+/// ```
 #[derive(Clone, Debug)]
 pub struct NewDevice {
     credentials: DeviceCredentials,
@@ -138,6 +165,22 @@ impl NewDevice {
 /// The input of `ConfirmDevice`: `AccessToken`, `DeviceKey`,
 /// `DeviceSecretVerifierConfig` and `DeviceName`. Its `Debug` leaves out the
 /// access token and the verifier.
+///
+/// ```
+/// use cognito_srp::signin::ConfirmDevice;
+/// // With the AWS SDK: `confirm_device().access_token(..).device_key(..)
+/// // .device_secret_verifier_config(..).set_device_name(..)`.
+/// fn fields(input: &ConfirmDevice) -> (&str, &str, &str, &str, Option<&str>) {
+///     let config = input.device_secret_verifier_config();
+///     (
+///         input.access_token(),
+///         input.device_key(),
+///         config.password_verifier(),
+///         config.salt(),
+///         input.device_name(),
+///     )
+/// }
+/// ```
 #[derive(Clone)]
 pub struct ConfirmDevice {
     access_token: String,
