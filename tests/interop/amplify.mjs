@@ -4,7 +4,8 @@
 // sign-out, new password, TOTP, device listing and forgetting, and refusals.
 // What Amplify sends is read from the request stream (a wrapper around
 // fetch that records each call and passes it on untouched).
-// Usage: node amplify.mjs ENDPOINT POOL_ID CLIENT_ID ENABLED_CLIENT_ID SEED
+// Usage: node amplify.mjs ENDPOINT POOL_ID CLIENT_ID ENABLED_CLIENT_ID SEED EMAIL_POOL_ID EMAIL_CLIENT_ID
+// (the last pool's users sign in with their email as username)
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import { Amplify } from 'aws-amplify';
@@ -14,9 +15,9 @@ import * as OTPAuth from 'otpauth';
 
 const require = createRequire(import.meta.url);
 const { harness, rejectsWith, claims, assert } = require('./check.cjs');
-const [endpoint, poolId, clientId, enabledClientId, seedPath] = process.argv.slice(2);
-const users = Object.fromEntries(
-  JSON.parse(fs.readFileSync(seedPath, 'utf8')).pools.find((p) => p.id === poolId).users.map((u) => [u.username, u]));
+const [endpoint, poolId, clientId, enabledClientId, seedPath, emailPoolId, emailClientId] = process.argv.slice(2);
+const seed = JSON.parse(fs.readFileSync(seedPath, 'utf8'));
+const users = Object.fromEntries(seed.pools.find((p) => p.id === poolId).users.map((u) => [u.username, u]));
 
 // The request stream: operation, flow or challenge, and the body, per call.
 const sent = [];
@@ -42,8 +43,8 @@ cognitoUserPoolsTokenProvider.setKeyValueStorage({
   removeItem: async (k) => void storage.delete(k),
   clear: async () => storage.clear(),
 });
-const configure = (client) =>
-  Amplify.configure({ Auth: { Cognito: { userPoolId: poolId, userPoolClientId: client, userPoolEndpoint: endpoint } } });
+const configure = (client, pool = poolId) =>
+  Amplify.configure({ Auth: { Cognito: { userPoolId: pool, userPoolClientId: client, userPoolEndpoint: endpoint } } });
 configure(clientId);
 
 const totp = (user, offset = 0) =>
@@ -189,6 +190,29 @@ await check('refused-unknown-user-enabled', async () => {
   try {
     await rejectsWith(auth.signIn({ username: 'nobody-amplify', password: amyPassword }), 'NotAuthorizedException');
   } finally {
+    configure(clientId);
+  }
+});
+await check('email-as-username-device-srp', async () => {
+  // The pool's real username is a UUID: Cognito answers with it in USERNAME
+  // and USER_ID_FOR_SRP alike, so Amplify finds the device it remembered.
+  await reset();
+  const erin = seed.pools.find((p) => p.id === emailPoolId).users[0];
+  configure(emailClientId, emailPoolId);
+  try {
+    const from = sent.length;
+    assert.equal((await auth.signIn({ username: erin.username, password: erin.password })).isSignedIn, true);
+    const answer = sent.slice(from).find((r) => r.step === 'PASSWORD_VERIFIER').body.ChallengeResponses;
+    const username = claims((await auth.fetchAuthSession()).tokens.idToken.toString())['cognito:username'];
+    assert.match(username, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'the username is no UUID');
+    assert.equal(answer.USERNAME, username);
+    await auth.rememberDevice();
+    await auth.signOut();
+    const again = sent.length;
+    assert.equal((await auth.signIn({ username: erin.username, password: erin.password })).isSignedIn, true);
+    assert.ok(stream(again).includes('RespondToAuthChallenge:DEVICE_PASSWORD_VERIFIER'), `no DEVICE_SRP_AUTH: ${stream(again)}`);
+  } finally {
+    await reset();
     configure(clientId);
   }
 });
