@@ -294,8 +294,8 @@ fn headers(target: &Target, pid: u32) -> Result<String, String> {
     let after = resident_kib(pid)?;
     let grown = after.saturating_sub(before) / 1024;
     let summary = format!(
-        "resident {} MiB before, {} MiB after the 200 MB line ({} MB of it read before the endpoint stopped reading), \
-         {} MiB after {count} headers",
+        "resident {} MiB before, {} MiB after the 200 MB line ({} MB of it sent before the endpoint closed), \
+         {} MiB after {count} headers sent",
         before / 1024,
         after_line / 1024,
         line / 1_000_000,
