@@ -1,51 +1,93 @@
-//! Reading request fields: present, of the right JSON type, not absurdly long.
+//! Reading request fields as Cognito does: a member of the wrong JSON type is
+//! a `SerializationException` (COGNITO-BEHAVIOUR.md §4); a value that breaks
+//! a constraint of the API model is an `InvalidParameterException` in
+//! Cognito's `1 validation error detected: ...` form (§3).
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
+use regex::Regex;
 use serde_json::Value;
 
-use crate::error::{ApiError, invalid_parameter};
+use crate::error::{ApiError, err, invalid_parameter};
 
 /// The longest string field accepted.
 const MAX_FIELD_CHARS: usize = 16 * 1024;
+
+/// `UsernameType`'s pattern, anchored: letters, marks, symbols, numbers and
+/// punctuation only (no separators, controls, NUL or format characters).
+static USERNAME_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
+    // A constant pattern: it compiles, or every test fails at once.
+    Regex::new(r"^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$").unwrap_or_else(|e| panic!("{e}"))
+});
+const USERNAME_PATTERN_TEXT: &str = r"[\p{L}\p{M}\p{S}\p{N}\p{P}]+";
+/// `UsernameType`'s longest value.
+const MAX_USERNAME_CHARS: usize = 128;
 
 fn missing(name: &str) -> ApiError {
     invalid_parameter(format!("Missing required parameter {name}"))
 }
 
+/// A JSON value where a string was expected, refused as Cognito refuses it.
+fn wrong_type(value: &Value) -> ApiError {
+    let message = match value {
+        Value::Object(_) => "Start of structure or map found where not expected.",
+        Value::Array(_) => "Start of list found where not expected.",
+        Value::Bool(_) => "BOOLEAN_VALUE can not be converted to a String",
+        Value::Number(_) => "NUMBER_VALUE can not be converted to a String",
+        Value::Null | Value::String(_) => "Unexpected value type in payload",
+    };
+    err("SerializationException", message)
+}
+
+/// An optional string member: absent or `null` is `None`; another JSON type
+/// is a `SerializationException`.
+pub(crate) fn optional_field<'a>(body: &'a Value, name: &str) -> Result<Option<&'a str>, ApiError> {
+    match body.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.chars().count() > MAX_FIELD_CHARS => {
+            Err(invalid_parameter(format!("{name} is too long")))
+        }
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(wrong_type(other)),
+    }
+}
+
 /// A string field of a JSON object: present, a string, and not absurdly long.
 pub(crate) fn field<'a>(body: &'a Value, name: &str) -> Result<&'a str, ApiError> {
-    let value = body
-        .get(name)
-        .ok_or_else(|| missing(name))?
-        .as_str()
-        .ok_or_else(|| invalid_parameter(format!("{name} must be a string")))?;
-    if value.chars().count() > MAX_FIELD_CHARS {
-        return Err(invalid_parameter(format!("{name} is too long")));
-    }
-    Ok(value)
+    optional_field(body, name)?.ok_or_else(|| missing(name))
 }
 
 /// A string-to-string map field (`AuthParameters`, `ChallengeResponses`).
 pub(crate) fn string_map(body: &Value, name: &str) -> Result<HashMap<String, String>, ApiError> {
-    let object = body
-        .get(name)
-        .ok_or_else(|| missing(name))?
-        .as_object()
-        .ok_or_else(|| invalid_parameter(format!("{name} must be a map")))?;
+    let object = match body.get(name) {
+        None | Some(Value::Null) => return Err(missing(name)),
+        Some(Value::Object(object)) => object,
+        Some(Value::Array(_)) => {
+            return Err(err(
+                "SerializationException",
+                "Start of list found where not expected.",
+            ));
+        }
+        Some(_) => {
+            return Err(err(
+                "SerializationException",
+                "Expected start of structure or map.",
+            ));
+        }
+    };
     let mut out = HashMap::new();
     for (key, value) in object {
         match value {
             Value::String(s) if s.chars().count() <= MAX_FIELD_CHARS => {
                 out.insert(key.clone(), s.clone());
             }
+            Value::String(_) => {
+                return Err(invalid_parameter(format!("{name}.{key} is too long")));
+            }
             // amazon-cognito-identity-js sends DEVICE_KEY: null after a device is forgotten.
             Value::Null => {}
-            _ => {
-                return Err(invalid_parameter(format!(
-                    "{name}.{key} must be a short string"
-                )));
-            }
+            other => return Err(wrong_type(other)),
         }
     }
     Ok(out)
@@ -57,4 +99,93 @@ pub(crate) fn required<'m>(
     key: &str,
 ) -> Result<&'m str, ApiError> {
     map.get(key).map(String::as_str).ok_or_else(|| missing(key))
+}
+
+/// Checks a username against `UsernameType` (1 to 128 characters of
+/// Cognito's pattern). `member` is the request member's lower-camel-case
+/// name; the value is sensitive, so, as Cognito does, it is not echoed.
+pub(crate) fn check_username(username: &str, member: &str) -> Result<(), ApiError> {
+    let length = username.chars().count();
+    if length == 0 {
+        return Err(invalid_parameter(format!(
+            "1 validation error detected: Value at '{member}' failed to satisfy constraint: \
+             Member must have length greater than or equal to 1"
+        )));
+    }
+    if length > MAX_USERNAME_CHARS {
+        return Err(invalid_parameter(format!(
+            "1 validation error detected: Value at '{member}' failed to satisfy constraint: \
+             Member must have length less than or equal to {MAX_USERNAME_CHARS}"
+        )));
+    }
+    if !USERNAME_PATTERN.is_match(username) {
+        return Err(invalid_parameter(format!(
+            "1 validation error detected: Value at '{member}' failed to satisfy constraint: \
+             Member must satisfy regular expression pattern: {USERNAME_PATTERN_TEXT}"
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn usernames_follow_cognitos_length_and_pattern() {
+        for good in [
+            "alice",
+            "alice@example.com",
+            "Ünïcødé-名前",
+            "a+b_c.d",
+            &"x".repeat(128),
+        ] {
+            assert_eq!(check_username(good, "username"), Ok(()), "{good:?}");
+        }
+        for bad in [
+            "",
+            " ",
+            "   ",
+            "\t",
+            "a b",
+            "a\0b",
+            "a\u{7}",
+            "a\u{200b}",
+            &"x".repeat(129),
+        ] {
+            let e = check_username(bad, "username").unwrap_err();
+            assert_eq!(e.kind, "InvalidParameterException", "{bad:?}");
+            assert!(
+                e.message
+                    .starts_with("1 validation error detected: Value at 'username'")
+            );
+        }
+    }
+
+    #[test]
+    fn a_member_of_the_wrong_json_type_is_a_serialization_error() {
+        for value in [json!(true), json!(7), json!({}), json!([])] {
+            let body = json!({ "AuthFlow": value });
+            assert_eq!(
+                field(&body, "AuthFlow").unwrap_err().kind,
+                "SerializationException"
+            );
+            let body = json!({ "AuthParameters": { "USERNAME": value } });
+            assert_eq!(
+                string_map(&body, "AuthParameters").unwrap_err().kind,
+                "SerializationException"
+            );
+        }
+        assert_eq!(
+            string_map(&json!({ "AuthParameters": "x" }), "AuthParameters")
+                .unwrap_err()
+                .kind,
+            "SerializationException"
+        );
+        assert_eq!(
+            field(&json!({}), "AuthFlow").unwrap_err().kind,
+            "InvalidParameterException"
+        );
+    }
 }

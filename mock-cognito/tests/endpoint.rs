@@ -171,7 +171,7 @@ fn malformed_requests_get_cognito_style_errors() {
         (Some("InitiateAuth"), br#"{"ClientId":"publicclient","AuthFlow":"USER_SRP_AUTH","AuthParameters":{"USERNAME":"alice"}}"#.to_vec(), "InvalidParameterException"),
         (Some("InitiateAuth"), br#"{"ClientId":"publicclient","AuthFlow":"USER_SRP_AUTH","AuthParameters":{"USERNAME":"alice","SRP_A":"0x12"}}"#.to_vec(), "InvalidParameterException"),
         (Some("InitiateAuth"), br#"{"ClientId":"publicclient","AuthFlow":"USER_SRP_AUTH","AuthParameters":{"USERNAME":"alice","SRP_A":"0"}}"#.to_vec(), "InvalidParameterException"),
-        (Some("InitiateAuth"), br#"{"ClientId":"publicclient","AuthFlow":"USER_SRP_AUTH","AuthParameters":{"USERNAME":7,"SRP_A":"2"}}"#.to_vec(), "InvalidParameterException"),
+        (Some("InitiateAuth"), br#"{"ClientId":"publicclient","AuthFlow":"USER_SRP_AUTH","AuthParameters":{"USERNAME":7,"SRP_A":"2"}}"#.to_vec(), "SerializationException"),
         (Some("RespondToAuthChallenge"), br#"{"ClientId":"publicclient","ChallengeName":"PASSWORD_VERIFIER","ChallengeResponses":{"USERNAME":"alice","PASSWORD_CLAIM_SECRET_BLOCK":"!!","TIMESTAMP":"x","PASSWORD_CLAIM_SIGNATURE":"x"}}"#.to_vec(), "NotAuthorizedException"),
         (Some("ConfirmDevice"), br#"{"AccessToken":"x","DeviceKey":"k","DeviceSecretVerifierConfig":{"PasswordVerifier":"not base64","Salt":"AA=="}}"#.to_vec(), "InvalidParameterException"),
         (Some("ConfirmDevice"), br#"{"AccessToken":"x","DeviceKey":"k","DeviceSecretVerifierConfig":{"PasswordVerifier":"Ag==","Salt":"AA=="}}"#.to_vec(), "NotAuthorizedException"),

@@ -12,7 +12,7 @@ use crate::Endpoint;
 use crate::error::{
     ApiResult, err, from_srp, invalid_parameter, no_such_device, no_such_user, not_authorized,
 };
-use crate::input::{field, required, string_map};
+use crate::input::{check_username, field, required, string_map};
 use crate::random::token;
 use crate::session::{SessionBinding, expired_session, invalid_session};
 use crate::store::{Client, Pending};
@@ -34,6 +34,7 @@ impl Endpoint {
             return Err(invalid_parameter(format!("Unsupported AuthFlow {flow}")));
         }
         let username = required(&parameters, "USERNAME")?;
+        check_username(username, "username")?;
         let srp_a = required(&parameters, "SRP_A")?;
         client.check_secret_hash(username, parameters.get("SECRET_HASH").map(String::as_str))?;
         let pool_id = self.pool_id(&client.pool_id)?;

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::Endpoint;
 use crate::error::{ApiError, ApiResult, from_srp, invalid_parameter, no_such_pool, no_such_user};
-use crate::input::field;
+use crate::input::{check_username, field};
 use crate::random::token;
 use crate::store::User;
 
@@ -14,6 +14,7 @@ impl Endpoint {
     pub(crate) fn sign_up(&self, body: &Value) -> ApiResult {
         let client = self.client(field(body, "ClientId")?)?;
         let username = field(body, "Username")?;
+        check_username(username, "username")?;
         let password = field(body, "Password")?;
         client.check_secret_hash(username, body.get("SecretHash").and_then(Value::as_str))?;
         let sub = self.add_user(&client.pool_id, username, password, false)?;
@@ -45,6 +46,7 @@ impl Endpoint {
     pub(crate) fn admin_create_user(&self, body: &Value) -> ApiResult {
         let pool_id = field(body, "UserPoolId")?;
         let username = field(body, "Username")?;
+        check_username(username, "username")?;
         // Without a password yet: AdminSetUserPassword gives it one.
         let sub = self.add_user(pool_id, username, &token(), true)?;
         self.admin_user(body, |user| user.verifier = None)?;
