@@ -27,6 +27,12 @@ fn login(c: &mut Criterion) {
     let now = Utc.with_ymd_and_hms(2025, 6, 1, 12, 0, 0).unwrap();
     let timestamp = Timestamp::from_datetime(now).unwrap();
 
+    // What every public entry point that touches a secret adds: one wipe of
+    // this many bytes of stack (src/stack.rs).
+    group.bench_function("stack_wipe", |b| {
+        b.iter(zeroize::zeroize_stack::<{ cognito_srp::STACK_WIPE_BYTES }>)
+    });
+
     group.bench_function("client/srp_a", |b| {
         b.iter(|| client.start(black_box(user)).unwrap())
     });

@@ -9,7 +9,9 @@ use crate::error::{Error, Field, Result};
 use crate::pool::PoolId;
 use crate::secret::Password;
 use crate::secret_hash::AppClient;
-use crate::srp::{self, PrivateEphemeral};
+use crate::srp::PrivateEphemeral;
+use crate::stack::wiped;
+use crate::steps;
 use crate::timestamp::Timestamp;
 use crate::wire::{ParameterMap, encode_base64, hex_u3072, names};
 
@@ -32,10 +34,10 @@ impl Ephemeral {
     }
 
     /// A caller-given `a` of 1 to 128 big-endian bytes (for tests and known
-    /// answers), as [`srp::private_ephemeral`] reads it.
+    /// answers), as [`srp::private_ephemeral`](crate::srp::private_ephemeral) reads it.
     pub(crate) fn from_bytes(a: &[u8]) -> Result<Self> {
-        let a = srp::private_ephemeral(a)?;
-        let srp_a = srp::public_ephemeral(&a);
+        let a = steps::private_ephemeral(a)?;
+        let srp_a = steps::public_ephemeral(&a);
         // g^a mod N is never 0 for a prime N; the SDKs check it anyway.
         if srp_a == U3072::ZERO {
             return Err(Error::invalid(Field::SrpA, "A mod N is 0"));
@@ -76,14 +78,14 @@ impl Ephemeral {
         challenge: &SrpParameters,
         timestamp: &Timestamp,
     ) -> Result<[u8; 32]> {
-        let u = srp::compute_u(&self.srp_a, &challenge.srp_b);
+        let u = steps::compute_u(&self.srp_a, &challenge.srp_b);
         if u == [0; 32] {
             return Err(Error::invalid(Field::U, "u = H(pad(A) || pad(B)) is 0"));
         }
-        let x = srp::compute_x(&challenge.salt, realm, identity, password);
-        let s = srp::client_premaster_secret(&self.a, &challenge.srp_b, &x, &u);
-        let key = srp::derive_key(&u, &s);
-        Ok(srp::password_claim_signature(
+        let x = steps::compute_x(&challenge.salt, realm, identity, password);
+        let s = steps::client_premaster_secret(&self.a, &challenge.srp_b, &x, &u);
+        let key = steps::derive_key(&u, &s);
+        Ok(steps::password_claim_signature(
             &key,
             realm,
             identity,
@@ -210,14 +212,14 @@ impl UserSrpClient {
 
     /// Starts a sign-in for `username` with a fresh 128-byte `a` from the OS generator.
     pub fn start(&self, username: &str) -> Result<UserSrpLogin> {
-        self.start_with(username, Ephemeral::generate()?)
+        wiped(|| self.start_with(username, Ephemeral::generate()?))
     }
 
     /// Starts a sign-in with a caller-given `a` of 1 to 128 big-endian bytes.
     ///
     /// For tests and known answers only: a real sign-in must use [`UserSrpClient::start`].
     pub fn start_with_private_ephemeral(&self, username: &str, a: &[u8]) -> Result<UserSrpLogin> {
-        self.start_with(username, Ephemeral::from_bytes(a)?)
+        wiped(|| self.start_with(username, Ephemeral::from_bytes(a)?))
     }
 
     fn start_with(&self, username: &str, ephemeral: Ephemeral) -> Result<UserSrpLogin> {
@@ -297,20 +299,25 @@ impl UserSrpLogin {
         timestamp: &Timestamp,
     ) -> Result<PasswordClaim> {
         let user_id = challenge.user_id_for_srp();
-        let signature = self.ephemeral.sign(
-            self.client.pool.pool_name(),
-            user_id,
-            password.expose_secret().as_bytes(),
-            &challenge.srp,
-            timestamp,
-        )?;
+        let UserSrpLogin {
+            client, ephemeral, ..
+        } = self;
+        let signature = wiped(|| {
+            ephemeral.sign(
+                client.pool.pool_name(),
+                user_id,
+                password.expose_secret().as_bytes(),
+                &challenge.srp,
+                timestamp,
+            )
+        })?;
         Ok(PasswordClaim::new(
             &signature,
             timestamp,
             user_id,
             challenge.secret_block().as_str(),
-            self.client.app.as_ref(),
-            self.client.device_key.as_deref(),
+            client.app.as_ref(),
+            client.device_key.as_deref(),
         ))
     }
 }

@@ -14,7 +14,8 @@ use crate::error::{Error, Field, Result};
 use crate::salt::Salt;
 use crate::secret::DevicePassword;
 use crate::secret_hash::AppClient;
-use crate::srp;
+use crate::stack::wiped;
+use crate::steps;
 use crate::timestamp::Timestamp;
 use crate::wire::{ParameterMap, encode_base64, encode_base64_secret};
 
@@ -72,6 +73,14 @@ impl DeviceCredentials {
         device_group_key: impl Into<String>,
         device_key: impl Into<String>,
     ) -> Result<(Self, DeviceSecretVerifierConfig)> {
+        let (device_group_key, device_key) = (device_group_key.into(), device_key.into());
+        wiped(|| Self::generate_inner(device_group_key, device_key))
+    }
+
+    fn generate_inner(
+        device_group_key: String,
+        device_key: String,
+    ) -> Result<(Self, DeviceSecretVerifierConfig)> {
         let mut random = Zeroizing::new([0u8; DEVICE_PASSWORD_RANDOM_BYTES]);
         let mut salt = [0u8; DEVICE_SALT_BYTES];
         getrandom::fill(&mut random[..]).map_err(|_| Error::Random)?;
@@ -80,7 +89,7 @@ impl DeviceCredentials {
         let password =
             DevicePassword::new(core::mem::take(&mut *encode_base64_secret(&random[..])));
         let device = Self::new(device_group_key, device_key, password)?;
-        let config = device.verifier_config(&salt);
+        let config = device.verifier_config_unwiped(&salt);
         Ok((device, config))
     }
 
@@ -91,19 +100,26 @@ impl DeviceCredentials {
         &self,
         salt_random: &[u8; DEVICE_SALT_BYTES],
     ) -> DeviceSecretVerifierConfig {
+        wiped(|| self.verifier_config_unwiped(salt_random))
+    }
+
+    fn verifier_config_unwiped(
+        &self,
+        salt_random: &[u8; DEVICE_SALT_BYTES],
+    ) -> DeviceSecretVerifierConfig {
         // 16 bytes always fit in a salt.
         let salt = Salt::from_be_bytes(salt_random).unwrap_or_else(|| unreachable!("16-byte salt"));
-        let x = srp::compute_x(
+        let x = steps::compute_x(
             &salt,
             &self.device_group_key,
             &self.device_key,
             self.device_password.expose_secret().as_bytes(),
         );
-        let verifier = srp::compute_verifier(&x);
+        let verifier = steps::compute_verifier(&x);
         DeviceSecretVerifierConfig {
             // The protocol sends pad(v), whose length follows v's leading zero
             // bytes: a leak it forces (see the README's security notes).
-            password_verifier: core::mem::take(&mut *encode_base64_secret(&verifier.pad())),
+            password_verifier: core::mem::take(&mut *encode_base64_secret(&verifier.pad_unwiped())),
             salt: encode_base64(&salt.pad()),
         }
     }
@@ -211,12 +227,12 @@ impl DeviceSrpClient {
 
     /// Starts `DEVICE_SRP_AUTH` for `username` with a fresh 128-byte `a`.
     pub fn start(&self, username: &str) -> Result<DeviceSrpLogin> {
-        self.start_with(username, Ephemeral::generate()?)
+        wiped(|| self.start_with(username, Ephemeral::generate()?))
     }
 
     /// Starts with a caller-given `a` of 1 to 128 big-endian bytes (tests and known answers only).
     pub fn start_with_private_ephemeral(&self, username: &str, a: &[u8]) -> Result<DeviceSrpLogin> {
-        self.start_with(username, Ephemeral::from_bytes(a)?)
+        wiped(|| self.start_with(username, Ephemeral::from_bytes(a)?))
     }
 
     fn start_with(&self, username: &str, ephemeral: Ephemeral) -> Result<DeviceSrpLogin> {
@@ -279,20 +295,27 @@ impl DeviceSrpLogin {
         challenge: &DevicePasswordVerifierChallenge,
         timestamp: &Timestamp,
     ) -> Result<PasswordClaim> {
-        let device = &self.client.device;
-        let signature = self.ephemeral.sign(
-            device.device_group_key(),
-            device.device_key(),
-            device.device_password().expose_secret().as_bytes(),
-            &challenge.srp,
-            timestamp,
-        )?;
+        let DeviceSrpLogin {
+            client,
+            username,
+            ephemeral,
+        } = self;
+        let device = &client.device;
+        let signature = wiped(|| {
+            ephemeral.sign(
+                device.device_group_key(),
+                device.device_key(),
+                device.device_password().expose_secret().as_bytes(),
+                &challenge.srp,
+                timestamp,
+            )
+        })?;
         Ok(PasswordClaim::new(
             &signature,
             timestamp,
-            &self.username,
+            &username,
             challenge.secret_block().as_str(),
-            self.client.app.as_ref(),
+            client.app.as_ref(),
             Some(device.device_key()),
         ))
     }

@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use crate::arith::{FixedBase, Modulus, U3072};
+use crate::arith::{Backend, FixedBase, Modulus, U3072};
 
 /// The group prime `N` (RFC 3526 group 15, 3072 bits), as big-endian hex.
 pub const N_HEX: &str = concat!(
@@ -52,6 +52,11 @@ pub const K: U3072 = U3072::from_be_hex(concat!(
 /// 1024-bit `a`. (`x` and the server's `b` are 256 bits.)
 pub(crate) const MAX_FIXED_BASE_BITS: u32 = 1024;
 
+/// The arithmetic backend the group uses: [`Backend::chosen`], fixed at first use.
+pub fn backend() -> Backend {
+    Group::get().modulus.backend()
+}
+
 /// The group with its precomputed Montgomery context and table of powers of `g`.
 pub(crate) struct Group {
     modulus: Modulus,
@@ -63,7 +68,7 @@ impl Group {
     pub(crate) fn get() -> &'static Group {
         static GROUP: OnceLock<Group> = OnceLock::new();
         GROUP.get_or_init(|| {
-            let modulus = Modulus::new(&N);
+            let modulus = Modulus::with_backend(&N, Backend::chosen());
             let g_powers = FixedBase::new(&modulus, &G, MAX_FIXED_BASE_BITS);
             Group { modulus, g_powers }
         })

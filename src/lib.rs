@@ -51,6 +51,8 @@ mod secret_hash;
 mod server;
 pub mod signin;
 pub mod srp;
+mod stack;
+mod steps;
 mod timestamp;
 pub mod wire;
 
@@ -69,6 +71,7 @@ pub use server::{
     SECRET_BLOCK_BYTES, SERVER_EPHEMERAL_BYTES, ServerSession, SrpServer, StoredVerifier,
     USER_SALT_BYTES,
 };
+pub use stack::WIPE_BYTES as STACK_WIPE_BYTES;
 pub use timestamp::Timestamp;
 
 /// The README's examples, run as doctests.

@@ -1,5 +1,10 @@
 //! Types that hold secrets: they are wiped when dropped and print as
 //! `<redacted>` through `Debug`.
+//!
+//! Every secret lives on the heap (a `String`, or a `Box` for the fixed-size
+//! ones), so moving one of these values, as returning it from a function
+//! does, copies a pointer and leaves no copy of the secret behind on the
+//! stack.
 
 use core::fmt;
 
@@ -96,27 +101,44 @@ redacted_debug!(ClientSecret);
 ///
 /// Used for the client's `a` (1024 bits), `x` (256 bits), `a + u*x` (1025
 /// bits) and the server's `b` (256 bits).
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+#[derive(Clone)]
 pub struct SecretExponent<const LIMBS: usize> {
-    limbs: [u64; LIMBS],
-    #[zeroize(skip)]
+    limbs: Box<[u64; LIMBS]>,
     bits: u32,
 }
+
+impl<const LIMBS: usize> Zeroize for SecretExponent<LIMBS> {
+    fn zeroize(&mut self) {
+        self.limbs.zeroize();
+    }
+}
+
+impl<const LIMBS: usize> Drop for SecretExponent<LIMBS> {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl<const LIMBS: usize> ZeroizeOnDrop for SecretExponent<LIMBS> {}
 
 impl<const LIMBS: usize> SecretExponent<LIMBS> {
     /// The integer with big-endian bytes `bytes` (at most `bits / 8` of them,
     /// caller-checked), of declared width `bits <= 64 * LIMBS`.
     pub(crate) fn from_be_bytes(bytes: &[u8], bits: u32) -> Self {
         debug_assert!(bytes.len() * 8 <= bits as usize && bits as usize <= 64 * LIMBS);
-        let mut limbs = [0u64; LIMBS];
+        let mut limbs = Box::new([0u64; LIMBS]);
         for (i, &b) in bytes.iter().rev().enumerate() {
             limbs[i / 8] |= u64::from(b) << (8 * (i % 8));
         }
         SecretExponent { limbs, bits }
     }
 
-    pub(crate) fn from_limbs(limbs: [u64; LIMBS], bits: u32) -> Self {
-        SecretExponent { limbs, bits }
+    /// The caller wipes its `limbs`.
+    pub(crate) fn from_limbs(limbs: &[u64; LIMBS], bits: u32) -> Self {
+        SecretExponent {
+            limbs: Box::new(*limbs),
+            bits,
+        }
     }
 
     /// Little-endian limbs.
@@ -131,6 +153,10 @@ impl<const LIMBS: usize> SecretExponent<LIMBS> {
 
     /// The big-endian bytes of the value, `bits / 8` rounded up of them.
     pub fn to_be_bytes(&self) -> Zeroizing<Vec<u8>> {
+        crate::stack::wiped(|| self.to_be_bytes_unwiped())
+    }
+
+    fn to_be_bytes_unwiped(&self) -> Zeroizing<Vec<u8>> {
         let mut out = Zeroizing::new(Vec::with_capacity(LIMBS * 8));
         for limb in self.limbs.iter().rev() {
             out.extend_from_slice(&limb.to_be_bytes());
@@ -150,12 +176,27 @@ impl<const LIMBS: usize> fmt::Debug for SecretExponent<LIMBS> {
 
 /// A secret element of the group: a password verifier `v = g^x`, or the
 /// premaster secret `S`.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct SecretElement(U3072);
+#[derive(Clone)]
+pub struct SecretElement(Box<U3072>);
+
+impl Zeroize for SecretElement {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl Drop for SecretElement {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for SecretElement {}
 
 impl SecretElement {
-    pub(crate) fn new(value: U3072) -> Self {
-        SecretElement(value)
+    /// The caller wipes its `value`.
+    pub(crate) fn new(value: &U3072) -> Self {
+        SecretElement(Box::new(*value))
     }
 
     pub(crate) fn value(&self) -> &U3072 {
@@ -165,6 +206,11 @@ impl SecretElement {
     /// `pad(value)`: the bytes that are hashed or sent. Hashing this
     /// minimal-length encoding leaks its length; see the README's security notes.
     pub fn pad(&self) -> Zeroizing<Vec<u8>> {
+        crate::stack::wiped(|| self.pad_unwiped())
+    }
+
+    /// [`SecretElement::pad`] for callers that wipe the stack themselves.
+    pub(crate) fn pad_unwiped(&self) -> Zeroizing<Vec<u8>> {
         crate::encoding::pad_secret(&self.0)
     }
 }
@@ -172,12 +218,27 @@ impl SecretElement {
 redacted_debug!(SecretElement);
 
 /// The 16-byte key HKDF derives from `S` and `u`, which signs the claim.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct HkdfKey([u8; 16]);
+#[derive(Clone)]
+pub struct HkdfKey(Box<[u8; 16]>);
+
+impl Zeroize for HkdfKey {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl Drop for HkdfKey {
+    fn drop(&mut self) {
+        self.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for HkdfKey {}
 
 impl HkdfKey {
-    pub(crate) fn new(key: [u8; 16]) -> Self {
-        HkdfKey(key)
+    /// The caller wipes its `key`.
+    pub(crate) fn new(key: &[u8; 16]) -> Self {
+        HkdfKey(Box::new(*key))
     }
 
     /// The key's bytes.

@@ -5,6 +5,7 @@ use sha2::Sha256;
 
 use crate::error::{Error, Field, Result};
 use crate::secret::ClientSecret;
+use crate::stack::wiped;
 use crate::wire::encode_base64;
 
 /// An app client: its id and, when it has one, its secret.
@@ -81,6 +82,10 @@ impl AppClient {
 /// assert_eq!(hash.len(), 44);
 /// ```
 pub fn secret_hash(username: &str, client_id: &str, client_secret: &ClientSecret) -> String {
+    wiped(|| secret_hash_unwiped(username, client_id, client_secret))
+}
+
+fn secret_hash_unwiped(username: &str, client_id: &str, client_secret: &ClientSecret) -> String {
     let mut mac =
         <Hmac<Sha256> as KeyInit>::new_from_slice(client_secret.expose_secret().as_bytes())
             .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));

@@ -9,7 +9,7 @@ use core::fmt;
 
 use chrono::{DateTime, Duration, Utc};
 use subtle::ConstantTimeEq;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::arith::U3072;
 use crate::challenge::{SecretBlock, parse_public_ephemeral};
@@ -20,7 +20,9 @@ use crate::group::N;
 use crate::pool::PoolId;
 use crate::salt::Salt;
 use crate::secret::{Password, SecretElement};
-use crate::srp::{self, PrivateEphemeral};
+use crate::srp::PrivateEphemeral;
+use crate::stack::wiped;
+use crate::steps;
 use crate::timestamp::Timestamp;
 use crate::wire::{
     ParameterMap, decode_base64, decode_base64_secret, hex_salt, hex_secret, hex_u3072, names,
@@ -86,28 +88,32 @@ impl StoredVerifier {
         if user_id_for_srp.is_empty() {
             return Err(Error::invalid(Field::UserIdForSrp, "empty"));
         }
-        let x = srp::compute_x(
-            &salt,
-            pool.pool_name(),
-            user_id_for_srp,
-            password.expose_secret().as_bytes(),
-        );
-        Ok(StoredVerifier {
-            salt,
-            verifier: srp::compute_verifier(&x),
+        wiped(|| {
+            let x = steps::compute_x(
+                &salt,
+                pool.pool_name(),
+                user_id_for_srp,
+                password.expose_secret().as_bytes(),
+            );
+            Ok(StoredVerifier {
+                salt,
+                verifier: steps::compute_verifier(&x),
+            })
         })
     }
 
     /// A device's verifier from the `DeviceSecretVerifierConfig` of
     /// `ConfirmDevice`: base64 `PasswordVerifier` and `Salt`, strictly validated.
     pub fn from_device_secret_verifier_config(password_verifier: &str, salt: &str) -> Result<Self> {
-        let verifier_bytes = decode_base64_secret(Field::PasswordVerifier, password_verifier)?;
-        let salt_bytes = decode_base64(Field::Salt, salt)?;
-        let salt = Salt::from_twos_complement_be(&salt_bytes).ok_or(Error::invalid(
-            Field::Salt,
-            "empty or longer than 384 bytes",
-        ))?;
-        Self::from_parts(salt, &verifier_bytes)
+        wiped(|| {
+            let verifier_bytes = decode_base64_secret(Field::PasswordVerifier, password_verifier)?;
+            let salt_bytes = decode_base64(Field::Salt, salt)?;
+            let salt = Salt::from_twos_complement_be(&salt_bytes).ok_or(Error::invalid(
+                Field::Salt,
+                "empty or longer than 384 bytes",
+            ))?;
+            Self::from_parts_unwiped(salt, &verifier_bytes)
+        })
     }
 
     /// A device's verifier from a [`DeviceSecretVerifierConfig`].
@@ -117,6 +123,10 @@ impl StoredVerifier {
 
     /// From a salt and the big-endian bytes of `v`, which must satisfy `0 < v < N`.
     pub fn from_parts(salt: Salt, verifier_be: &[u8]) -> Result<Self> {
+        wiped(|| Self::from_parts_unwiped(salt, verifier_be))
+    }
+
+    fn from_parts_unwiped(salt: Salt, verifier_be: &[u8]) -> Result<Self> {
         let v = u3072_from_be_secret(verifier_be).ok_or(Error::invalid(
             Field::PasswordVerifier,
             "larger than the group prime N",
@@ -124,8 +134,9 @@ impl StoredVerifier {
         Self::from_value(salt, v)
     }
 
-    fn from_value(salt: Salt, v: U3072) -> Result<Self> {
-        let verifier = SecretElement::new(v);
+    fn from_value(salt: Salt, mut v: U3072) -> Result<Self> {
+        let verifier = SecretElement::new(&v);
+        v.zeroize();
         // A verifier is a secret, but whether it is a valid group element is
         // not; these comparisons reveal only that.
         if bool::from(ct_eq_u3072(verifier.value(), &U3072::ZERO)) || *verifier.value() >= N {
@@ -144,6 +155,10 @@ impl StoredVerifier {
 
     /// The serialized form, `cognito-srp-v1$<salt>$<verifier>` (a secret: store it as one).
     pub fn to_encoded(&self) -> Zeroizing<String> {
+        wiped(|| self.to_encoded_unwiped())
+    }
+
+    fn to_encoded_unwiped(&self) -> Zeroizing<String> {
         let verifier = hex_secret(&u3072_to_be(self.verifier.value())[..]);
         let salt = hex_salt(&self.salt);
         let mut out = Zeroizing::new(String::with_capacity(
@@ -158,6 +173,10 @@ impl StoredVerifier {
 
     /// Parses the serialized form of [`StoredVerifier::to_encoded`], strictly.
     pub fn from_encoded(text: &str) -> Result<Self> {
+        wiped(|| Self::from_encoded_unwiped(text))
+    }
+
+    fn from_encoded_unwiped(text: &str) -> Result<Self> {
         let rest = text.strip_prefix(ENCODING_PREFIX).ok_or(Error::invalid(
             Field::PasswordVerifier,
             "not a cognito-srp-v1$ stored verifier",
@@ -172,7 +191,7 @@ impl StoredVerifier {
             verifier,
             "a stored verifier has exactly 768 hex digits",
         )?;
-        Self::from_parts(salt, &verifier[..])
+        Self::from_parts_unwiped(salt, &verifier[..])
     }
 
     pub(crate) fn verifier(&self) -> &SecretElement {
@@ -309,7 +328,7 @@ impl SrpServer {
             user_id_for_srp: user_id_for_srp.to_owned(),
             username: username.to_owned(),
         };
-        self.start(identity, verifier, srp_a, b, secret_block)
+        wiped(|| self.start(identity, verifier, srp_a, b, secret_block))
     }
 
     /// Answers a device's `SRP_A` (in `DEVICE_SRP_AUTH`) with a
@@ -357,7 +376,7 @@ impl SrpServer {
             device_key: device_key.to_owned(),
             username: username.to_owned(),
         };
-        self.start(identity, verifier, srp_a, b, secret_block)
+        wiped(|| self.start(identity, verifier, srp_a, b, secret_block))
     }
 
     fn start(
@@ -369,8 +388,8 @@ impl SrpServer {
         secret_block: SecretBlock,
     ) -> Result<ServerSession> {
         let srp_a = parse_public_ephemeral(Field::SrpA, srp_a)?;
-        let b = srp::private_ephemeral(b)?;
-        let srp_b = srp::server_public_ephemeral(verifier.verifier(), &b);
+        let b = steps::private_ephemeral(b)?;
+        let srp_b = steps::server_public_ephemeral(verifier.verifier(), &b);
         Ok(ServerSession {
             settings: *self,
             identity,
@@ -384,8 +403,10 @@ impl SrpServer {
     }
 }
 
-fn fresh_b_and_secret_block() -> Result<(Zeroizing<[u8; SERVER_EPHEMERAL_BYTES]>, SecretBlock)> {
-    let mut b = Zeroizing::new([0u8; SERVER_EPHEMERAL_BYTES]);
+/// A fresh `b` (on the heap, so that no copy of it is left in this frame)
+/// and `SECRET_BLOCK`.
+fn fresh_b_and_secret_block() -> Result<(Zeroizing<Vec<u8>>, SecretBlock)> {
+    let mut b = Zeroizing::new(vec![0u8; SERVER_EPHEMERAL_BYTES]);
     let mut block = vec![0u8; SECRET_BLOCK_BYTES];
     getrandom::fill(&mut b[..]).map_err(|_| Error::Random)?;
     getrandom::fill(&mut block).map_err(|_| Error::Random)?;
@@ -490,6 +511,10 @@ impl ServerSession {
     /// [`AuthFailure::remote_message`]). Consumes the session: a session
     /// answers one response.
     pub fn verify_at(self, responses: &ParameterMap, now: DateTime<Utc>) -> Result<()> {
+        wiped(move || self.verify_unwiped(responses, now))
+    }
+
+    fn verify_unwiped(self, responses: &ParameterMap, now: DateTime<Utc>) -> Result<()> {
         let secret_block = required(
             responses,
             names::PASSWORD_CLAIM_SECRET_BLOCK,
@@ -531,13 +556,13 @@ impl ServerSession {
             return Err(Error::NotAuthorized(AuthFailure::TimestampOutOfRange));
         }
 
-        let u = srp::compute_u(&self.srp_a, &self.srp_b);
+        let u = steps::compute_u(&self.srp_a, &self.srp_b);
         if u == [0; 32] {
             return Err(Error::invalid(Field::U, "u = H(pad(A) || pad(B)) is 0"));
         }
-        let s = srp::server_premaster_secret(&self.srp_a, self.verifier.verifier(), &u, &self.b);
-        let key = srp::derive_key(&u, &s);
-        let expected = Zeroizing::new(srp::password_claim_signature(
+        let s = steps::server_premaster_secret(&self.srp_a, self.verifier.verifier(), &u, &self.b);
+        let key = steps::derive_key(&u, &s);
+        let expected = Zeroizing::new(steps::password_claim_signature(
             &key,
             self.identity.realm(),
             self.identity.identity(),

@@ -69,6 +69,24 @@ impl Backend {
         Backend::Portable
     }
 
+    /// The backend the protocol's group uses: the one named (case-insensitively,
+    /// as `Debug` spells it) by the environment variable `COGNITO_SRP_BACKEND`
+    /// when this CPU can run it, else [`Backend::detect`]. Tests use the variable
+    /// to run the whole protocol on each backend of [`Backend::available`].
+    pub fn chosen() -> Backend {
+        std::env::var("COGNITO_SRP_BACKEND")
+            .ok()
+            .and_then(|name| Backend::named(&name))
+            .unwrap_or_else(Backend::detect)
+    }
+
+    /// The available backend whose `Debug` name is `name`, ignoring case.
+    pub fn named(name: &str) -> Option<Backend> {
+        Backend::available()
+            .into_iter()
+            .find(|backend| format!("{backend:?}").eq_ignore_ascii_case(name))
+    }
+
     /// Every backend this CPU can run (tests check each against num-bigint).
     pub fn available() -> Vec<Backend> {
         let mut out = vec![Backend::Portable];
