@@ -65,6 +65,8 @@ pub enum Field {
     Answer,
     /// `EMAIL`, the address an `MFA_SETUP` answer sets up for `EMAIL_OTP`.
     Email,
+    /// The JSON body of a sign-in reply.
+    ReplyBody,
 }
 
 impl Field {
@@ -99,6 +101,7 @@ impl Field {
             Field::Code => "code",
             Field::Answer => "ANSWER",
             Field::Email => "EMAIL",
+            Field::ReplyBody => "reply body",
         }
     }
 }

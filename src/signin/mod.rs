@@ -63,6 +63,7 @@ mod request;
 mod signed_in;
 #[cfg(test)]
 mod tests;
+mod wire_json;
 
 use crate::device::DeviceCredentials;
 use crate::error::{Error, Field, Result};
