@@ -93,8 +93,9 @@ def has_tokens(result, user):
 
 
 def cognito(user, app=client_id):
+    # pycognito also fetches f"{endpoint_url}/{pool_id}/.well-known/jwks.json".
     return Cognito(pool_id, app, username=user, boto3_client_kwargs={
-        "endpoint_url": endpoint, "aws_access_key_id": "unused", "aws_secret_access_key": "unused"})
+        "endpoint_url": endpoint.rstrip("/"), "aws_access_key_id": "unused", "aws_secret_access_key": "unused"})
 
 
 print(tag)
