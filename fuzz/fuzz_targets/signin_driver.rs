@@ -134,6 +134,8 @@ fn check_request(request: &Request, app: &AppClient) {
         parameters.get("SECRET_HASH").cloned(),
         app.secret_hash(username)
     );
+    let body: serde_json::Value = serde_json::from_str(&request.to_json()).expect("JSON body");
+    assert_eq!(body["ClientId"], CLIENT_ID);
     if let Call::Respond { challenge_name, .. } = &request.call {
         assert!(CHALLENGES.contains(&challenge_name.as_str()));
     }
@@ -224,7 +226,19 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
         .unwrap();
     for _ in 0..12 {
         check_request(step.request(), &app);
-        let next = match step.receive(reply(u)?) {
+        // Now and then the reply comes as arbitrary JSON text, read strictly.
+        let reply = if u.ratio(1, 8)? {
+            match Reply::from_json(&u.arbitrary::<String>()?) {
+                Ok(reply) => reply,
+                Err(error) => {
+                    check_refusal(&error);
+                    return Ok(());
+                }
+            }
+        } else {
+            reply(u)?
+        };
+        let next = match step.receive(reply) {
             Ok(next) => next,
             Err(error) => {
                 check_refusal(&error);
