@@ -21,6 +21,8 @@ pub(crate) struct Client {
     pub app: AppClient,
     /// Whether sign-ins return `NewDeviceMetadata` (device tracking).
     pub remember_devices: bool,
+    /// `PreventUserExistenceErrors` `ENABLED` (else `LEGACY`).
+    pub prevent_user_existence_errors: bool,
 }
 
 impl Client {
@@ -60,8 +62,10 @@ pub(crate) struct Device {
 
 /// A user of a pool.
 pub(crate) struct User {
+    /// The real username: `USERNAME` and `USER_ID_FOR_SRP` in challenges,
+    /// `cognito:username` in tokens; the `sub` in pools with
+    /// `username_attributes`.
     pub username: String,
-    /// `sub`, which is also the `USER_ID_FOR_SRP`.
     pub sub: String,
     pub verifier: Option<StoredVerifier>,
     pub confirmed: bool,
@@ -73,18 +77,27 @@ pub(crate) struct User {
 pub(crate) struct Pool {
     pub id: PoolId,
     pub users: Vec<User>,
+    /// `UsernameAttributes` (`email`, `phone_number`): users sign in with
+    /// them, and their real username is a UUID (their `sub`).
+    pub username_attributes: Vec<String>,
+    /// In such pools, the email or phone number a user signs in with ->
+    /// their real username.
+    pub aliases: HashMap<String, String>,
 }
 
 impl Pool {
-    /// The user known by `name` (username or `sub`).
+    /// The user known by `name` (username, `sub`, or the email or phone
+    /// number of a pool with `username_attributes`).
     pub(crate) fn user(&self, name: &str) -> Option<&User> {
+        let name = self.aliases.get(name).map_or(name, String::as_str);
         self.users
             .iter()
             .find(|u| u.username == name || u.sub == name)
     }
 
-    /// The user known by `name` (username or `sub`), to change.
+    /// The user known by `name` (as for [`Pool::user`]), to change.
     pub(crate) fn user_mut(&mut self, name: &str) -> Option<&mut User> {
+        let name = self.aliases.get(name).map_or(name, String::as_str);
         self.users
             .iter_mut()
             .find(|u| u.username == name || u.sub == name)
@@ -134,6 +147,18 @@ pub fn seed_from_json(seed: &Value) -> Result<Endpoint, String> {
     {
         let pool_id = pool["id"].as_str().ok_or("seed: a pool needs an `id`")?;
         endpoint.add_pool(pool_id).map_err(|e| e.message)?;
+        let username_attributes = pool["username_attributes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|a| match a.as_str() {
+                Some(a @ ("email" | "phone_number")) => Ok(a.to_owned()),
+                _ => Err("seed: `username_attributes` holds `email` and/or `phone_number`"),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(pool) = endpoint.state().pools.get_mut(pool_id) {
+            pool.username_attributes = username_attributes;
+        }
         for client in pool["clients"].as_array().into_iter().flatten() {
             let id = client["id"]
                 .as_str()
@@ -146,6 +171,16 @@ pub fn seed_from_json(seed: &Value) -> Result<Endpoint, String> {
                     client["remember_devices"].as_bool().unwrap_or(false),
                 )
                 .map_err(|e| e.message)?;
+            let prevent = match client["prevent_user_existence_errors"].as_str() {
+                None | Some("LEGACY") => false,
+                Some("ENABLED") => true,
+                Some(_) => {
+                    return Err("seed: `prevent_user_existence_errors` is LEGACY or ENABLED".into());
+                }
+            };
+            if let Some(client) = endpoint.state().clients.get_mut(id) {
+                client.prevent_user_existence_errors = prevent;
+            }
         }
         for user in pool["users"].as_array().into_iter().flatten() {
             let name = user["username"]
@@ -191,6 +226,8 @@ impl Endpoint {
             Pool {
                 id,
                 users: Vec::new(),
+                username_attributes: Vec::new(),
+                aliases: HashMap::new(),
             },
         );
         Ok(())
@@ -219,6 +256,7 @@ impl Endpoint {
                 pool_id: pool_id.to_owned(),
                 app,
                 remember_devices,
+                prevent_user_existence_errors: false,
             },
         );
         Ok(())
@@ -234,8 +272,21 @@ impl Endpoint {
     ) -> Result<String, ApiError> {
         let pool = self.pool_id(pool_id)?;
         let sub = uuid();
-        let verifier = StoredVerifier::register_user(&pool, &sub, &Password::new(password))
-            .map_err(from_srp)?;
+        // In a pool with `username_attributes` the typed email or phone
+        // number is an alias and the real username is the `sub`.
+        let by_attribute = self
+            .state()
+            .pools
+            .get(pool_id)
+            .is_some_and(|p| !p.username_attributes.is_empty());
+        let real_username = if by_attribute {
+            sub.clone()
+        } else {
+            username.to_owned()
+        };
+        let verifier =
+            StoredVerifier::register_user(&pool, &real_username, &Password::new(password))
+                .map_err(from_srp)?;
         let mut state = self.state();
         let pool = state
             .pools
@@ -244,8 +295,12 @@ impl Endpoint {
         if pool.user(username).is_some() {
             return Err(err("UsernameExistsException", "User already exists"));
         }
+        if by_attribute {
+            pool.aliases
+                .insert(username.to_owned(), real_username.clone());
+        }
         pool.users.push(User {
-            username: username.to_owned(),
+            username: real_username,
             sub: sub.clone(),
             verifier: Some(verifier),
             confirmed,

@@ -8,6 +8,7 @@ use crate::Endpoint;
 use crate::error::{ApiResult, err};
 
 mod devices;
+mod pue;
 mod srp;
 mod users;
 

@@ -9,9 +9,7 @@ use chrono::Utc;
 use serde_json::{Value, json};
 
 use crate::Endpoint;
-use crate::error::{
-    ApiResult, err, from_srp, invalid_parameter, no_such_device, no_such_user, not_authorized,
-};
+use crate::error::{ApiResult, err, from_srp, invalid_parameter, no_such_device, not_authorized};
 use crate::input::{check_username, field, required, string_map};
 use crate::random::token;
 use crate::session::{SessionBinding, expired_session, invalid_session};
@@ -38,20 +36,34 @@ impl Endpoint {
         let srp_a = required(&parameters, "SRP_A")?;
         client.check_secret_hash(username, parameters.get("SECRET_HASH").map(String::as_str))?;
         let pool_id = self.pool_id(&client.pool_id)?;
-        let (sub, verifier) = {
+        let known = {
             let state = self.state();
             let pool = &state.pools[&client.pool_id];
-            let user = pool.user(username).ok_or_else(no_such_user)?;
-            if !user.confirmed {
-                return Err(err("UserNotConfirmedException", "User is not confirmed."));
+            match pool.user(username) {
+                Some(user) if !user.confirmed => {
+                    return Err(err("UserNotConfirmedException", "User is not confirmed."));
+                }
+                Some(user) => {
+                    let verifier = user.verifier.clone().ok_or_else(not_authorized)?;
+                    Some((user.username.clone(), user.sub.clone(), verifier))
+                }
+                None => None,
             }
-            let verifier = user.verifier.clone().ok_or_else(not_authorized)?;
-            (user.sub.clone(), verifier)
+        };
+        // Cognito answers with the real username in both USERNAME and
+        // USER_ID_FOR_SRP, whatever alias was typed; an unknown user gets
+        // UserNotFoundException or, under PreventUserExistenceErrors, a decoy.
+        let (real_username, sub, verifier) = match known {
+            Some(known) => known,
+            None => {
+                let (id, verifier) = self.unknown_user(&client, username)?;
+                (id.clone(), id, verifier)
+            }
         };
         // The SRP math runs outside the lock.
         let session = self
             .srp
-            .start_user(&pool_id, username, &sub, &verifier, srp_a)
+            .start_user(&pool_id, &real_username, &real_username, &verifier, srp_a)
             .map_err(from_srp)?;
         let parameters_out = session.challenge_parameters();
         let name = session.challenge_name();
@@ -63,7 +75,7 @@ impl Endpoint {
             session,
         })?;
         Ok(
-            json!({ "ChallengeName": name, "ChallengeParameters": parameters_out, "Session": token() }),
+            json!({ "ChallengeName": name, "ChallengeParameters": parameters_out }),
         )
     }
 

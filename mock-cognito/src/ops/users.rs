@@ -62,9 +62,10 @@ impl Endpoint {
         if body.get("Permanent").and_then(Value::as_bool) != Some(true) {
             return Err(invalid_parameter("Only permanent passwords are supported"));
         }
-        let sub = self.admin_user(body, |user| user.sub.clone())?;
-        let verifier = StoredVerifier::register_user(&pool, &sub, &Password::new(password))
-            .map_err(from_srp)?;
+        let real_username = self.admin_user(body, |user| user.username.clone())?;
+        let verifier =
+            StoredVerifier::register_user(&pool, &real_username, &Password::new(password))
+                .map_err(from_srp)?;
         self.admin_user(body, |user| {
             user.verifier = Some(verifier);
             user.confirmed = true;
