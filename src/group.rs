@@ -84,6 +84,12 @@ impl Group {
         self.modulus.pow(base, exp, exp_bits)
     }
 
+    /// `base^exp mod N` in variable time: leaks `exp`, so only for a public
+    /// exponent (see [`Modulus::pow_vartime`]).
+    pub(crate) fn pow_vartime(&self, base: &U3072, exp: &[u64]) -> U3072 {
+        self.modulus.pow_vartime(base, exp)
+    }
+
     /// `a * b mod N` for `a, b < N`.
     pub(crate) fn mul(&self, a: &U3072, b: &U3072) -> U3072 {
         self.modulus.mul(a, b)

@@ -157,7 +157,10 @@ pub(crate) fn server_premaster_secret(
     b: &PrivateEphemeral,
 ) -> SecretElement {
     let group = Group::get();
-    let mut v_u = group.pow(verifier.value(), &u256_limbs(u), 256);
+    // `u = H(pad(A) || pad(B))` is computed from two public values, so a
+    // variable-time exponentiation may leak it; the base `v` stays secret
+    // (every product is constant time whatever its operands).
+    let mut v_u = group.pow_vartime(verifier.value(), &u256_limbs(u));
     let mut base = group.mul(&group.reduce(srp_a), &v_u);
     let mut s = group.pow(&base, b.limbs(), b.bits());
     let out = SecretElement::new(&s);

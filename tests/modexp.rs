@@ -1,6 +1,6 @@
 //! The constant-time arithmetic against num-bigint, the oracle.
 //!
-//! `Modulus::pow` and `FixedBase::pow` must equal `BigUint::modpow` for random
+//! `Modulus::pow`, `Modulus::pow_vartime` and `FixedBase::pow` must equal `BigUint::modpow` for random
 //! bases and exponents of the widths the protocol uses (256, 1024, 1025 bits)
 //! and of random widths, and for the edge values: base 0, 1, N-1; exponent 0,
 //! 1 and all ones of the width. Every backend the arithmetic has is checked.
@@ -73,6 +73,14 @@ fn check_pow(base: &BigUint, exp: &BigUint, bits: u32) -> Result<(), TestCaseErr
                 backend,
                 bits
             );
+            let vartime = setup.modulus.pow_vartime(&from_big(base), &limbs);
+            prop_assert_eq!(
+                vartime,
+                got,
+                "pow_vartime against pow, backend {:?}, {} bits",
+                backend,
+                bits
+            );
             if *base == BigUint::from(2u8) && bits <= setup.g_table.max_exp_bits() {
                 let got = setup.g_table.pow(&setup.modulus, &limbs, bits);
                 prop_assert_eq!(
@@ -135,6 +143,31 @@ proptest! {
     #[test]
     fn fixed_base_pow_equals_num_bigint((bits, exp) in width().prop_flat_map(|w| (Just(w.min(1025)), below_pow2(w.min(1025))))) {
         check_fixed_base(&exp, bits)?;
+    }
+}
+
+/// An exponent of up to `bits` bits with long runs of zeros and of ones,
+/// which the sliding windows of `pow_vartime` treat specially.
+fn sparse_below_pow2(bits: u32) -> impl Strategy<Value = BigUint> {
+    proptest::collection::vec((0..bits, 1u32..40), 0..12).prop_map(move |runs| {
+        let mut v = BigUint::from(0u8);
+        for (start, len) in runs {
+            for bit in start..(start + len).min(bits) {
+                v.set_bit(u64::from(bit), true);
+            }
+        }
+        v
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// The variable-time exponentiation on sparse exponents: equal to the
+    /// constant-time one and to num-bigint, on every backend.
+    #[test]
+    fn pow_vartime_on_sparse_exponents_equals_pow(base in base(), (bits, exp) in width().prop_flat_map(|w| (Just(w), sparse_below_pow2(w)))) {
+        check_pow(&base, &exp, bits)?;
     }
 }
 

@@ -276,6 +276,72 @@ impl Modulus {
         out
     }
 
+    /// `base^exp mod n` in **variable time**: the running time depends on
+    /// the exponent's value (its bit length and which windows are zero), so
+    /// it leaks the exponent. Never use it on a secret exponent; it exists for
+    /// exponents computed from public values only, such as the server's `u`
+    /// in `v^u`. Named as `crypto-bigint` names its variable-time routines.
+    ///
+    /// The base may be secret: every product is the constant-time Montgomery
+    /// multiplication, and which table entry is used depends on the exponent
+    /// alone. `base` is reduced first; `exp = 0` gives 1.
+    ///
+    /// Left to right with sliding windows of up to 5 bits over a table of the
+    /// odd powers `base^1, base^3, ..., base^31`: zero bits cost one squaring
+    /// each, and no window multiplies by a table entry for zero.
+    pub fn pow_vartime(&self, base: &U3072, exp: &[u64]) -> U3072 {
+        let bit = |i: usize| (exp[i / 64] >> (i % 64)) & 1 == 1;
+        let Some(top) = (0..64 * exp.len()).rev().find(|&i| bit(i)) else {
+            return self.leave_montgomery(&self.r1);
+        };
+        let mut base = self.reduce(base);
+        // odd[k] = base^(2k + 1) in Montgomery form.
+        let mut odd = [[0u64; LIMBS]; 1 << (WINDOW - 1)];
+        odd[0] = self.mont_mul(base.as_words(), &self.r2);
+        let mut square = self.mont_sqr(&odd[0]);
+        for k in 1..odd.len() {
+            odd[k] = self.mont_mul(&odd[k - 1], &square);
+        }
+        let mut acc: Option<Limbs> = None;
+        let mut i = top as isize;
+        while i >= 0 {
+            if !bit(i as usize) {
+                if let Some(a) = acc.as_mut() {
+                    *a = self.mont_sqr(a);
+                }
+                i -= 1;
+                continue;
+            }
+            // The longest window of at most WINDOW bits that starts at bit i
+            // and ends on a set bit, so its value is odd.
+            let mut low = (i - WINDOW as isize + 1).max(0);
+            while !bit(low as usize) {
+                low += 1;
+            }
+            let mut digit = 0usize;
+            for j in (low..=i).rev() {
+                digit = digit << 1 | usize::from(bit(j as usize));
+            }
+            acc = Some(match acc {
+                None => odd[digit >> 1],
+                Some(mut a) => {
+                    for _ in low..=i {
+                        a = self.mont_sqr(&a);
+                    }
+                    self.mont_mul(&a, &odd[digit >> 1])
+                }
+            });
+            i = low - 1;
+        }
+        let mut acc = acc.unwrap_or(self.r1);
+        let out = self.leave_montgomery(&acc);
+        odd.zeroize();
+        square.zeroize();
+        base.zeroize();
+        acc.zeroize();
+        out
+    }
+
     /// `x / R mod n`: the value of `x` out of Montgomery form.
     fn leave_montgomery(&self, x: &Limbs) -> U3072 {
         const ONE: Limbs = {
