@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use cognito_srp::arith::{Backend, FixedBase, Modulus, U3072};
-use cognito_srp::group::{G, N, N_HEX};
+use cognito_srp::group::{G, N, N_HEX, g_powers};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use num_bigint::BigUint;
@@ -88,7 +88,8 @@ fn modexp(c: &mut Criterion) {
 
     for backend in Backend::available() {
         let modulus = Modulus::with_backend(&N, backend);
-        let g_table: FixedBase = FixedBase::new(&modulus, &G, 1024);
+        // The table the crate uses: shipped in the binary.
+        let g_table = g_powers(&modulus);
         let label = if backend == Backend::detect() {
             "crate".to_owned()
         } else {
@@ -109,6 +110,16 @@ fn modexp(c: &mut Criterion) {
                 }
             });
         }
+        // The server's v^u: u is a hash of public values, so the variable-time
+        // routine may be used; the constant-time one beside it for comparison.
+        let v = U3072::from_be_slice(&bytes(5, 384));
+        let u = limbs(&bytes(6, 32));
+        group.bench_function(format!("{label}/v_u_256"), |b| {
+            b.iter(|| modulus.pow(black_box(&v), black_box(&u), 256))
+        });
+        group.bench_function(format!("{label}/v_u_256_vartime"), |b| {
+            b.iter(|| modulus.pow_vartime(black_box(&v), black_box(&u)))
+        });
     }
     for input in inputs() {
         let (base, exp) = (

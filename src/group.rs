@@ -4,25 +4,12 @@
 //! This module binds the generic arithmetic of [`crate::arith`] to these
 //! constants; it knows nothing of Cognito's encodings.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use crate::arith::{Backend, FixedBase, Modulus, U3072};
 
-/// The group prime `N` (RFC 3526 group 15, 3072 bits), as big-endian hex.
-pub const N_HEX: &str = concat!(
-    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74",
-    "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437",
-    "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED",
-    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF05",
-    "98DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB",
-    "9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B",
-    "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF695581718",
-    "3995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33",
-    "A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7",
-    "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864",
-    "D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E2",
-    "08E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
-);
+pub use crate::prime::N_HEX;
 
 /// The group prime `N`.
 pub const N: U3072 = U3072::from_be_hex(N_HEX);
@@ -57,6 +44,43 @@ pub fn backend() -> Backend {
     Group::get().modulus.backend()
 }
 
+/// The table of powers of `g` for exponents of up to [`MAX_FIXED_BASE_BITS`]
+/// bits, 5-bit windows, computed by the build script (`build.rs`) in Montgomery
+/// form with R = 2^3072: 205 rows of 31 entries of 384 bytes.
+static G_POWERS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/g_powers.bin"));
+
+/// The table of powers of `g` that the crate uses, for `modulus` (the context
+/// of [`N`], on any backend), for exponents of up to 1024 bits.
+///
+/// It is not built at run time: its entries were computed when the crate was
+/// compiled and live in the binary's read-only data (2.3 MiB, shared by every
+/// process that runs the binary and paged in by the OS as rows are read), so
+/// a process's first exponentiation on `g` costs what every later one costs.
+/// Backends whose Montgomery radix is not 2^3072 use it as it is, with one
+/// correcting product per exponentiation.
+///
+/// ```
+/// use cognito_srp::arith::{Modulus, U3072};
+/// use cognito_srp::group::{g_powers, G, N};
+///
+/// let modulus = Modulus::new(&N);
+/// let g_to_the_10 = g_powers(&modulus).pow(&modulus, &[10], 4);
+/// assert_eq!(g_to_the_10, U3072::from_u64(1024));
+/// # let _ = G;
+/// ```
+///
+/// # Panics
+/// If `modulus` is not the context of `N`.
+pub fn g_powers(modulus: &Modulus) -> FixedBase {
+    assert!(modulus.modulus() == &N, "the table of g is for N");
+    let table = FixedBase::from_entries(modulus, Cow::Borrowed(G_POWERS), 3072);
+    assert!(
+        table.max_exp_bits() >= MAX_FIXED_BASE_BITS,
+        "build.rs made the table"
+    );
+    table
+}
+
 /// The group with its precomputed Montgomery context and table of powers of `g`.
 pub(crate) struct Group {
     modulus: Modulus,
@@ -69,7 +93,7 @@ impl Group {
         static GROUP: OnceLock<Group> = OnceLock::new();
         GROUP.get_or_init(|| {
             let modulus = Modulus::with_backend(&N, Backend::chosen());
-            let g_powers = FixedBase::new(&modulus, &G, MAX_FIXED_BASE_BITS);
+            let g_powers = g_powers(&modulus);
             Group { modulus, g_powers }
         })
     }
@@ -116,6 +140,18 @@ mod tests {
     use super::*;
     use crate::encoding::pad;
     use sha2::{Digest, Sha256};
+
+    /// The table shipped in the binary is, byte for byte, the one the crate
+    /// builds at run time with its reference backend.
+    #[test]
+    fn the_shipped_table_of_g_is_the_one_built_at_run_time() {
+        let modulus = Modulus::with_backend(&N, crate::arith::Backend::Portable);
+        let shipped = g_powers(&modulus);
+        let built: FixedBase = FixedBase::new(&modulus, &G, MAX_FIXED_BASE_BITS);
+        assert_eq!(shipped.max_exp_bits(), built.max_exp_bits());
+        assert!(shipped.max_exp_bits() >= MAX_FIXED_BASE_BITS);
+        assert!(shipped.entry_bytes() == built.entry_bytes());
+    }
 
     #[test]
     fn k_is_the_hash_of_padded_n_and_g() {

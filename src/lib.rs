@@ -45,6 +45,7 @@ mod encoding;
 mod error;
 pub mod group;
 mod pool;
+mod prime;
 mod salt;
 mod secret;
 mod secret_hash;

@@ -6,7 +6,7 @@
 //! 1 and all ones of the width. Every backend the arithmetic has is checked.
 
 use cognito_srp::arith::{Backend, FixedBase, Modulus, U3072};
-use cognito_srp::group::{G, N};
+use cognito_srp::group::{G, N, g_powers};
 use num_bigint::BigUint;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -42,6 +42,8 @@ fn n_big() -> BigUint {
 struct Setup {
     modulus: Modulus,
     g_table: FixedBase,
+    /// The table of g the crate ships in the binary (up to 1025 bits).
+    shipped: FixedBase,
 }
 
 fn setups() -> Vec<(Backend, Setup)> {
@@ -50,7 +52,15 @@ fn setups() -> Vec<(Backend, Setup)> {
         .map(|backend| {
             let modulus = Modulus::with_backend(&N, backend);
             let g_table = FixedBase::new(&modulus, &G, 1025);
-            (backend, Setup { modulus, g_table })
+            let shipped = g_powers(&modulus);
+            (
+                backend,
+                Setup {
+                    modulus,
+                    g_table,
+                    shipped,
+                },
+            )
         })
         .collect()
 }
@@ -106,6 +116,14 @@ fn check_fixed_base(exp: &BigUint, bits: u32) -> Result<(), TestCaseError> {
                 big(&got),
                 expected.clone(),
                 "fixed base, backend {:?}, {} bits",
+                backend,
+                bits
+            );
+            let shipped = setup.shipped.pow(&setup.modulus, &limbs, bits);
+            prop_assert_eq!(
+                shipped,
+                got,
+                "shipped table of g, backend {:?}, {} bits",
                 backend,
                 bits
             );

@@ -1,23 +1,25 @@
-//! The constant-time exponentiation against `BigUint::modpow`.
+//! The constant-time exponentiation, the variable-time one and the tables of
+//! g (built at run time, and shipped in the binary) against `BigUint::modpow`.
 #![no_main]
 
 use std::sync::OnceLock;
 
 use cognito_srp::arith::{Backend, FixedBase, Modulus, U3072};
-use cognito_srp::group::{G, N};
+use cognito_srp::group::{G, N, g_powers};
 use libfuzzer_sys::fuzz_target;
 use num_bigint::BigUint;
 
 /// Every backend this CPU runs (portable, and ADX and IFMA where present).
-fn setups() -> &'static Vec<(Modulus, FixedBase)> {
-    static SETUPS: OnceLock<Vec<(Modulus, FixedBase)>> = OnceLock::new();
+fn setups() -> &'static Vec<(Modulus, FixedBase, FixedBase)> {
+    static SETUPS: OnceLock<Vec<(Modulus, FixedBase, FixedBase)>> = OnceLock::new();
     SETUPS.get_or_init(|| {
         Backend::available()
             .into_iter()
             .map(|backend| {
                 let m = Modulus::with_backend(&N, backend);
                 let t = FixedBase::new(&m, &G, 1024);
-                (m, t)
+                let shipped = g_powers(&m);
+                (m, t, shipped)
             })
             .collect()
     })
@@ -41,6 +43,11 @@ fuzz_target!(|data: &[u8]| {
         let le: Vec<u8> = exp.iter().flat_map(|w| w.to_le_bytes()).collect();
         BigUint::from_bytes_le(&le) % (BigUint::from(1u8) << mask_bits)
     };
+    // pow_vartime reads every bit it is given: only the declared width's.
+    let mut exp_masked = exp.clone();
+    if bits % 64 != 0 {
+        exp_masked[limbs_needed - 1] &= (1u64 << (bits % 64)) - 1;
+    }
     let base = U3072::from_be_slice(base_bytes);
     let n = reference::n();
     let expected = BigUint::from_bytes_be(base_bytes).modpow(&exp_big, &n);
@@ -52,11 +59,17 @@ fuzz_target!(|data: &[u8]| {
                 .collect::<Vec<_>>(),
         )
     };
-    for (modulus, g_table) in setups() {
+    for (modulus, g_table, shipped) in setups() {
         assert_eq!(
             big(modulus.pow(&base, &exp, bits)),
             expected,
             "{:?}",
+            modulus.backend()
+        );
+        assert_eq!(
+            big(modulus.pow_vartime(&base, &exp_masked)),
+            expected,
+            "pow_vartime, {:?}",
             modulus.backend()
         );
         if bits <= 1024 {
@@ -65,6 +78,12 @@ fuzz_target!(|data: &[u8]| {
                 big(g_table.pow(modulus, &exp, bits)),
                 expected,
                 "{:?}",
+                modulus.backend()
+            );
+            assert_eq!(
+                big(shipped.pow(modulus, &exp, bits)),
+                expected,
+                "shipped table, {:?}",
                 modulus.backend()
             );
         }
