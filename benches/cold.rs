@@ -34,8 +34,14 @@ use openssl::bn::{BigNum, BigNumContext};
 
 const USER: &str = "c7a3e4b2-5d1f-4a2e-9b8c-0d6e2f1a3b4c";
 const PASSWORD: &str = "correct horse battery staple";
-/// Sign-ins after the first, in each child.
-const WARM_RUNS: usize = 5;
+/// Sign-ins after the first, in each child (`COLD_WARM_RUNS` changes it, e.g.
+/// to 0 and 1 under `valgrind --tool=callgrind` to count instructions).
+fn warm_runs() -> usize {
+    env::var("COLD_WARM_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5)
+}
 
 fn pool() -> PoolId {
     PoolId::parse("us-east-1_BenchPool1").unwrap()
@@ -90,7 +96,7 @@ fn child(case: &str) {
         let password = Password::new(PASSWORD);
         let now = Utc.with_ymd_and_hms(2025, 6, 1, 12, 0, 0).unwrap();
         let timestamp = Timestamp::from_datetime(now).unwrap();
-        for _ in 0..=WARM_RUNS {
+        for _ in 0..=warm_runs() {
             let start = Instant::now();
             let login = client.start(USER).unwrap();
             black_box(login.respond_at(&challenge, &password, &timestamp).unwrap());
@@ -112,7 +118,7 @@ fn child(case: &str) {
             backend,
             ready: None,
         };
-        for _ in 0..=WARM_RUNS {
+        for _ in 0..=warm_runs() {
             let start = Instant::now();
             math.run();
             times.push(start.elapsed());
@@ -120,11 +126,8 @@ fn child(case: &str) {
     }
     let mut warm = times[1..].to_vec();
     warm.sort();
-    println!(
-        "{} {}",
-        times[0].as_nanos(),
-        warm[warm.len() / 2].as_nanos()
-    );
+    let warm = warm.get(warm.len() / 2).copied().unwrap_or_default();
+    println!("{} {}", times[0].as_nanos(), warm.as_nanos());
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -158,6 +161,11 @@ fn main() {
         .start_user(&pool(), USER, USER, &stored, &srp_a)
         .unwrap();
     let challenge = serde_json::to_string(&session.challenge_parameters()).unwrap();
+    if env::var_os("COLD_PRINT_CHALLENGE").is_some() {
+        // For running a child by hand (under valgrind, say) with COLD_CHALLENGE.
+        println!("{challenge}");
+        return;
+    }
 
     let mut cases = vec!["sign_in".to_owned()];
     cases.extend(
@@ -168,7 +176,8 @@ fn main() {
     cases.push("runtime_table".to_owned());
     let exe = env::current_exe().unwrap();
     println!(
-        "cold start: {children} child processes per case; first = the process's first call, warm = median of the next {WARM_RUNS}"
+        "cold start: {children} child processes per case; first = the process's first call, warm = median of the next {}",
+        warm_runs()
     );
     println!("backend detected: {:?}", Backend::detect());
     for case in &cases {

@@ -467,7 +467,7 @@ impl<const W: u32> FixedBase<W> {
         entries_r_bits: u32,
     ) -> Self {
         assert!(
-            entries.len() % (Self::ROW * Self::ENTRY) == 0,
+            entries.len().is_multiple_of(Self::ROW * Self::ENTRY),
             "a whole number of rows"
         );
         let r_bits = modulus.backend.r_bits();
@@ -559,8 +559,8 @@ impl<const W: u32> FixedBase<W> {
                 U3072::from_u64(2)
             } else {
                 let mut half = [0u64; LIMBS];
-                for i in 0..LIMBS {
-                    half[i] = self.n[i] >> 1 | self.n.get(i + 1).map_or(0, |w| w << 63);
+                for (i, h) in half.iter_mut().enumerate() {
+                    *h = self.n[i] >> 1 | self.n.get(i + 1).map_or(0, |w| w << 63);
                 }
                 U3072::from_words(add_limbs(&half, &ONE).0)
             };
