@@ -180,6 +180,8 @@ fn main() {
         warm_runs()
     );
     println!("backend detected: {:?}", Backend::detect());
+    let mut report = Vec::new();
+    let mut runtime_table_ms = 0.0;
     for case in &cases {
         let (mut first, mut warm) = (Vec::new(), Vec::new());
         for _ in 0..children {
@@ -196,11 +198,17 @@ fn main() {
         }
         let (first, warm) = (median(first), median(warm));
         if case == "runtime_table" {
+            runtime_table_ms = first.as_secs_f64() * 1e3;
             println!(
                 "cold/{case}: building the table of g at run time: {}",
                 ms(first)
             );
         } else {
+            report.push(serde_json::json!({
+                "name": case,
+                "first_ms": first.as_secs_f64() * 1e3,
+                "warm_ms": warm.as_secs_f64() * 1e3,
+            }));
             println!(
                 "cold/{case}: first {} warm {} ratio {:.2}x",
                 ms(first),
@@ -235,8 +243,22 @@ fn main() {
         out.mod_exp(&base, &exps[2], &n, &mut ctx).unwrap();
         samples.push(start.elapsed());
     }
+    let openssl = median(samples);
     println!(
         "openssl three constant-time exponentiations (warm, median of 20): {}",
-        ms(median(samples))
+        ms(openssl)
     );
+    // For scripts/bench-table.
+    let modulus = Modulus::new(&N);
+    let summary = serde_json::json!({
+        "children": children,
+        "cases": report,
+        "runtime_table_ms": runtime_table_ms,
+        "openssl_ms": openssl.as_secs_f64() * 1e3,
+        "table_bytes": g_powers(&modulus).table_bytes(),
+    });
+    let target = env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".to_owned());
+    let path = std::path::Path::new(&target).join("cold-start.json");
+    std::fs::write(&path, summary.to_string()).unwrap();
+    println!("written: {}", path.display());
 }
