@@ -75,6 +75,9 @@ pub use server::{
 pub use stack::WIPE_BYTES as STACK_WIPE_BYTES;
 pub use timestamp::Timestamp;
 
+#[doc = include_str!("../docs/PROTOCOL.md")]
+pub mod protocol {}
+
 /// The README's examples, run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

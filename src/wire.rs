@@ -16,8 +16,6 @@
 
 use std::collections::HashMap;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use base64ct::{Base64, Encoding as _};
 use subtle::{Choice, ConditionallySelectable, ConstantTimeGreater, ConstantTimeLess};
 use zeroize::Zeroizing;
@@ -152,32 +150,35 @@ pub fn hex_salt(salt: &Salt) -> String {
     }
 }
 
-/// Strict standard base64 with canonical padding.
+/// Strict standard base64 with canonical padding, of public bytes.
+///
+/// Decoded by `base64ct`, as secrets are; the text is public, so a failure is
+/// first classified, in variable time, to say what is wrong with it.
 pub(crate) fn decode_base64(field: Field, text: &str) -> Result<Vec<u8>> {
-    STANDARD.decode(text).map_err(|e| {
-        Error::invalid(
-            field,
-            match e {
-                base64::DecodeError::InvalidByte(..) => {
-                    "not base64: a character outside the standard alphabet A-Z a-z 0-9 + / ="
-                }
-                base64::DecodeError::InvalidLength(_) => {
-                    "not base64: truncated (length is not a multiple of 4)"
-                }
-                base64::DecodeError::InvalidLastSymbol { .. } => {
-                    "not base64: non-canonical final character"
-                }
-                base64::DecodeError::InvalidPadding => {
-                    "not base64: misplaced or missing '=' padding"
-                }
-            },
-        )
-    })
+    Base64::decode_vec(text).map_err(|_| Error::invalid(field, base64_problem(text)))
+}
+
+/// What is wrong with `text`, which is not canonical standard base64.
+fn base64_problem(text: &str) -> &'static str {
+    let bytes = text.as_bytes();
+    let in_alphabet = |c: &u8| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/';
+    let data = bytes.iter().take_while(|c| in_alphabet(c)).count();
+    let (padding, rest) =
+        bytes[data..].split_at(bytes[data..].iter().take_while(|&&c| c == b'=').count());
+    if rest.iter().any(|c| !in_alphabet(c) && *c != b'=') {
+        "not base64: a character outside the standard alphabet A-Z a-z 0-9 + / ="
+    } else if !rest.is_empty() || padding.len() > 2 {
+        "not base64: misplaced or missing '=' padding"
+    } else if !bytes.len().is_multiple_of(4) {
+        "not base64: truncated (length is not a multiple of 4)"
+    } else {
+        "not base64: non-canonical final character"
+    }
 }
 
 /// Standard padded base64.
 pub(crate) fn encode_base64(bytes: &[u8]) -> String {
-    STANDARD.encode(bytes)
+    Base64::encode_string(bytes)
 }
 
 /// Standard padded base64 of secret bytes, in constant time (`base64ct`).
