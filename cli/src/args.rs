@@ -1,0 +1,212 @@
+//! The command line, as clap reads it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  success
+  1  sign-in refused (wrong password or code, unknown user, new password refused, ...)
+  2  usage error (bad arguments or input)
+  3  network or service error (no answer, throttling, unexpected reply, ...)
+  4  local error (device store, terminal)";
+
+/// Amazon Cognito SRP sign-in (USER_SRP_AUTH, DEVICE_SRP_AUTH) from the command line.
+#[derive(Debug, Parser)]
+#[command(name = "cognito-srp", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Sign in with SRP and print the tokens.
+    ///
+    /// The password is read from the terminal, or from the first line of
+    /// standard input when it is not a terminal (never from an argument).
+    /// Prompts and messages go to standard error; only the tokens go to
+    /// standard output.
+    #[command(after_help = SIGN_IN_HELP)]
+    SignIn(SignInArgs),
+    /// Print the SECRET_HASH of a username for an app client with a secret
+    /// (for `aws cognito-idp initiate-auth` and other clients).
+    #[command(after_help = SECRET_HASH_HELP)]
+    SecretHash(SecretHashArgs),
+    /// Generate a device password and the DeviceSecretVerifierConfig for
+    /// ConfirmDevice, as JSON.
+    #[command(after_help = DEVICE_VERIFIER_HELP)]
+    DeviceVerifier(DeviceVerifierArgs),
+}
+
+const SIGN_IN_HELP: &str = "\
+Examples:
+  # Prompts for the password (and for an MFA code or a new password if asked):
+  cognito-srp sign-in --user-pool-id us-east-1_AbCdEf123 --client-id 3n4b5urk1ft4fl3mg5e62d9ado \\
+      --username alice
+
+  # From a script: password on stdin, client secret from the environment,
+  # tokens as shell variables, this device remembered for DEVICE_SRP_AUTH next time:
+  printf '%s\\n' \"$PASSWORD\" | COGNITO_CLIENT_SECRET=... cognito-srp sign-in \\
+      --user-pool-id us-east-1_AbCdEf123 --client-id 3n4b5urk1ft4fl3mg5e62d9ado \\
+      --username alice --remember-device --output env
+
+Standard input, when it is not a terminal, gives one line per answer, in this
+order: the client secret (with --client-secret-stdin), the password, the new
+password (with --new-password-stdin), then any MFA code or custom answer not
+given as an option.
+
+Exit status: 0 signed in, 1 refused, 2 usage error, 3 network or service
+error, 4 local error (device store, terminal).";
+
+const SECRET_HASH_HELP: &str = "\
+Example:
+  COGNITO_CLIENT_SECRET=... cognito-srp secret-hash --username alice \\
+      --client-id 3n4b5urk1ft4fl3mg5e62d9ado
+
+The client secret comes from COGNITO_CLIENT_SECRET or, when that is not set
+(or with --client-secret-stdin), from the first line of standard input.";
+
+const DEVICE_VERIFIER_HELP: &str = "\
+Example:
+  cognito-srp device-verifier --device-group-key -Xy7KqP2w \\
+      --device-key us-east-1_5f1d2c3b-4a5e-4f6a-8b7c-9d0e1f2a3b4c
+
+Prints DeviceKey, DeviceGroupKey, DevicePassword (keep it secret: it signs in
+as the device) and DeviceSecretVerifierConfig {PasswordVerifier, Salt}, the
+input of `aws cognito-idp confirm-device --device-secret-verifier-config`.";
+
+/// Where the client secret comes from.
+#[derive(Debug, Args)]
+pub struct ClientSecretArgs {
+    /// Read the app client's secret from the first line of standard input
+    /// (otherwise from COGNITO_CLIENT_SECRET, if set).
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SignInArgs {
+    /// The user pool id, e.g. us-east-1_AbCdEf123.
+    #[arg(long, value_name = "ID")]
+    pub user_pool_id: String,
+    /// The app client id.
+    #[arg(long, value_name = "ID")]
+    pub client_id: String,
+    /// The username, or an alias (email, phone number) the pool accepts.
+    #[arg(long)]
+    pub username: String,
+    #[command(flatten)]
+    pub client_secret: ClientSecretArgs,
+    /// The sign-in flow.
+    #[arg(long, value_enum, default_value_t = FlowArg::UserSrp)]
+    pub flow: FlowArg,
+    /// Use AdminInitiateAuth / AdminRespondToAuthChallenge, signed with the
+    /// standard AWS credential chain (environment, profiles, SSO, ...).
+    #[arg(long)]
+    pub admin: bool,
+    /// The region (default: the user pool id's prefix).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Send the requests there instead of to Cognito (e.g. a local endpoint).
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Read the new password asked by NEW_PASSWORD_REQUIRED from standard
+    /// input (on a terminal it is prompted for).
+    #[arg(long)]
+    pub new_password_stdin: bool,
+    /// A required attribute to send with the new password, NAME=VALUE
+    /// (repeatable; on a terminal missing ones are prompted for).
+    #[arg(long = "attribute", value_name = "NAME=VALUE", value_parser = parse_attribute)]
+    pub attributes: Vec<(String, String)>,
+    /// The MFA code (SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP), if asked.
+    #[arg(long, value_name = "CODE")]
+    pub mfa_code: Option<String>,
+    /// The answer to a CUSTOM_CHALLENGE, if asked.
+    #[arg(long, value_name = "ANSWER")]
+    pub custom_answer: Option<String>,
+    /// Confirm and remember the device Cognito creates, and keep its
+    /// credentials in the device store, so the next sign-in of this user uses
+    /// DEVICE_SRP_AUTH. A device already in the store is always used.
+    #[arg(long)]
+    pub remember_device: bool,
+    /// The device store (created owner-only, 0600).
+    /// [default: <config dir>/cognito-srp/devices.json]
+    #[arg(long, value_name = "PATH")]
+    pub device_store: Option<PathBuf>,
+    /// The DeviceName given to ConfirmDevice.
+    #[arg(long, value_name = "NAME", default_value = "cognito-srp")]
+    pub device_name: String,
+    /// How to print the tokens.
+    #[arg(long, value_enum, default_value_t = OutputArg::Json)]
+    pub output: OutputArg,
+}
+
+#[derive(Debug, Args)]
+pub struct SecretHashArgs {
+    /// The username (for SRP flows: USER_ID_FOR_SRP, the real username).
+    #[arg(long)]
+    pub username: String,
+    /// The app client id.
+    #[arg(long, value_name = "ID")]
+    pub client_id: String,
+    #[command(flatten)]
+    pub client_secret: ClientSecretArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DeviceVerifierArgs {
+    /// The DeviceGroupKey of NewDeviceMetadata.
+    #[arg(long, value_name = "KEY", allow_hyphen_values = true)]
+    pub device_group_key: String,
+    /// The DeviceKey of NewDeviceMetadata.
+    #[arg(long, value_name = "KEY", allow_hyphen_values = true)]
+    pub device_key: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FlowArg {
+    /// USER_SRP_AUTH.
+    UserSrp,
+    /// USER_AUTH with PREFERRED_CHALLENGE = PASSWORD_SRP.
+    UserAuth,
+    /// CUSTOM_AUTH started with SRP_A.
+    CustomAuth,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputArg {
+    /// The AuthenticationResult as JSON.
+    Json,
+    /// Shell `export` lines (COGNITO_ACCESS_TOKEN, COGNITO_ID_TOKEN, ...).
+    Env,
+}
+
+fn parse_attribute(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_owned(), value.to_owned())),
+        _ => Err("expected NAME=VALUE".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn attributes_are_name_equals_value() {
+        assert_eq!(
+            parse_attribute("email=a=b@example.com"),
+            Ok(("email".into(), "a=b@example.com".into()))
+        );
+        assert!(parse_attribute("=x").is_err());
+        assert!(parse_attribute("email").is_err());
+    }
+}

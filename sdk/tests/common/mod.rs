@@ -1,0 +1,133 @@
+//! The local endpoint the tests sign in to: the workspace's `mock-cognito`
+//! binary, started on a free port with `tests/seed.json`, stopped on drop.
+//! Shared by the runner's tests (`sdk/tests`) and the command's (`cli/tests`).
+#![allow(dead_code)] // each test crate uses its own part
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The seed's pool, app clients, users and IAM credentials.
+pub const POOL: &str = "us-east-1_RunnerCli1";
+pub const PUBLIC_CLIENT: &str = "publicclient000000000000001";
+pub const SECRET_CLIENT: &str = "secretclient000000000000001";
+pub const CLIENT_SECRET: &str = "runner-cli-client-secret-7d6c5b4a3f2e1d";
+pub const ACCESS_KEY_ID: &str = "AKIARUNNERCLI0000001";
+pub const SECRET_ACCESS_KEY: &str = "runner/cli/secret/0000000000000000000001";
+/// A user with a permanent password.
+pub const ALICE: (&str, &str) = ("alice", "Correct-Horse-Battery-1");
+/// A user in FORCE_CHANGE_PASSWORD: the first sign-in asks for a new password.
+pub const CAROL: (&str, &str) = ("carol", "Temporary-Pass-4!");
+/// A user with TOTP MFA (secret below).
+pub const DAVE: (&str, &str) = ("dave", "Dave-Password-5#");
+pub const DAVE_TOTP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+/// The answer to the pool's CUSTOM_CHALLENGE.
+pub const CUSTOM_ANSWER: &str = "4";
+
+/// A running `mock-cognito`, killed when dropped.
+pub struct Endpoint {
+    child: Child,
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+}
+
+impl Endpoint {
+    /// Starts the endpoint with the tests' seed and waits for its `listening on` line.
+    pub fn start() -> Endpoint {
+        let binary = mock_cognito_binary();
+        let seed = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../sdk/tests/seed.json")
+            .canonicalize()
+            .expect("sdk/tests/seed.json");
+        let mut child = Command::new(&binary)
+            .args(["--port", "0", "--seed"])
+            .arg(&seed)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+        // The line may come on either stream; read both until it does.
+        let (lines, receive) = mpsc::channel();
+        forward_lines(child.stdout.take().unwrap(), lines.clone());
+        forward_lines(child.stderr.take().unwrap(), lines);
+        let mut seen = Vec::new();
+        let url = loop {
+            match receive.recv_timeout(Duration::from_secs(60)) {
+                Ok(line) => match line.strip_prefix("listening on ") {
+                    Some(url) => break url.trim().to_owned(),
+                    None => seen.push(line),
+                },
+                Err(_) => {
+                    let _ = child.kill();
+                    panic!("mock-cognito did not start: {seen:?}");
+                }
+            }
+        };
+        Endpoint { child, url }
+    }
+}
+
+impl Drop for Endpoint {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn forward_lines(stream: impl Read + Send + 'static, lines: mpsc::Sender<String>) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                // Keep draining so the endpoint never blocks on a full pipe.
+                continue;
+            }
+        }
+    });
+}
+
+/// The `mock-cognito` that cargo built beside this test (`cargo test
+/// --workspace` builds every member's binaries into the same directory), or
+/// `$MOCK_COGNITO`.
+pub fn mock_cognito_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("MOCK_COGNITO") {
+        return PathBuf::from(path);
+    }
+    // target/<profile>/deps/<this test> -> target/<profile>/mock-cognito
+    let exe = std::env::current_exe().expect("the test's own path");
+    let dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>");
+    let binary = dir.join(format!("mock-cognito{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.exists(),
+        "{} is missing: run `cargo test --workspace` (or `cargo build --profile test -p mock-cognito`), \
+         or set MOCK_COGNITO",
+        binary.display()
+    );
+    binary
+}
+
+/// Dave's current TOTP code, computed as an authenticator app does (RFC 6238:
+/// SHA-1, 6 digits, 30-second steps).
+pub fn dave_totp_code() -> String {
+    totp_code(DAVE_TOTP_SECRET, now())
+}
+
+/// A TOTP code that was valid long ago, and so is wrong now.
+pub fn stale_totp_code() -> String {
+    totp_code(DAVE_TOTP_SECRET, now() - 3600)
+}
+
+fn now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+}
+
+fn totp_code(secret: &str, time: u64) -> String {
+    let secret = totp_rs::Secret::try_from_base32(secret).expect("base32 secret");
+    let totp = totp_rs::Builder::new()
+        .with_secret(secret)
+        .build()
+        .expect("a valid TOTP");
+    totp.generate(time).to_string()
+}
