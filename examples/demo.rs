@@ -63,6 +63,9 @@ fn main() -> Result<(), cognito_srp::Error> {
         client_id,
         ClientSecret::new("demo-client-secret-1x1uhwq29i228lsml7wqx"),
     )?;
+    // A pool whose users sign in with their email: the email is what the user
+    // types, and the real username is a UUID, which Cognito sends back as both
+    // USERNAME and USER_ID_FOR_SRP.
     let (username, user_id_for_srp) = ("alice@example.com", "c7a3e4b2-5d1f-4a2e-9b8c-0d6e2f1a3b4c");
     let password = Password::new("correct horse battery staple");
     let server = SrpServer::new();
@@ -91,7 +94,13 @@ fn main() -> Result<(), cognito_srp::Error> {
         }),
     );
     let session = timed("server", "b and SRP_B = k*v + g^b", || {
-        server.start_user(&pool, username, user_id_for_srp, &stored, login.srp_a())
+        server.start_user(
+            &pool,
+            user_id_for_srp,
+            user_id_for_srp,
+            &stored,
+            login.srp_a(),
+        )
     })?;
     send(
         "Cognito",
@@ -99,7 +108,6 @@ fn main() -> Result<(), cognito_srp::Error> {
         "InitiateAuth response",
         json!({
             "ChallengeName": session.challenge_name(), "ChallengeParameters": sorted(&session.challenge_parameters()),
-            "Session": "<opaque>",
         }),
     );
     let challenge =
@@ -113,7 +121,7 @@ fn main() -> Result<(), cognito_srp::Error> {
         "RespondToAuthChallenge",
         json!({
             "ChallengeName": "PASSWORD_VERIFIER", "ClientId": client_id,
-            "ChallengeResponses": sorted(claim.challenge_responses()), "Session": "<opaque>",
+            "ChallengeResponses": sorted(claim.challenge_responses()),
         }),
     );
     timed(
@@ -164,7 +172,13 @@ fn main() -> Result<(), cognito_srp::Error> {
         }),
     );
     let session = timed("server", "b and SRP_B", || {
-        server.start_user(&pool, username, user_id_for_srp, &stored, login.srp_a())
+        server.start_user(
+            &pool,
+            user_id_for_srp,
+            user_id_for_srp,
+            &stored,
+            login.srp_a(),
+        )
     })?;
     let challenge =
         PasswordVerifierChallenge::from_challenge_parameters(&session.challenge_parameters())?;

@@ -285,8 +285,10 @@ impl SrpServer {
     }
 
     /// Answers a user's `SRP_A` with a `PASSWORD_VERIFIER` session (fresh `b`
-    /// and `SECRET_BLOCK`). `username` is what the user typed; the claim is
-    /// bound to `user_id_for_srp`.
+    /// and `SECRET_BLOCK`). `username` is sent back as `USERNAME`: Cognito
+    /// sends the user's real username there, the same as `user_id_for_srp`
+    /// (a UUID in pools that sign in with email or phone), not the alias the
+    /// user typed. The claim is bound to `user_id_for_srp`.
     pub fn start_user(
         &self,
         pool: &PoolId,

@@ -13,9 +13,8 @@
 use std::sync::LazyLock;
 
 use cognito_srp::{Salt, StoredVerifier};
-use openssl::hash::MessageDigest;
-use openssl::pkey::PKey;
-use openssl::sign::Signer;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::Endpoint;
@@ -44,21 +43,13 @@ static DECOY: LazyLock<DecoyKeys> = LazyLock::new(|| {
 /// HMAC-SHA-256 under the decoy key of `label`, `pool_id` and `username`
 /// (each length-prefixed, so no two inputs collide).
 fn derive(label: &str, pool_id: &str, username: &str) -> Result<[u8; 32], ApiError> {
-    let failed = |_| err("InternalErrorException", "decoy derivation failed");
-    let key = PKey::hmac(DECOY.hmac_key.as_slice()).map_err(failed)?;
-    let mut signer = Signer::new(MessageDigest::sha256(), &key).map_err(failed)?;
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(DECOY.hmac_key.as_slice())
+        .map_err(|_| err("InternalErrorException", "decoy key"))?;
     for part in [label, pool_id, username] {
-        signer
-            .update(&(part.len() as u64).to_be_bytes())
-            .map_err(failed)?;
-        signer.update(part.as_bytes()).map_err(failed)?;
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part.as_bytes());
     }
-    let mut out = [0u8; 32];
-    let written = signer.sign(&mut out).map_err(failed)?;
-    if written != out.len() {
-        return Err(err("InternalErrorException", "decoy derivation failed"));
-    }
-    Ok(out)
+    Ok(mac.finalize().into_bytes().into())
 }
 
 /// The decoy user of an unknown `username`: its `USER_ID_FOR_SRP` (a UUID,

@@ -74,9 +74,7 @@ impl Endpoint {
             device_key: parameters.get("DEVICE_KEY").cloned(),
             session,
         })?;
-        Ok(
-            json!({ "ChallengeName": name, "ChallengeParameters": parameters_out }),
-        )
+        Ok(json!({ "ChallengeName": name, "ChallengeParameters": parameters_out }))
     }
 
     pub(crate) fn respond_to_auth_challenge(&self, body: &Value) -> ApiResult {
