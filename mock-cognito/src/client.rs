@@ -16,6 +16,8 @@ pub struct CognitoHttp {
     url: String,
     pool: PoolId,
     app: AppClient,
+    /// IAM credentials to sign the `Admin*` calls with (SigV4).
+    iam: Option<(String, String)>,
 }
 
 /// What a sign-in ends with.
@@ -50,21 +52,75 @@ impl CognitoHttp {
             url: url.to_owned(),
             pool,
             app,
+            iam: None,
         })
+    }
+
+    /// The same client, signing its `Admin*` calls (SigV4, with AWS's
+    /// `aws-sigv4`) with these IAM credentials, as an AWS SDK would.
+    pub fn with_credentials(mut self, access_key_id: &str, secret_access_key: &str) -> Self {
+        self.iam = Some((access_key_id.to_owned(), secret_access_key.to_owned()));
+        self
+    }
+
+    /// `X-Amz-Date` and `Authorization` for a signed call.
+    fn sign(&self, target: &str, body: &str) -> Result<Vec<(String, String)>, String> {
+        use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+        let Some((access_key_id, secret)) = &self.iam else {
+            return Ok(Vec::new());
+        };
+        let identity = aws_credential_types::Credentials::new(
+            access_key_id.as_str(),
+            secret.as_str(),
+            None,
+            None,
+            "mock-cognito client",
+        )
+        .into();
+        let params = aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region(self.pool.region())
+            .name(crate::sigv4::SERVICE)
+            .time(std::time::SystemTime::now())
+            .settings(SigningSettings::default())
+            .build()
+            .map_err(|e| e.to_string())?
+            .into();
+        let headers = [
+            ("content-type", "application/x-amz-json-1.1"),
+            ("x-amz-target", target),
+        ];
+        let request = SignableRequest::new(
+            "POST",
+            self.url.as_str(),
+            headers.into_iter(),
+            SignableBody::Bytes(body.as_bytes()),
+        )
+        .map_err(|e| e.to_string())?;
+        let (instructions, _) = sign(request, &params)
+            .map_err(|e| e.to_string())?
+            .into_parts();
+        Ok(instructions
+            .headers()
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .collect())
     }
 
     /// One call: the response body, or `Err("<__type>: <message>")`.
     pub fn call(&self, operation: &str, body: &Value) -> Result<Value, String> {
-        let mut response = self
+        let target = format!("AWSCognitoIdentityProviderService.{operation}");
+        let body = body.to_string();
+        let mut request = self
             .agent
             .post(&self.url)
             .header("Content-Type", "application/x-amz-json-1.1")
-            .header(
-                "X-Amz-Target",
-                &format!("AWSCognitoIdentityProviderService.{operation}"),
-            )
-            .send(body.to_string())
-            .map_err(|e| format!("HTTP: {e}"))?;
+            .header("X-Amz-Target", &target);
+        if operation.starts_with("Admin") {
+            for (name, value) in self.sign(&target, &body)? {
+                request = request.header(name, value);
+            }
+        }
+        let mut response = request.send(body).map_err(|e| format!("HTTP: {e}"))?;
         let status = response.status().as_u16();
         let text = response
             .body_mut()

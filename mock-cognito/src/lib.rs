@@ -23,13 +23,18 @@ pub mod error;
 mod expiring;
 mod input;
 mod ops;
+pub mod password_policy;
 mod random;
+mod routes;
+mod seed_ops;
 mod session;
+pub mod sigv4;
 mod store;
 mod tokens;
 mod transport;
 
 pub use error::ApiError;
+pub use routes::Response;
 pub use store::seed_from_json;
 pub use transport::Limits;
 
@@ -55,6 +60,8 @@ pub struct Endpoint {
     srp: SrpServer,
     issuer_base: Arc<Mutex<String>>,
     session_lifetime: Duration,
+    /// The IAM credentials that may sign `Admin*` calls.
+    credentials: Arc<sigv4::CredentialStore>,
 }
 
 impl Endpoint {
@@ -66,7 +73,15 @@ impl Endpoint {
             srp: SrpServer::new(),
             issuer_base: Arc::new(Mutex::new("http://127.0.0.1".to_owned())),
             session_lifetime: SESSION_LIFETIME,
+            credentials: Arc::new(sigv4::CredentialStore::new()),
         })
+    }
+
+    /// The same endpoint accepting `Admin*` calls signed (SigV4) with these
+    /// credentials, and no others.
+    pub fn with_credentials(mut self, credentials: sigv4::CredentialStore) -> Self {
+        self.credentials = Arc::new(credentials);
+        self
     }
 
     /// The same endpoint with challenges that expire after `lifetime`

@@ -1,7 +1,7 @@
 //! The endpoint's data: pools, app clients, users, devices, challenges in
 //! flight, and seeding from JSON.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::MutexGuard;
 use std::time::Instant;
 
@@ -10,8 +10,12 @@ use serde_json::Value;
 
 use crate::error::{ApiError, err, from_srp, no_such_client, no_such_pool};
 use crate::expiring::Expiring;
+use crate::ops::flows::{CustomChallenge, SignInProgress};
+use crate::ops::mfa::Mfa;
+use crate::password_policy::PasswordPolicy;
 use crate::random::{token, uuid};
 use crate::session::{Sessions, too_many_requests};
+use crate::tokens::Grants;
 use crate::{Endpoint, MAX_REMEMBERED, SESSION_LIFETIME};
 
 /// An app client of a pool.
@@ -58,6 +62,25 @@ pub(crate) struct Device {
     pub group_key: String,
     pub verifier: Option<StoredVerifier>,
     pub remembered: bool,
+    /// `device_name` from `ConfirmDevice`'s `DeviceName`.
+    pub name: Option<String>,
+    /// Unix times of its creation and of its last sign-in.
+    pub created: i64,
+    pub last_authenticated: i64,
+}
+
+impl Device {
+    /// A device just announced in `NewDeviceMetadata`, not yet confirmed.
+    pub(crate) fn new(group_key: String, now: i64) -> Self {
+        Device {
+            group_key,
+            verifier: None,
+            remembered: false,
+            name: None,
+            created: now,
+            last_authenticated: now,
+        }
+    }
 }
 
 /// A user of a pool.
@@ -71,6 +94,13 @@ pub(crate) struct User {
     pub confirmed: bool,
     pub device_group_key: String,
     pub devices: HashMap<String, Device>,
+    /// Attributes by name (`email`, `custom:...`), `sub` excluded.
+    pub attributes: BTreeMap<String, String>,
+    /// `FORCE_CHANGE_PASSWORD`: the password is temporary, and the next
+    /// sign-in must answer `NEW_PASSWORD_REQUIRED`.
+    pub force_change_password: bool,
+    /// Software-token (TOTP) MFA.
+    pub mfa: Mfa,
 }
 
 /// A user pool.
@@ -83,6 +113,10 @@ pub(crate) struct Pool {
     /// In such pools, the email or phone number a user signs in with ->
     /// their real username.
     pub aliases: HashMap<String, String>,
+    pub password_policy: PasswordPolicy,
+    /// The `CUSTOM_CHALLENGE` of `CUSTOM_AUTH` after its SRP step, standing
+    /// in for the pool's Lambda triggers.
+    pub custom_challenge: Option<CustomChallenge>,
 }
 
 impl Pool {
@@ -108,10 +142,9 @@ impl Pool {
 /// found by its `SECRET_BLOCK`.
 pub(crate) struct Pending {
     pub client_id: String,
-    pub pool_id: String,
-    pub sub: String,
-    pub device_key: Option<String>,
     pub session: ServerSession,
+    /// Where the sign-in goes once this step is answered.
+    pub progress: SignInProgress,
 }
 
 /// Everything behind the endpoint's lock.
@@ -122,8 +155,8 @@ pub(crate) struct State {
     pub pending: Expiring<Pending>,
     /// Sessions of the challenges that carry one.
     pub sessions: Sessions,
-    /// Access tokens issued: token -> (pool id, sub).
-    pub access_tokens: Expiring<(String, String)>,
+    /// Sign-ins that ended in tokens, with their refresh tokens.
+    pub grants: Grants,
 }
 
 impl Default for State {
@@ -133,14 +166,16 @@ impl Default for State {
             clients: HashMap::new(),
             pending: Expiring::new(MAX_REMEMBERED),
             sessions: Sessions::new(MAX_REMEMBERED, SESSION_LIFETIME),
-            access_tokens: Expiring::new(MAX_REMEMBERED),
+            grants: Grants::default(),
         }
     }
 }
 
 /// The endpoint's seed: pools, app clients and users (see `MOCK-COGNITO.md`).
 pub fn seed_from_json(seed: &Value) -> Result<Endpoint, String> {
-    let endpoint = Endpoint::new().map_err(|e| e.to_string())?;
+    let endpoint = Endpoint::new()
+        .map_err(|e| e.to_string())?
+        .with_credentials(crate::seed_ops::credentials(seed)?);
     for pool in seed["pools"]
         .as_array()
         .ok_or("seed: `pools` must be an array")?
@@ -193,6 +228,7 @@ pub fn seed_from_json(seed: &Value) -> Result<Endpoint, String> {
                 .add_user(pool_id, name, password, true)
                 .map_err(|e| e.message)?;
         }
+        endpoint.seed_pool_extras(pool)?;
     }
     Ok(endpoint)
 }
@@ -228,6 +264,8 @@ impl Endpoint {
                 users: Vec::new(),
                 username_attributes: Vec::new(),
                 aliases: HashMap::new(),
+                password_policy: PasswordPolicy::default(),
+                custom_challenge: None,
             },
         );
         Ok(())
@@ -306,6 +344,9 @@ impl Endpoint {
             confirmed,
             device_group_key: format!("-{}", &token()[..9]),
             devices: HashMap::new(),
+            attributes: BTreeMap::new(),
+            force_change_password: false,
+            mfa: Mfa::default(),
         });
         Ok(sub)
     }

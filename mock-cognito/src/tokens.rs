@@ -1,49 +1,86 @@
-//! RS256 JWTs shaped like Cognito's `IdToken` and `AccessToken`, and the key
-//! set served at `/<pool id>/.well-known/jwks.json`.
+//! Tokens shaped like Cognito's, and what stands behind them.
+//!
+//! Each sign-in that succeeds is a *grant*: an `origin_jti`, an `event_id`, an
+//! `auth_time`, the device it used if any, and an opaque refresh token. Its ID
+//! and access tokens are RS256 JWTs signed by two different RSA keys (as a
+//! pool's are: `COGNITO-BEHAVIOUR.md` §9), both in the key set at
+//! `/<pool id>/.well-known/jwks.json` under distinct `kid`s. The two tokens
+//! of one sign-in share its `event_id` and `origin_jti`; tokens minted from
+//! the refresh token keep them and the first `auth_time`.
+//!
+//! An access token is accepted when its signature checks against the access
+//! key, it has not expired, and its grant has not been revoked (by
+//! `RevokeToken` on its refresh token or by `GlobalSignOut`), with Cognito's
+//! messages for each refusal.
+//!
+//! Signing stays on `openssl`, which the crate already uses: it generates the
+//! RSA keys at start-up, which no pure-JWT crate does, and a JWT is just two
+//! base64url JSON documents and one RS256 signature.
+
+use std::collections::HashMap;
+use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::Utc;
 use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Private};
 use openssl::rsa::Rsa;
-use openssl::sign::Signer;
+use openssl::sign::{Signer, Verifier};
 use serde_json::{Map, Value, json};
 
-use std::time::{Duration, Instant};
-
-use chrono::Utc;
-
-use crate::error::{ApiError, err, not_authorized};
+use crate::error::{ApiError, err, no_such_user};
 use crate::input::field;
 use crate::random::{token, uuid};
 use crate::store::{Client, Device, User};
 use crate::{Endpoint, TOKEN_LIFETIME_SECS};
 
-/// The signing key of one endpoint (a fresh 2048-bit RSA key per process).
-pub struct TokenSigner {
-    key: PKey<Private>,
-    kid: String,
-    modulus: String,
-    exponent: String,
+/// How long a refresh token lives: Cognito's default, 30 days.
+pub const REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
+/// At most this many grants are remembered; past it the oldest is forgotten
+/// (its tokens then read as revoked).
+const MAX_GRANTS: usize = 65_536;
+
+/// Which of a sign-in's two JWTs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenUse {
+    Id,
+    Access,
 }
 
-impl TokenSigner {
-    /// A new key.
-    pub fn generate() -> Result<Self, openssl::error::ErrorStack> {
+impl TokenUse {
+    fn claim(self) -> &'static str {
+        match self {
+            TokenUse::Id => "id",
+            TokenUse::Access => "access",
+        }
+    }
+}
+
+/// One RSA signing key and its public half as a JWK.
+struct SigningKey {
+    key: PKey<Private>,
+    kid: String,
+    jwk: Value,
+}
+
+impl SigningKey {
+    fn generate() -> Result<Self, openssl::error::ErrorStack> {
         let rsa = Rsa::generate(2048)?;
-        let modulus = URL_SAFE_NO_PAD.encode(rsa.n().to_vec());
-        let exponent = URL_SAFE_NO_PAD.encode(rsa.e().to_vec());
-        let kid = URL_SAFE_NO_PAD.encode(&openssl::sha::sha256(rsa.n().to_vec().as_slice())[..12]);
-        Ok(TokenSigner {
+        let n = rsa.n().to_vec();
+        let kid = URL_SAFE_NO_PAD.encode(&openssl::sha::sha256(&n)[..12]);
+        let jwk = json!({
+            "alg": "RS256", "e": URL_SAFE_NO_PAD.encode(rsa.e().to_vec()), "kid": kid,
+            "kty": "RSA", "n": URL_SAFE_NO_PAD.encode(&n), "use": "sig",
+        });
+        Ok(SigningKey {
             key: PKey::from_rsa(rsa)?,
             kid,
-            modulus,
-            exponent,
+            jwk,
         })
     }
 
-    /// `header.payload.signature`, RS256.
-    pub fn sign(&self, claims: &Value) -> String {
+    fn sign(&self, claims: &Value) -> String {
         let header = json!({ "kid": self.kid, "alg": "RS256" });
         let signing_input = format!(
             "{}.{}",
@@ -60,17 +97,236 @@ impl TokenSigner {
         format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature))
     }
 
-    /// The JSON Web Key Set with the public key.
+    /// The claims of `jwt` if this key signed it.
+    fn verify(&self, jwt: &str) -> Option<Map<String, Value>> {
+        let (signing_input, signature) = jwt.rsplit_once('.')?;
+        let (header, payload) = signing_input.split_once('.')?;
+        let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).ok()?).ok()?;
+        if header["alg"] != "RS256" || header["kid"] != self.kid.as_str() {
+            return None;
+        }
+        let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+        let mut verifier = Verifier::new(MessageDigest::sha256(), &self.key).ok()?;
+        verifier.update(signing_input.as_bytes()).ok()?;
+        if !verifier.verify(&signature).ok()? {
+            return None;
+        }
+        match serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()? {
+            Value::Object(claims) => Some(claims),
+            _ => None,
+        }
+    }
+}
+
+/// The endpoint's two signing keys: one for ID tokens, one for access tokens
+/// (fresh 2048-bit RSA keys per process).
+pub struct TokenSigner {
+    id: SigningKey,
+    access: SigningKey,
+}
+
+impl TokenSigner {
+    /// Two new keys.
+    pub fn generate() -> Result<Self, openssl::error::ErrorStack> {
+        Ok(TokenSigner {
+            id: SigningKey::generate()?,
+            access: SigningKey::generate()?,
+        })
+    }
+
+    fn key(&self, token_use: TokenUse) -> &SigningKey {
+        match token_use {
+            TokenUse::Id => &self.id,
+            TokenUse::Access => &self.access,
+        }
+    }
+
+    /// `header.payload.signature`, RS256, with the key for `token_use`.
+    pub(crate) fn sign(&self, token_use: TokenUse, claims: &Value) -> String {
+        self.key(token_use).sign(claims)
+    }
+
+    /// The claims of `jwt` if the key for `token_use` signed it and its
+    /// `token_use` claim says so.
+    pub(crate) fn verify(&self, token_use: TokenUse, jwt: &str) -> Option<Map<String, Value>> {
+        self.key(token_use)
+            .verify(jwt)
+            .filter(|claims| claims.get("token_use") == Some(&json!(token_use.claim())))
+    }
+
+    /// The JSON Web Key Set: both public keys.
     pub fn jwks(&self) -> Value {
-        json!({ "keys": [{
-            "alg": "RS256", "e": self.exponent, "kid": self.kid, "kty": "RSA", "n": self.modulus, "use": "sig",
-        }] })
+        json!({ "keys": [self.id.jwk, self.access.jwk] })
+    }
+}
+
+/// A sign-in that succeeded, as long as its refresh token may be used.
+#[derive(Debug, Clone)]
+pub(crate) struct Grant {
+    pub pool_id: String,
+    pub client_id: String,
+    pub sub: String,
+    pub origin_jti: String,
+    pub event_id: String,
+    pub auth_time: i64,
+    /// The device the sign-in went through (`DEVICE_SRP_AUTH`), if any.
+    pub device_key: Option<String>,
+    pub refresh_token: String,
+    /// Unix time after which the refresh token is refused.
+    pub refresh_expires: i64,
+    pub revoked: bool,
+}
+
+/// The grants, by `origin_jti` and by refresh token.
+pub(crate) struct Grants {
+    by_origin: HashMap<String, Grant>,
+    by_refresh: HashMap<String, String>,
+    /// `ExpiresIn` of ID and access tokens, in seconds.
+    pub token_lifetime_secs: u64,
+}
+
+impl Default for Grants {
+    fn default() -> Self {
+        Grants {
+            by_origin: HashMap::new(),
+            by_refresh: HashMap::new(),
+            token_lifetime_secs: TOKEN_LIFETIME_SECS,
+        }
+    }
+}
+
+impl Grants {
+    fn insert(&mut self, grant: Grant) {
+        if self.by_origin.len() >= MAX_GRANTS {
+            let oldest = self
+                .by_origin
+                .values()
+                .min_by_key(|g| g.auth_time)
+                .map(|g| (g.origin_jti.clone(), g.refresh_token.clone()));
+            if let Some((origin, refresh)) = oldest {
+                self.by_origin.remove(&origin);
+                self.by_refresh.remove(&refresh);
+            }
+        }
+        self.by_refresh
+            .insert(grant.refresh_token.clone(), grant.origin_jti.clone());
+        self.by_origin.insert(grant.origin_jti.clone(), grant);
+    }
+
+    /// The grant of a refresh token.
+    pub(crate) fn by_refresh_token(&mut self, refresh_token: &str) -> Option<&mut Grant> {
+        let origin = self.by_refresh.get(refresh_token)?;
+        self.by_origin.get_mut(origin)
+    }
+
+    /// The grant of an `origin_jti`.
+    pub(crate) fn by_origin(&self, origin_jti: &str) -> Option<&Grant> {
+        self.by_origin.get(origin_jti)
+    }
+
+    /// Revokes every grant of one user (`GlobalSignOut`).
+    pub(crate) fn revoke_user(&mut self, pool_id: &str, sub: &str) {
+        for grant in self.by_origin.values_mut() {
+            if grant.pool_id == pool_id && grant.sub == sub {
+                grant.revoked = true;
+            }
+        }
+    }
+}
+
+/// `NotAuthorizedException` with `message`.
+fn refused(message: &str) -> ApiError {
+    err("NotAuthorizedException", message)
+}
+
+/// The claims an ID token carries for a user's attributes: the verified
+/// flags as booleans, everything else as the string it is stored as.
+fn attribute_claims(user: &User, claims: &mut Map<String, Value>) {
+    for (name, value) in &user.attributes {
+        let value = match name.as_str() {
+            "email_verified" | "phone_number_verified" => json!(value == "true"),
+            _ => json!(value),
+        };
+        claims.insert(name.clone(), value);
     }
 }
 
 impl Endpoint {
-    /// `AuthenticationResult`, with `NewDeviceMetadata` for a password sign-in
-    /// when the app client tracks devices.
+    /// The issuer of a pool's tokens: `<endpoint URL>/<pool id>`.
+    pub(crate) fn issuer(&self, pool_id: &str) -> String {
+        let base = self
+            .issuer_base
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or_default();
+        format!("{base}/{pool_id}")
+    }
+
+    /// `/<pool id>/.well-known/openid-configuration`, with the fields a
+    /// pool's document has (`COGNITO-BEHAVIOUR.md` §9).
+    pub(crate) fn openid_configuration(&self, pool_id: &str) -> Value {
+        let issuer = self.issuer(pool_id);
+        json!({
+            "authorization_endpoint": format!("{issuer}/oauth2/authorize"),
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "issuer": issuer,
+            "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+            "response_types_supported": ["code", "token"],
+            "scopes_supported": ["openid", "email", "phone", "profile"],
+            "subject_types_supported": ["public"],
+            "token_endpoint": format!("{issuer}/oauth2/token"),
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "userinfo_endpoint": format!("{issuer}/oauth2/userInfo"),
+        })
+    }
+
+    /// Shortens the life of the ID and access tokens issued from now on
+    /// (for tests of expiry; Cognito's shortest is five minutes).
+    pub fn with_token_lifetime(self, lifetime: Duration) -> Self {
+        self.state().grants.token_lifetime_secs = lifetime.as_secs().max(1);
+        self
+    }
+
+    /// An ID and an access token for `grant`, freshly signed.
+    fn mint(&self, grant: &Grant, user: &User, lifetime: u64) -> (String, String) {
+        let now = Utc::now().timestamp();
+        let issuer = self.issuer(&grant.pool_id);
+        let exp = now + lifetime as i64;
+        let mut access = json!({
+            "sub": user.sub, "iss": issuer, "client_id": grant.client_id,
+            "origin_jti": grant.origin_jti, "event_id": grant.event_id, "token_use": "access",
+            "scope": "aws.cognito.signin.user.admin", "auth_time": grant.auth_time,
+            "exp": exp, "iat": now, "jti": uuid(), "username": user.username,
+        });
+        if let Some(device_key) = &grant.device_key {
+            access["device_key"] = json!(device_key);
+        }
+        let mut id = Map::new();
+        attribute_claims(user, &mut id);
+        for (name, value) in [
+            ("sub", json!(user.sub)),
+            ("iss", json!(issuer)),
+            ("cognito:username", json!(user.username)),
+            ("origin_jti", json!(grant.origin_jti)),
+            ("aud", json!(grant.client_id)),
+            ("event_id", json!(grant.event_id)),
+            ("token_use", json!("id")),
+            ("auth_time", json!(grant.auth_time)),
+            ("exp", json!(exp)),
+            ("iat", json!(now)),
+            ("jti", json!(uuid())),
+        ] {
+            id.insert(name.to_owned(), value);
+        }
+        (
+            self.signer.sign(TokenUse::Id, &Value::Object(id)),
+            self.signer.sign(TokenUse::Access, &access),
+        )
+    }
+
+    /// The `AuthenticationResult` that ends a sign-in: a new grant with its
+    /// three tokens, and `NewDeviceMetadata` when the app client tracks
+    /// devices and the sign-in did not go through a remembered one.
     pub(crate) fn tokens(
         &self,
         client: &Client,
@@ -80,14 +336,8 @@ impl Endpoint {
         new_device: bool,
     ) -> Value {
         let now = Utc::now().timestamp();
-        let issuer = format!(
-            "{}/{pool_id}",
-            self.issuer_base
-                .lock()
-                .map(|s| s.clone())
-                .unwrap_or_default()
-        );
         let mut state = self.state();
+        let lifetime = state.grants.token_lifetime_secs;
         let Some(pool) = state.pools.get_mut(pool_id) else {
             return json!({});
         };
@@ -95,75 +345,121 @@ impl Endpoint {
         let Some(user) = pool.user_mut(sub) else {
             return json!({});
         };
-        let username = user.username.clone();
-        let mut access_claims = json!({
-            "sub": sub, "iss": issuer, "client_id": client.app.client_id(), "origin_jti": uuid(),
-            "event_id": uuid(), "token_use": "access", "scope": "aws.cognito.signin.user.admin",
-            "auth_time": now, "exp": now + TOKEN_LIFETIME_SECS as i64, "iat": now, "jti": uuid(), "username": username,
-        });
-        if let Some(device_key) = device_key {
-            access_claims["device_key"] = json!(device_key);
-        }
-        let id_claims = json!({
-            "sub": sub, "iss": issuer, "cognito:username": username, "aud": client.app.client_id(),
-            "event_id": uuid(), "token_use": "id", "auth_time": now, "exp": now + TOKEN_LIFETIME_SECS as i64, "iat": now, "jti": uuid(),
-        });
+        let grant = Grant {
+            pool_id: pool_id.to_owned(),
+            client_id: client.app.client_id().to_owned(),
+            sub: user.sub.clone(),
+            origin_jti: uuid(),
+            event_id: uuid(),
+            auth_time: now,
+            device_key: device_key.map(str::to_owned),
+            refresh_token: token(),
+            refresh_expires: now + REFRESH_TOKEN_LIFETIME.as_secs() as i64,
+            revoked: false,
+        };
+        let (id_token, access_token) = self.mint(&grant, user, lifetime);
         let mut result = Map::new();
-        result.insert(
-            "AccessToken".into(),
-            json!(self.signer.sign(&access_claims)),
-        );
-        result.insert("IdToken".into(), json!(self.signer.sign(&id_claims)));
-        result.insert("RefreshToken".into(), json!(token()));
-        result.insert("ExpiresIn".into(), json!(TOKEN_LIFETIME_SECS));
+        result.insert("AccessToken".into(), json!(access_token));
+        result.insert("IdToken".into(), json!(id_token));
+        result.insert("RefreshToken".into(), json!(grant.refresh_token));
+        result.insert("ExpiresIn".into(), json!(lifetime));
         result.insert("TokenType".into(), json!("Bearer"));
         if new_device && client.remember_devices {
             let device_key = format!("{region}_{}", uuid());
             let group_key = user.device_group_key.clone();
-            user.devices.insert(
-                device_key.clone(),
-                Device {
-                    group_key: group_key.clone(),
-                    verifier: None,
-                    remembered: false,
-                },
-            );
+            user.devices
+                .insert(device_key.clone(), Device::new(group_key.clone(), now));
             result.insert(
                 "NewDeviceMetadata".into(),
                 json!({ "DeviceKey": device_key, "DeviceGroupKey": group_key }),
             );
         }
-        let access = result["AccessToken"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        let issued = Instant::now();
-        state.access_tokens.insert(
-            access,
-            (pool_id.to_owned(), sub.to_owned()),
-            issued + Duration::from_secs(TOKEN_LIFETIME_SECS),
-            issued,
-        );
+        if let Some(device) = device_key.and_then(|key| user.devices.get_mut(key)) {
+            device.last_authenticated = now;
+        }
+        state.grants.insert(grant);
         json!({ "AuthenticationResult": result, "ChallengeParameters": {} })
     }
 
+    /// New ID and access tokens from a refresh token of `client`
+    /// (`REFRESH_TOKEN_AUTH`, `GetTokensFromRefreshToken`); `check_user`
+    /// sees the user first (for `SECRET_HASH`).
+    pub(crate) fn refresh(
+        &self,
+        client: &Client,
+        refresh_token: &str,
+        check_user: impl FnOnce(&User) -> Result<(), ApiError>,
+    ) -> Result<Map<String, Value>, ApiError> {
+        let now = Utc::now().timestamp();
+        let mut state = self.state();
+        let lifetime = state.grants.token_lifetime_secs;
+        let grant = state
+            .grants
+            .by_refresh_token(refresh_token)
+            .filter(|g| g.client_id == client.app.client_id())
+            .ok_or_else(|| refused("Invalid Refresh Token"))?
+            .clone();
+        if grant.revoked {
+            return Err(refused("Refresh Token has been revoked"));
+        }
+        if grant.refresh_expires <= now {
+            return Err(refused("Refresh Token has expired"));
+        }
+        let user = state
+            .pools
+            .get(&grant.pool_id)
+            .and_then(|p| p.user(&grant.sub))
+            .ok_or_else(no_such_user)?;
+        check_user(user)?;
+        let (id_token, access_token) = self.mint(&grant, user, lifetime);
+        let mut result = Map::new();
+        result.insert("AccessToken".into(), json!(access_token));
+        result.insert("IdToken".into(), json!(id_token));
+        result.insert("ExpiresIn".into(), json!(lifetime));
+        result.insert("TokenType".into(), json!("Bearer"));
+        Ok(result)
+    }
+
+    /// The pool, `sub` and claims of a valid access token; refusals as
+    /// Cognito words them.
+    pub(crate) fn check_access_token(
+        &self,
+        access_token: &str,
+    ) -> Result<(String, String, Map<String, Value>), ApiError> {
+        let claims = self
+            .signer
+            .verify(TokenUse::Access, access_token)
+            .ok_or_else(|| refused("Invalid Access Token"))?;
+        let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(0);
+        if exp <= Utc::now().timestamp() {
+            return Err(refused("Access Token has expired"));
+        }
+        let origin = claims
+            .get("origin_jti")
+            .and_then(Value::as_str)
+            .ok_or_else(|| refused("Invalid Access Token"))?;
+        let state = self.state();
+        let grant = state
+            .grants
+            .by_origin(origin)
+            .filter(|g| !g.revoked)
+            .ok_or_else(|| refused("Access Token has been revoked"))?;
+        Ok((grant.pool_id.clone(), grant.sub.clone(), claims))
+    }
+
+    /// Runs `f` on the user whose access token is the request's `AccessToken`.
     pub(crate) fn with_access_token<T>(
         &self,
         body: &Value,
         f: impl FnOnce(&mut User) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let access = field(body, "AccessToken")?;
+        let (pool_id, sub, _) = self.check_access_token(field(body, "AccessToken")?)?;
         let mut state = self.state();
-        let (pool_id, sub) = state
-            .access_tokens
-            .get(access, Instant::now())
-            .cloned()
-            .ok_or_else(|| err("NotAuthorizedException", "Invalid Access Token"))?;
         let user = state
             .pools
             .get_mut(&pool_id)
             .and_then(|p| p.user_mut(&sub))
-            .ok_or_else(not_authorized)?;
+            .ok_or_else(no_such_user)?;
         f(user)
     }
 }

@@ -23,12 +23,13 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 use crate::error::{ApiError, err};
 use crate::random::uuid;
+use crate::routes;
+use crate::sigv4::ReceivedRequest;
 use crate::{Endpoint, MAX_BODY_BYTES};
 
 /// The transport's limits. [`Limits::default`] is what the binary uses;
@@ -75,40 +76,27 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 /// hyper's smallest read buffer; the head limit is raised to it if lower.
 const MIN_HEAD_BUFFER: usize = 8192;
 
-/// A reply before it becomes an HTTP response.
-struct Reply {
-    status: u16,
-    body: String,
-    error: Option<ApiError>,
+/// An answer of [`Endpoint::dispatch`] on its way to the wire.
+struct Reply(routes::Response);
+
+impl From<routes::Response> for Reply {
+    fn from(response: routes::Response) -> Self {
+        Reply(response)
+    }
 }
 
 impl Reply {
-    fn ok(body: String) -> Self {
-        Reply {
-            status: 200,
-            body,
-            error: None,
-        }
-    }
-
-    fn error(error: ApiError) -> Self {
-        Reply {
-            status: error.status,
-            body: json!({ "__type": error.kind, "message": error.message }).to_string(),
-            error: Some(error),
-        }
-    }
-
-    fn into_response(self, content_type: &'static str) -> Response<Full<Bytes>> {
-        let mut response = Response::new(Full::new(Bytes::from(self.body)));
+    fn into_response(self) -> Response<Full<Bytes>> {
+        let Reply(answer) = self;
+        let mut response = Response::new(Full::new(Bytes::from(answer.body)));
         *response.status_mut() =
-            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let headers = response.headers_mut();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(answer.content_type));
         if let Ok(id) = HeaderValue::from_str(&uuid()) {
             headers.insert(HeaderName::from_static("x-amzn-requestid"), id);
         }
-        if let Some(error) = &self.error {
+        if let Some(error) = &answer.error {
             // Some SDKs (Amplify v6) read the error's name from this header
             // rather than the body; Cognito ends it with a colon.
             if let Ok(kind) = HeaderValue::from_str(&format!("{}:", error.kind)) {
@@ -174,23 +162,7 @@ impl Endpoint {
             .map_err(|e| e.to_string())?;
         Ok((bound, vec![server]))
     }
-
-    /// Answers a `GET`: a pool's key set, or 404.
-    fn get(&self, path: &str) -> (Reply, &'static str) {
-        let pool_id = path
-            .strip_prefix('/')
-            .and_then(|u| u.strip_suffix("/.well-known/jwks.json"));
-        if pool_id.is_some_and(|id| self.state().pools.contains_key(id)) {
-            return (Reply::ok(self.signer.jwks().to_string()), AMZ_JSON);
-        }
-        (
-            Reply::error(err("ResourceNotFoundException", "Not found").with_status(404)),
-            AMZ_JSON,
-        )
-    }
 }
-
-const AMZ_JSON: &str = "application/x-amz-json-1.1";
 
 async fn accept_loop(endpoint: Endpoint, listener: TcpListener, limits: Limits) {
     let connections = Arc::new(Semaphore::new(limits.connections.max(1)));
@@ -249,13 +221,23 @@ async fn respond(
     request: Request<Incoming>,
 ) -> Response<Full<Bytes>> {
     if request.method() == Method::GET {
-        let (reply, content_type) = endpoint.get(request.uri().path());
-        return reply.into_response(content_type);
+        let path = request
+            .uri()
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_owned();
+        return Reply::from(endpoint.dispatch(&ReceivedRequest {
+            method: "GET",
+            path_and_query: &path,
+            headers: &[],
+            body: b"",
+        }))
+        .into_response();
     }
     route(endpoint, compute, limits, request)
         .await
-        .unwrap_or_else(Reply::error)
-        .into_response(AMZ_JSON)
+        .unwrap_or_else(|e| Reply::from(routes::Response::error(&e)))
+        .into_response()
 }
 
 async fn route(
@@ -275,15 +257,13 @@ async fn route(
         .get("x-amz-target")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let operation = target
-        .strip_prefix("AWSCognitoIdentityProviderService.")
-        .ok_or_else(|| {
-            err(
-                "UnknownOperationException",
-                format!("Unknown target {target:?}"),
-            )
-        })?
-        .to_owned();
+    // An unknown target is refused before its body is read.
+    if !target.starts_with("AWSCognitoIdentityProviderService.") {
+        return Err(err(
+            "UnknownOperationException",
+            format!("Unknown target {target:?}"),
+        ));
+    }
     let too_large = || {
         err(
             "InvalidParameterException",
@@ -303,6 +283,17 @@ async fn route(
     if declared.is_some_and(|n| n > limits.body_bytes as u64) {
         return Err(too_large());
     }
+    // A SigV4 signature covers the method, path, headers and raw body: keep them all.
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_owned();
+    let headers: Vec<(String, Vec<u8>)> = request
+        .headers()
+        .iter()
+        .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
+        .collect();
     let body = Limited::new(request.into_body(), limits.body_bytes);
     let raw = match tokio::time::timeout(limits.body_time, body.collect()).await {
         Err(_) => {
@@ -319,17 +310,22 @@ async fn route(
         }
         Ok(Ok(collected)) => collected.to_bytes(),
     };
-    let body: Value = serde_json::from_slice(&raw)
-        .map_err(|e| err("SerializationException", format!("malformed JSON: {e}")))?;
     // SRP math is CPU-bound: run it on a blocking thread, a bounded number
     // at once, so the runtime's threads keep serving other connections.
     let Ok(_permit) = compute.acquire_owned().await else {
         return Err(err("InternalErrorException", "shutting down"));
     };
-    let handled = tokio::task::spawn_blocking(move || endpoint.handle(&operation, &body)).await;
+    let handled = tokio::task::spawn_blocking(move || {
+        endpoint.dispatch(&ReceivedRequest {
+            method: "POST",
+            path_and_query: &path,
+            headers: &headers,
+            body: &raw,
+        })
+    })
+    .await;
     match handled {
-        Ok(Ok(value)) => Ok(Reply::ok(value.to_string())),
-        Ok(Err(e)) => Err(e),
+        Ok(response) => Ok(Reply::from(response)),
         // A panic in a handler is a bug; the caller gets a 500, the server goes on.
         Err(_) => Err(err("InternalErrorException", "internal error")),
     }

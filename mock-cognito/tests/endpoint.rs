@@ -14,7 +14,9 @@ fn start() -> String {
 }
 
 fn start_with(session_lifetime: std::time::Duration) -> String {
-    let seed = json!({ "pools": [{ "id": POOL,
+    let seed = json!({ "credentials": [{ "access_key_id": "AKIAMOCKCOGNITO000001",
+                                         "secret_access_key": "mock/secret/key/0000000000000000000001" }],
+        "pools": [{ "id": POOL,
         "clients": [{ "id": "publicclient", "remember_devices": true },
                     { "id": "secretclient", "secret": "s3cr3t-client-secret" }],
         "users": [{ "username": "alice", "password": "Correct-Horse-1" }] }] });
@@ -104,7 +106,12 @@ fn a_wrong_password_is_refused_as_cognito_refuses_it() {
 #[test]
 fn sign_up_and_admin_flows_create_users_that_can_sign_in() {
     let url = start();
-    let client = CognitoHttp::new(&url, POOL, "publicclient", None).unwrap();
+    let client = CognitoHttp::new(&url, POOL, "publicclient", None)
+        .unwrap()
+        .with_credentials(
+            "AKIAMOCKCOGNITO000001",
+            "mock/secret/key/0000000000000000000001",
+        );
     client
         .call(
             "SignUp",

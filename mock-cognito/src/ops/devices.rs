@@ -18,12 +18,17 @@ impl Endpoint {
             field(config, "Salt")?,
         )
         .map_err(from_srp)?;
+        let device_name = body
+            .get("DeviceName")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         self.with_access_token(body, |user| {
             let device = user
                 .devices
                 .get_mut(&device_key)
                 .ok_or_else(no_such_device)?;
             device.verifier = Some(verifier);
+            device.name = device_name;
             // Devices are remembered without asking the user.
             device.remembered = true;
             Ok(json!({ "UserConfirmationNecessary": false }))

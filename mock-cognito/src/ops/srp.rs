@@ -11,30 +11,61 @@ use serde_json::{Value, json};
 use crate::Endpoint;
 use crate::error::{ApiResult, err, from_srp, invalid_parameter, no_such_device, not_authorized};
 use crate::input::{check_username, field, required, string_map};
+use crate::ops::admin::check_sign_in_metadata;
+use crate::ops::flows::{Flow, SignInProgress};
 use crate::random::token;
-use crate::session::{SessionBinding, expired_session, invalid_session};
+use crate::session::expired_session;
 use crate::store::{Client, Pending};
-
-/// What a `DEVICE_SRP_AUTH` session carries: the device whose sign-in the
-/// verified `PASSWORD_VERIFIER` asked for.
-struct DeviceSrpOwed {
-    device_key: String,
-}
 
 impl Endpoint {
     pub(crate) fn initiate_auth(&self, body: &Value) -> ApiResult {
+        check_sign_in_metadata(body, false)?;
+        self.start_sign_in(body)
+    }
+
+    /// The first step of every sign-in, public or admin.
+    pub(crate) fn start_sign_in(&self, body: &Value) -> ApiResult {
         let client = self.client(field(body, "ClientId")?)?;
         let flow = field(body, "AuthFlow")?;
         let parameters = string_map(body, "AuthParameters")?;
-        let custom_srp = flow == "CUSTOM_AUTH"
-            && parameters.get("CHALLENGE_NAME").map(String::as_str) == Some("SRP_A");
-        if flow != "USER_SRP_AUTH" && !custom_srp {
-            return Err(invalid_parameter(format!("Unsupported AuthFlow {flow}")));
-        }
+        let flow = match flow {
+            "USER_SRP_AUTH" => Flow::UserSrp,
+            "CUSTOM_AUTH"
+                if parameters.get("CHALLENGE_NAME").map(String::as_str) == Some("SRP_A") =>
+            {
+                Flow::CustomSrp
+            }
+            "USER_AUTH" => return self.start_user_auth(&client, &parameters),
+            "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
+                return self.refresh_token_auth(&client, &parameters);
+            }
+            _ => {
+                return Err(invalid_parameter(format!("Unsupported AuthFlow {flow}")));
+            }
+        };
         let username = required(&parameters, "USERNAME")?;
         check_username(username, "username")?;
         let srp_a = required(&parameters, "SRP_A")?;
         client.check_secret_hash(username, parameters.get("SECRET_HASH").map(String::as_str))?;
+        self.password_verifier_challenge(
+            &client,
+            username,
+            srp_a,
+            parameters.get("DEVICE_KEY").cloned(),
+            flow,
+        )
+    }
+
+    /// `PASSWORD_VERIFIER` for `username`'s `SRP_A`, whatever the flow that
+    /// asked for it; no `Session`: its `SECRET_BLOCK` binds the answer.
+    pub(crate) fn password_verifier_challenge(
+        &self,
+        client: &Client,
+        username: &str,
+        srp_a: &str,
+        device_key: Option<String>,
+        flow: Flow,
+    ) -> ApiResult {
         let pool_id = self.pool_id(&client.pool_id)?;
         let known = {
             let state = self.state();
@@ -69,15 +100,19 @@ impl Endpoint {
         let name = session.challenge_name();
         self.park(Pending {
             client_id: client.app.client_id().to_owned(),
-            pool_id: client.pool_id.clone(),
-            sub,
-            device_key: parameters.get("DEVICE_KEY").cloned(),
             session,
+            progress: SignInProgress::new(flow, &sub, device_key),
         })?;
         Ok(json!({ "ChallengeName": name, "ChallengeParameters": parameters_out }))
     }
 
     pub(crate) fn respond_to_auth_challenge(&self, body: &Value) -> ApiResult {
+        check_sign_in_metadata(body, false)?;
+        self.answer_challenge(body)
+    }
+
+    /// Every challenge's answer, public or admin.
+    pub(crate) fn answer_challenge(&self, body: &Value) -> ApiResult {
         let client = self.client(field(body, "ClientId")?)?;
         let challenge = field(body, "ChallengeName")?;
         let responses = string_map(body, "ChallengeResponses")?;
@@ -88,6 +123,10 @@ impl Endpoint {
                 self.verify_claim(&client, challenge, &responses)
             }
             "DEVICE_SRP_AUTH" => self.device_srp_auth(&client, body, &responses),
+            "SELECT_CHALLENGE" => self.answer_select_challenge(&client, body, &responses),
+            "NEW_PASSWORD_REQUIRED" => self.answer_new_password(&client, body, &responses),
+            "CUSTOM_CHALLENGE" => self.answer_custom_challenge(&client, body, &responses),
+            "SOFTWARE_TOKEN_MFA" => self.answer_software_token_mfa(&client, body, &responses),
             other => Err(invalid_parameter(format!(
                 "Unsupported ChallengeName {other}"
             ))),
@@ -117,45 +156,16 @@ impl Endpoint {
             .session
             .verify_at(responses, Utc::now())
             .map_err(from_srp)?;
-        let device_key = responses
-            .get("DEVICE_KEY")
-            .or(pending.device_key.as_ref())
-            .cloned();
+        let mut progress = pending.progress;
         if challenge == "PASSWORD_VERIFIER" {
-            if let Some(device_key) = device_key {
-                let state = self.state();
-                let user = state.pools[&pending.pool_id]
-                    .user(&pending.sub)
-                    .ok_or_else(not_authorized)?;
-                match user.devices.get(&device_key) {
-                    None => return Err(no_such_device()),
-                    Some(device) if device.verifier.is_some() && device.remembered => {
-                        let binding = SessionBinding {
-                            pool_id: pending.pool_id.clone(),
-                            client_id: client.app.client_id().to_owned(),
-                            username: user.username.clone(),
-                            challenge: "DEVICE_SRP_AUTH",
-                        };
-                        drop(state);
-                        // DEVICE_SRP_AUTH is owed only after a verified
-                        // PASSWORD_VERIFIER: its session says so.
-                        let session = self.issue_session(binding, DeviceSrpOwed { device_key })?;
-                        return Ok(
-                            json!({ "ChallengeName": "DEVICE_SRP_AUTH", "ChallengeParameters": {}, "Session": session }),
-                        );
-                    }
-                    Some(_) => {}
-                }
+            // The client may announce its device only now.
+            if let Some(key) = responses.get("DEVICE_KEY") {
+                progress.device_key = Some(key.clone());
             }
-            return Ok(self.tokens(client, &pending.pool_id, &pending.sub, None, true));
+        } else {
+            progress.device_done = true;
         }
-        Ok(self.tokens(
-            client,
-            &pending.pool_id,
-            &pending.sub,
-            device_key.as_deref(),
-            false,
-        ))
+        self.next_step(client, progress)
     }
 
     fn device_srp_auth(
@@ -167,38 +177,19 @@ impl Endpoint {
         let username = required(responses, "USERNAME")?;
         let device_key = required(responses, "DEVICE_KEY")?;
         let srp_a = required(responses, "SRP_A")?;
-        let real_username = {
-            let state = self.state();
-            let pool = state
-                .pools
-                .get(&client.pool_id)
-                .ok_or_else(not_authorized)?;
-            pool.user(username)
-                .ok_or_else(invalid_session)?
-                .username
-                .clone()
-        };
-        let binding = SessionBinding {
-            pool_id: client.pool_id.clone(),
-            client_id: client.app.client_id().to_owned(),
-            username: real_username,
-            challenge: "DEVICE_SRP_AUTH",
-        };
-        // DEVICE_SRP_AUTH is owed only after a verified PASSWORD_VERIFIER.
-        let owed: DeviceSrpOwed = self.take_session(body, &binding)?;
-        if owed.device_key != device_key {
-            return Err(invalid_session());
-        }
-        let (sub, group_key, verifier) = {
+        // DEVICE_SRP_AUTH is owed only after a verified PASSWORD_VERIFIER:
+        // its session says so, and for which device.
+        let progress = self.take_device_session(client, body, responses)?;
+        let (group_key, verifier) = {
             let state = self.state();
             let user = state
                 .pools
                 .get(&client.pool_id)
-                .and_then(|pool| pool.user(username))
+                .and_then(|pool| pool.user(&progress.sub))
                 .ok_or_else(not_authorized)?;
             let device = user.devices.get(device_key).ok_or_else(no_such_device)?;
             let verifier = device.verifier.clone().ok_or_else(not_authorized)?;
-            (user.sub.clone(), device.group_key.clone(), verifier)
+            (device.group_key.clone(), verifier)
         };
         let session = self
             .srp
@@ -207,10 +198,8 @@ impl Endpoint {
         let parameters = session.challenge_parameters();
         self.park(Pending {
             client_id: client.app.client_id().to_owned(),
-            pool_id: client.pool_id.clone(),
-            sub,
-            device_key: Some(device_key.to_owned()),
             session,
+            progress,
         })?;
         Ok(
             json!({ "ChallengeName": "DEVICE_PASSWORD_VERIFIER", "ChallengeParameters": parameters, "Session": token() }),

@@ -5,7 +5,9 @@ use cognito_srp::{Password, StoredVerifier};
 use serde_json::{Value, json};
 
 use crate::Endpoint;
-use crate::error::{ApiError, ApiResult, from_srp, invalid_parameter, no_such_pool, no_such_user};
+use crate::error::{
+    ApiError, ApiResult, err, from_srp, invalid_parameter, no_such_pool, no_such_user,
+};
 use crate::input::{check_username, field};
 use crate::random::token;
 use crate::store::User;
@@ -47,21 +49,80 @@ impl Endpoint {
         let pool_id = field(body, "UserPoolId")?;
         let username = field(body, "Username")?;
         check_username(username, "username")?;
-        // Without a password yet: AdminSetUserPassword gives it one.
-        let sub = self.add_user(pool_id, username, &token(), true)?;
-        self.admin_user(body, |user| user.verifier = None)?;
+        let mut attributes = Vec::new();
+        match body.get("UserAttributes") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(list)) => {
+                for attribute in list {
+                    let name = field(attribute, "Name")?;
+                    let value = attribute.get("Value").and_then(Value::as_str).unwrap_or("");
+                    if name == "sub" {
+                        return Err(invalid_parameter(
+                            "Cannot modify the non-mutable attribute sub",
+                        ));
+                    }
+                    attributes.push((name.to_owned(), value.to_owned()));
+                }
+            }
+            Some(_) => {
+                return Err(err(
+                    "SerializationException",
+                    "UserAttributes must be a list",
+                ));
+            }
+        }
+        // With no TemporaryPassword, Cognito makes one up and mails it; here
+        // nobody learns it, and AdminSetUserPassword gives the user one.
+        let temporary = match body.get("TemporaryPassword").and_then(Value::as_str) {
+            Some(password) => {
+                self.password_policy(pool_id)?.check(password)?;
+                password.to_owned()
+            }
+            None => token(),
+        };
+        self.add_user(pool_id, username, &temporary, true)?;
+        let listed = self.admin_user(body, |user| {
+            user.force_change_password = true;
+            user.attributes.extend(attributes);
+            let mut listed = vec![json!({ "Name": "sub", "Value": user.sub })];
+            listed.extend(
+                user.attributes
+                    .iter()
+                    .map(|(name, value)| json!({ "Name": name, "Value": value })),
+            );
+            listed
+        })?;
         Ok(
             json!({ "User": { "Username": username, "Enabled": true, "UserStatus": "FORCE_CHANGE_PASSWORD",
-            "Attributes": [{ "Name": "sub", "Value": sub }] } }),
+            "Attributes": listed } }),
         )
     }
 
+    /// The password policy of an existing pool.
+    fn password_policy(
+        &self,
+        pool_id: &str,
+    ) -> Result<crate::password_policy::PasswordPolicy, ApiError> {
+        self.state()
+            .pools
+            .get(pool_id)
+            .map(|p| p.password_policy.clone())
+            .ok_or_else(|| no_such_pool(pool_id))
+    }
+
+    /// `AdminSetUserPassword`: `Permanent` sets the password for good;
+    /// otherwise it is temporary and the next sign-in must replace it
+    /// (`NEW_PASSWORD_REQUIRED`).
     pub(crate) fn admin_set_user_password(&self, body: &Value) -> ApiResult {
-        let pool = self.pool_id(field(body, "UserPoolId")?)?;
+        let pool_id = field(body, "UserPoolId")?;
+        let pool = self.pool_id(pool_id)?;
         let password = field(body, "Password")?.to_owned();
-        if body.get("Permanent").and_then(Value::as_bool) != Some(true) {
-            return Err(invalid_parameter("Only permanent passwords are supported"));
-        }
+        let permanent = match body.get("Permanent") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => return Err(err("SerializationException", "Permanent must be a boolean")),
+        };
+        self.password_policy(pool_id)?.check(&password)?;
         let real_username = self.admin_user(body, |user| user.username.clone())?;
         let verifier =
             StoredVerifier::register_user(&pool, &real_username, &Password::new(password))
@@ -69,6 +130,7 @@ impl Endpoint {
         self.admin_user(body, |user| {
             user.verifier = Some(verifier);
             user.confirmed = true;
+            user.force_change_password = !permanent;
         })?;
         Ok(json!({}))
     }

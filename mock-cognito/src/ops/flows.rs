@@ -1,0 +1,404 @@
+//! The steps of a sign-in around its SRP proof: `USER_AUTH` and its
+//! `SELECT_CHALLENGE`, and what follows a verified `PASSWORD_VERIFIER`:
+//! `NEW_PASSWORD_REQUIRED` for a temporary password, `DEVICE_SRP_AUTH` for a
+//! remembered device, `SOFTWARE_TOKEN_MFA` for a user with TOTP, the pool's
+//! `CUSTOM_CHALLENGE` for `CUSTOM_AUTH`, then the tokens.
+//!
+//! Every challenge here carries a `Session` bound to the pool, the app
+//! client, the user's real username and the challenge's name, answered once
+//! ([`crate::session`]). A remembered device stands in for MFA, as with a
+//! pool whose "remember devices" suppresses MFA.
+
+use std::collections::{BTreeMap, HashMap};
+
+use cognito_srp::{Password, StoredVerifier};
+use serde_json::{Map, Value, json};
+use zeroize::Zeroizing;
+
+use crate::Endpoint;
+use crate::error::{
+    ApiError, ApiResult, err, from_srp, invalid_parameter, no_such_device, no_such_user,
+    not_authorized,
+};
+use crate::input::{check_username, required};
+use crate::session::SessionBinding;
+use crate::store::Client;
+
+/// How a sign-in started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flow {
+    /// `USER_SRP_AUTH`.
+    UserSrp,
+    /// `USER_AUTH` with the `PASSWORD_SRP` choice.
+    UserAuth,
+    /// `CUSTOM_AUTH` started with `SRP_A`.
+    CustomSrp,
+}
+
+/// A sign-in past its first step: who, how it started, and which of the
+/// later steps it has done.
+#[derive(Debug, Clone)]
+pub(crate) struct SignInProgress {
+    pub flow: Flow,
+    pub sub: String,
+    /// The `DEVICE_KEY` the client announced, if any.
+    pub device_key: Option<String>,
+    pub new_password_done: bool,
+    pub device_done: bool,
+    pub mfa_done: bool,
+    pub custom_done: bool,
+}
+
+impl SignInProgress {
+    /// A sign-in of `sub` that has just started.
+    pub(crate) fn new(flow: Flow, sub: &str, device_key: Option<String>) -> Self {
+        SignInProgress {
+            flow,
+            sub: sub.to_owned(),
+            device_key,
+            new_password_done: false,
+            device_done: false,
+            mfa_done: false,
+            custom_done: false,
+        }
+    }
+}
+
+/// The seed's `custom_challenge`: the parameters of the `CUSTOM_CHALLENGE`
+/// and the answer that passes it (what the pool's Lambda triggers would
+/// decide).
+#[derive(Clone)]
+pub(crate) struct CustomChallenge {
+    pub parameters: BTreeMap<String, String>,
+    answer: Zeroizing<String>,
+}
+
+impl CustomChallenge {
+    /// From the seed's `{"parameters": {...}, "answer": "..."}`.
+    pub(crate) fn from_seed(seed: &Value) -> Result<Self, String> {
+        let answer = seed["answer"]
+            .as_str()
+            .ok_or("seed: custom_challenge needs a string `answer`")?;
+        let mut parameters = BTreeMap::new();
+        for (key, value) in seed["parameters"].as_object().into_iter().flatten() {
+            let value = value
+                .as_str()
+                .ok_or("seed: custom_challenge.parameters values must be strings")?;
+            parameters.insert(key.clone(), value.to_owned());
+        }
+        Ok(CustomChallenge {
+            parameters,
+            answer: Zeroizing::new(answer.to_owned()),
+        })
+    }
+
+    /// Whether `answer` passes, compared in constant time.
+    fn accepts(&self, answer: &str) -> bool {
+        use subtle::ConstantTimeEq;
+        bool::from(self.answer.as_bytes().ct_eq(answer.as_bytes()))
+    }
+}
+
+/// What comes after the step just passed.
+enum Next {
+    NewPassword { user_attributes: String },
+    Device,
+    SoftwareTokenMfa,
+    Custom(BTreeMap<String, String>),
+    Tokens,
+}
+
+impl Endpoint {
+    /// Binds a session to `challenge` of `username` for `client`.
+    fn binding(client: &Client, username: &str, challenge: &'static str) -> SessionBinding {
+        SessionBinding {
+            pool_id: client.pool_id.clone(),
+            client_id: client.app.client_id().to_owned(),
+            username: username.to_owned(),
+            challenge,
+        }
+    }
+
+    /// The real username of the user a challenge answer names (by username,
+    /// alias or `sub`), to check the answer's `Session` against.
+    fn real_username(
+        &self,
+        client: &Client,
+        responses: &HashMap<String, String>,
+    ) -> Result<String, ApiError> {
+        let named = required(responses, "USERNAME")?;
+        let state = self.state();
+        state
+            .pools
+            .get(&client.pool_id)
+            .and_then(|p| p.user(named))
+            .map(|u| u.username.clone())
+            // An unknown name cannot match a session: the answer is refused as one.
+            .ok_or_else(crate::session::invalid_session)
+    }
+
+    /// Issues the next challenge of a sign-in, or ends it with tokens.
+    pub(crate) fn next_step(&self, client: &Client, progress: SignInProgress) -> ApiResult {
+        let (username, next) = {
+            let state = self.state();
+            let pool = state
+                .pools
+                .get(&client.pool_id)
+                .ok_or_else(not_authorized)?;
+            let user = pool.user(&progress.sub).ok_or_else(no_such_user)?;
+            let remembered_device = match (&progress.device_key, progress.device_done) {
+                (Some(key), false) => match user.devices.get(key) {
+                    None => return Err(no_such_device()),
+                    Some(device) => device.verifier.is_some() && device.remembered,
+                },
+                _ => false,
+            };
+            let next = if user.force_change_password && !progress.new_password_done {
+                let attributes: Map<String, Value> = user
+                    .attributes
+                    .iter()
+                    .map(|(k, v)| (k.clone(), json!(v)))
+                    .collect();
+                Next::NewPassword {
+                    user_attributes: Value::Object(attributes).to_string(),
+                }
+            } else if remembered_device {
+                Next::Device
+            } else if user.mfa.software_token_enabled()
+                && !progress.mfa_done
+                && !progress.device_done
+            {
+                Next::SoftwareTokenMfa
+            } else if let (Flow::CustomSrp, false, Some(custom)) =
+                (progress.flow, progress.custom_done, &pool.custom_challenge)
+            {
+                Next::Custom(custom.parameters.clone())
+            } else {
+                Next::Tokens
+            };
+            (user.username.clone(), next)
+        };
+        let (challenge, parameters): (&'static str, Value) = match next {
+            Next::Tokens => {
+                let device_key = progress
+                    .device_key
+                    .as_deref()
+                    .filter(|_| progress.device_done);
+                return Ok(self.tokens(
+                    client,
+                    &client.pool_id,
+                    &progress.sub,
+                    device_key,
+                    !progress.device_done,
+                ));
+            }
+            Next::NewPassword { user_attributes } => (
+                "NEW_PASSWORD_REQUIRED",
+                json!({ "USER_ID_FOR_SRP": username, "userAttributes": user_attributes,
+                        "requiredAttributes": "[]" }),
+            ),
+            Next::Device => ("DEVICE_SRP_AUTH", json!({ "USERNAME": username })),
+            Next::SoftwareTokenMfa => ("SOFTWARE_TOKEN_MFA", json!({ "USERNAME": username })),
+            Next::Custom(mut parameters) => {
+                parameters.insert("USERNAME".into(), username.clone());
+                ("CUSTOM_CHALLENGE", json!(parameters))
+            }
+        };
+        let session = self.issue_session(Self::binding(client, &username, challenge), progress)?;
+        Ok(
+            json!({ "ChallengeName": challenge, "ChallengeParameters": parameters, "Session": session }),
+        )
+    }
+
+    /// `USER_AUTH`: straight to `PASSWORD_VERIFIER` with
+    /// `PREFERRED_CHALLENGE=PASSWORD_SRP` and `SRP_A`, otherwise
+    /// `SELECT_CHALLENGE` listing the choices this endpoint serves.
+    pub(crate) fn start_user_auth(
+        &self,
+        client: &Client,
+        parameters: &HashMap<String, String>,
+    ) -> ApiResult {
+        let username = required(parameters, "USERNAME")?;
+        check_username(username, "username")?;
+        client.check_secret_hash(username, parameters.get("SECRET_HASH").map(String::as_str))?;
+        if parameters.get("PREFERRED_CHALLENGE").map(String::as_str) == Some("PASSWORD_SRP") {
+            let srp_a = required(parameters, "SRP_A")?;
+            return self.password_verifier_challenge(
+                client,
+                username,
+                srp_a,
+                parameters.get("DEVICE_KEY").cloned(),
+                Flow::UserAuth,
+            );
+        }
+        let (real, sub) = {
+            let state = self.state();
+            let user = state
+                .pools
+                .get(&client.pool_id)
+                .and_then(|p| p.user(username))
+                .ok_or_else(no_such_user)?;
+            if !user.confirmed {
+                return Err(err("UserNotConfirmedException", "User is not confirmed."));
+            }
+            (user.username.clone(), user.sub.clone())
+        };
+        let progress =
+            SignInProgress::new(Flow::UserAuth, &sub, parameters.get("DEVICE_KEY").cloned());
+        let session =
+            self.issue_session(Self::binding(client, &real, "SELECT_CHALLENGE"), progress)?;
+        Ok(
+            json!({ "ChallengeName": "SELECT_CHALLENGE", "ChallengeParameters": {},
+                   "AvailableChallenges": ["PASSWORD_SRP"], "Session": session }),
+        )
+    }
+
+    /// `SELECT_CHALLENGE` answered with `ANSWER=PASSWORD_SRP` and `SRP_A`.
+    pub(crate) fn answer_select_challenge(
+        &self,
+        client: &Client,
+        body: &Value,
+        responses: &HashMap<String, String>,
+    ) -> ApiResult {
+        let username = self.real_username(client, responses)?;
+        let progress: SignInProgress =
+            self.take_session(body, &Self::binding(client, &username, "SELECT_CHALLENGE"))?;
+        match required(responses, "ANSWER")? {
+            "PASSWORD_SRP" => {}
+            other => {
+                return Err(invalid_parameter(format!(
+                    "The challenge {other} is not available for this user."
+                )));
+            }
+        }
+        let srp_a = required(responses, "SRP_A")?;
+        self.password_verifier_challenge(
+            client,
+            &username,
+            srp_a,
+            responses.get("DEVICE_KEY").cloned().or(progress.device_key),
+            Flow::UserAuth,
+        )
+    }
+
+    /// `NEW_PASSWORD_REQUIRED` answered with `NEW_PASSWORD` (and any
+    /// `userAttributes.<name>` to set): the pool's policy applies, and the
+    /// user leaves `FORCE_CHANGE_PASSWORD`.
+    pub(crate) fn answer_new_password(
+        &self,
+        client: &Client,
+        body: &Value,
+        responses: &HashMap<String, String>,
+    ) -> ApiResult {
+        let new_password = required(responses, "NEW_PASSWORD")?;
+        let (pool, policy) = {
+            let state = self.state();
+            let pool = state
+                .pools
+                .get(&client.pool_id)
+                .ok_or_else(not_authorized)?;
+            (pool.id.clone(), pool.password_policy.clone())
+        };
+        // A password the policy refuses leaves the session usable for another try.
+        policy.check(new_password)?;
+        let username = self.real_username(client, responses)?;
+        let mut progress: SignInProgress = self.take_session(
+            body,
+            &Self::binding(client, &username, "NEW_PASSWORD_REQUIRED"),
+        )?;
+        let mut attributes = Vec::new();
+        for (key, value) in responses {
+            if let Some(name) = key.strip_prefix("userAttributes.") {
+                if name == "sub" || name.is_empty() {
+                    return Err(invalid_parameter(format!(
+                        "Cannot modify the non-mutable attribute {name}"
+                    )));
+                }
+                attributes.push((name.to_owned(), value.clone()));
+            }
+        }
+        let verifier =
+            StoredVerifier::register_user(&pool, &username, &Password::new(new_password))
+                .map_err(from_srp)?;
+        {
+            let mut state = self.state();
+            let user = state
+                .pools
+                .get_mut(&client.pool_id)
+                .and_then(|p| p.user_mut(&progress.sub))
+                .ok_or_else(no_such_user)?;
+            user.verifier = Some(verifier);
+            user.force_change_password = false;
+            user.confirmed = true;
+            user.attributes.extend(attributes);
+        }
+        progress.new_password_done = true;
+        self.next_step(client, progress)
+    }
+
+    /// `CUSTOM_CHALLENGE` answered with `ANSWER`.
+    pub(crate) fn answer_custom_challenge(
+        &self,
+        client: &Client,
+        body: &Value,
+        responses: &HashMap<String, String>,
+    ) -> ApiResult {
+        let username = self.real_username(client, responses)?;
+        let mut progress: SignInProgress =
+            self.take_session(body, &Self::binding(client, &username, "CUSTOM_CHALLENGE"))?;
+        let answer = required(responses, "ANSWER")?;
+        let passed = self
+            .state()
+            .pools
+            .get(&client.pool_id)
+            .and_then(|p| p.custom_challenge.as_ref())
+            .is_some_and(|c| c.accepts(answer));
+        if !passed {
+            return Err(not_authorized());
+        }
+        progress.custom_done = true;
+        self.next_step(client, progress)
+    }
+
+    /// `SOFTWARE_TOKEN_MFA` answered with `SOFTWARE_TOKEN_MFA_CODE`.
+    pub(crate) fn answer_software_token_mfa(
+        &self,
+        client: &Client,
+        body: &Value,
+        responses: &HashMap<String, String>,
+    ) -> ApiResult {
+        let username = self.real_username(client, responses)?;
+        let mut progress: SignInProgress = self.take_session(
+            body,
+            &Self::binding(client, &username, "SOFTWARE_TOKEN_MFA"),
+        )?;
+        let code = required(responses, "SOFTWARE_TOKEN_MFA_CODE")?;
+        {
+            let mut state = self.state();
+            let user = state
+                .pools
+                .get_mut(&client.pool_id)
+                .and_then(|p| p.user_mut(&progress.sub))
+                .ok_or_else(no_such_user)?;
+            user.mfa.check_sign_in_code(code)?;
+        }
+        progress.mfa_done = true;
+        self.next_step(client, progress)
+    }
+
+    /// The `DEVICE_SRP_AUTH` session of a sign-in: its progress.
+    pub(crate) fn take_device_session(
+        &self,
+        client: &Client,
+        body: &Value,
+        responses: &HashMap<String, String>,
+    ) -> Result<SignInProgress, ApiError> {
+        let username = self.real_username(client, responses)?;
+        let progress: SignInProgress =
+            self.take_session(body, &Self::binding(client, &username, "DEVICE_SRP_AUTH"))?;
+        if progress.device_key.as_deref() != responses.get("DEVICE_KEY").map(String::as_str) {
+            return Err(no_such_device());
+        }
+        Ok(progress)
+    }
+}

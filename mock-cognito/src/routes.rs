@@ -1,0 +1,130 @@
+//! From an HTTP request, whatever carried it, to the endpoint's answer:
+//! `GET /<pool id>/.well-known/{jwks.json,openid-configuration}`, and
+//! `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`,
+//! the `Admin*` operations only once their SigV4 signature checks.
+
+use std::time::SystemTime;
+
+use serde_json::{Value, json};
+
+use crate::Endpoint;
+use crate::error::{ApiError, err};
+use crate::sigv4::{self, ReceivedRequest};
+
+/// Cognito's content type, on every answer of the JSON protocol.
+const AMZ_JSON: &str = "application/x-amz-json-1.1";
+
+/// An HTTP answer of the endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// The HTTP status.
+    pub status: u16,
+    /// The JSON body.
+    pub body: String,
+    /// The error, for `x-amzn-ErrorType` and `x-amzn-ErrorMessage`.
+    pub error: Option<ApiError>,
+    /// `application/json` for the `.well-known` documents,
+    /// `application/x-amz-json-1.1` for everything else.
+    pub content_type: &'static str,
+}
+
+impl Response {
+    /// A success of the JSON protocol.
+    pub fn ok(body: &Value) -> Self {
+        Response {
+            status: 200,
+            body: body.to_string(),
+            error: None,
+            content_type: AMZ_JSON,
+        }
+    }
+
+    /// A `.well-known` document: plain JSON, as OpenID Connect clients expect.
+    pub fn document(body: &Value) -> Self {
+        Response {
+            status: 200,
+            body: body.to_string(),
+            error: None,
+            content_type: "application/json",
+        }
+    }
+
+    /// An error in Cognito's shape, `{"__type": ..., "message": ...}`.
+    pub fn error(error: &ApiError) -> Self {
+        Response {
+            status: error.status,
+            body: json!({ "__type": error.kind, "message": error.message }).to_string(),
+            error: Some(error.clone()),
+            content_type: AMZ_JSON,
+        }
+    }
+}
+
+impl Endpoint {
+    /// Answers one HTTP request: the transport hands over the method, the
+    /// path, every header and the raw body (an `Admin*` call's signature
+    /// covers them all).
+    pub fn dispatch(&self, request: &ReceivedRequest<'_>) -> Response {
+        match request.method {
+            "GET" => self.well_known(request.path_and_query),
+            "POST" => self.operation(request),
+            _ => Response::error(&err(
+                "UnknownOperationException",
+                "only POST / and GET of a pool's .well-known documents",
+            )),
+        }
+    }
+
+    fn well_known(&self, path_and_query: &str) -> Response {
+        let path = path_and_query.split('?').next().unwrap_or_default();
+        if let Some((pool_id, document)) = path
+            .strip_prefix('/')
+            .and_then(|p| p.split_once("/.well-known/"))
+            && self.state().pools.contains_key(pool_id)
+        {
+            match document {
+                "jwks.json" => return Response::document(&self.signer.jwks()),
+                "openid-configuration" => {
+                    return Response::document(&self.openid_configuration(pool_id));
+                }
+                _ => {}
+            }
+        }
+        Response::error(&err("ResourceNotFoundException", "Not found").with_status(404))
+    }
+
+    fn operation(&self, request: &ReceivedRequest<'_>) -> Response {
+        let target = request
+            .headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("X-Amz-Target"))
+            .and_then(|(_, value)| std::str::from_utf8(value).ok())
+            .unwrap_or_default();
+        let Some(operation) = target.strip_prefix("AWSCognitoIdentityProviderService.") else {
+            return Response::error(&err(
+                "UnknownOperationException",
+                format!("Unknown target {target:?}"),
+            ));
+        };
+        // Every Admin* operation is SigV4-signed; the others are not, and a
+        // signature sent with them is ignored, as on AWS.
+        if operation.starts_with("Admin")
+            && let Err(e) = sigv4::verify(request, &self.credentials, SystemTime::now())
+        {
+            return Response::error(&e);
+        }
+        let body: Value = match serde_json::from_slice(request.body) {
+            Ok(v) => v,
+            Err(e) => {
+                return Response::error(&err(
+                    "SerializationException",
+                    format!("malformed JSON: {e}"),
+                ));
+            }
+        };
+        match self.handle(operation, &body) {
+            Ok(value) => Response::ok(&value),
+            Err(e) => Response::error(&e),
+        }
+    }
+}

@@ -1,0 +1,411 @@
+//! Every SRP entry point, end to end with the crate's own client maths,
+//! public and admin alike: `USER_SRP_AUTH`; `USER_AUTH` with
+//! `PREFERRED_CHALLENGE=PASSWORD_SRP` and through `SELECT_CHALLENGE`;
+//! `CUSTOM_AUTH` started with `SRP_A`, then the pool's `CUSTOM_CHALLENGE`;
+//! `DEVICE_SRP_AUTH` for a remembered device after each of them; and
+//! `NEW_PASSWORD_REQUIRED` for a temporary password. Each challenge that
+//! carries a `Session` refuses a made-up one and a reused one.
+
+mod common;
+
+use cognito_srp::{DeviceCredentials, UserSrpClient, UserSrpLogin};
+use common::*;
+use serde_json::{Value, json};
+
+const INVALID_SESSION: &str = "Invalid session for the user.";
+
+fn login(client_id: &str, username: &str, device: Option<&DeviceCredentials>) -> UserSrpLogin {
+    let mut client = UserSrpClient::new(pool()).with_app_client(app(client_id));
+    if let Some(device) = device {
+        client = client.with_device_key(device.device_key());
+    }
+    client.start(username).unwrap()
+}
+
+fn tokens(reply: &Value) -> &Value {
+    let result = &reply["AuthenticationResult"];
+    assert!(result["AccessToken"].is_string(), "not tokens: {reply}");
+    result
+}
+
+/// The ways a sign-in can start, each ending at `PASSWORD_VERIFIER`'s reply
+/// (the `SELECT_CHALLENGE` one answered on the way).
+#[derive(Clone, Copy, Debug)]
+enum Entry {
+    UserSrp,
+    UserAuthPreferred,
+    UserAuthSelect,
+    CustomSrp,
+}
+
+const ENTRIES: [Entry; 4] = [
+    Entry::UserSrp,
+    Entry::UserAuthPreferred,
+    Entry::UserAuthSelect,
+    Entry::CustomSrp,
+];
+
+/// Signs in by `entry` up to the reply after `PASSWORD_VERIFIER`.
+fn sign_in(
+    h: &Harness,
+    admin: bool,
+    entry: Entry,
+    client_id: &str,
+    username: &str,
+    password: &str,
+    device: Option<&DeviceCredentials>,
+) -> Result<Value, Refusal> {
+    let login = login(client_id, username, device);
+    let mut parameters = login.auth_parameters();
+    let reply = match entry {
+        Entry::UserSrp => h.initiate(
+            admin,
+            json!({ "AuthFlow": "USER_SRP_AUTH", "ClientId": client_id, "AuthParameters": parameters }),
+        )?,
+        Entry::UserAuthPreferred => {
+            parameters.insert("PREFERRED_CHALLENGE".into(), "PASSWORD_SRP".into());
+            h.initiate(
+                admin,
+                json!({ "AuthFlow": "USER_AUTH", "ClientId": client_id, "AuthParameters": parameters }),
+            )?
+        }
+        Entry::UserAuthSelect => {
+            let select = h.initiate(
+                admin,
+                json!({ "AuthFlow": "USER_AUTH", "ClientId": client_id,
+                        "AuthParameters": { "USERNAME": username } }),
+            )?;
+            assert_eq!(select["ChallengeName"], "SELECT_CHALLENGE");
+            assert!(
+                select["AvailableChallenges"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&json!("PASSWORD_SRP"))
+            );
+            let mut responses = parameters.clone();
+            responses.insert("ANSWER".into(), "PASSWORD_SRP".into());
+            h.respond(
+                admin,
+                json!({ "ChallengeName": "SELECT_CHALLENGE", "ClientId": client_id,
+                        "ChallengeResponses": responses, "Session": select["Session"] }),
+            )?
+        }
+        Entry::CustomSrp => {
+            parameters.insert("CHALLENGE_NAME".into(), "SRP_A".into());
+            h.initiate(
+                admin,
+                json!({ "AuthFlow": "CUSTOM_AUTH", "ClientId": client_id, "AuthParameters": parameters }),
+            )?
+        }
+    };
+    h.answer_password_verifier(admin, client_id, login, &reply, password, &[])
+}
+
+/// Answers the pool's custom challenge ("2+2?") with `answer`.
+fn answer_custom(
+    h: &Harness,
+    admin: bool,
+    client_id: &str,
+    reply: &Value,
+    answer: &str,
+) -> Result<Value, Refusal> {
+    assert_eq!(reply["ChallengeName"], "CUSTOM_CHALLENGE", "{reply}");
+    assert_eq!(reply["ChallengeParameters"]["question"], "2+2?");
+    let username = reply["ChallengeParameters"]["USERNAME"].as_str().unwrap();
+    h.respond(
+        admin,
+        json!({ "ChallengeName": "CUSTOM_CHALLENGE", "ClientId": client_id, "Session": reply["Session"],
+                "ChallengeResponses": { "USERNAME": username, "ANSWER": answer } }),
+    )
+}
+
+/// Finishes a sign-in whatever `entry` adds after the SRP proof.
+fn finish(h: &Harness, admin: bool, entry: Entry, client_id: &str, reply: Value) -> Value {
+    match entry {
+        Entry::CustomSrp => answer_custom(h, admin, client_id, &reply, "4").unwrap(),
+        _ => reply,
+    }
+}
+
+#[test]
+fn every_entry_point_signs_in_publicly_and_through_the_admin_operations() {
+    let h = Harness::new(&seed(json!([])));
+    for admin in [false, true] {
+        for entry in ENTRIES {
+            let reply = sign_in(&h, admin, entry, CLIENT, "alice", PASSWORD, None)
+                .unwrap_or_else(|e| panic!("{entry:?} admin={admin}: {e:?}"));
+            let reply = finish(&h, admin, entry, CLIENT, reply);
+            let access = claims(tokens(&reply)["AccessToken"].as_str().unwrap());
+            assert_eq!(access["username"], "alice", "{entry:?}");
+        }
+    }
+}
+
+#[test]
+fn a_wrong_password_is_refused_at_every_entry_point() {
+    let h = Harness::new(&seed(json!([])));
+    for entry in ENTRIES {
+        assert_eq!(
+            sign_in(&h, false, entry, CLIENT, "alice", "Wrong-Horse-1", None),
+            Err((
+                "NotAuthorizedException".into(),
+                "Incorrect username or password.".into()
+            )),
+            "{entry:?}"
+        );
+    }
+}
+
+#[test]
+fn select_challenge_refuses_a_made_up_a_missing_and_a_reused_session() {
+    let h = Harness::new(&seed(json!([])));
+    let select = h
+        .call(
+            "InitiateAuth",
+            &json!({ "AuthFlow": "USER_AUTH", "ClientId": CLIENT, "AuthParameters": { "USERNAME": "alice" } }),
+        )
+        .unwrap();
+    let session = select["Session"].as_str().unwrap();
+    assert!(session.len() >= 20);
+    let answer = |session: Value| {
+        let mut responses = login(CLIENT, "alice", None).auth_parameters();
+        responses.insert("ANSWER".into(), "PASSWORD_SRP".into());
+        h.call(
+            "RespondToAuthChallenge",
+            &json!({ "ChallengeName": "SELECT_CHALLENGE", "ClientId": CLIENT,
+                     "ChallengeResponses": responses, "Session": session }),
+        )
+    };
+    let refused = Err(("NotAuthorizedException".into(), INVALID_SESSION.into()));
+    assert_eq!(answer(json!("AYABmadeupmadeupmadeupmadeup")), refused);
+    assert_eq!(answer(Value::Null), refused);
+    assert_eq!(
+        answer(json!(session)).unwrap()["ChallengeName"],
+        "PASSWORD_VERIFIER"
+    );
+    assert_eq!(answer(json!(session)), refused, "a session answers once");
+}
+
+#[test]
+fn custom_auth_asks_the_seeded_custom_challenge_after_the_srp_proof() {
+    let h = Harness::new(&seed(json!([])));
+    let reply = sign_in(&h, false, Entry::CustomSrp, CLIENT, "alice", PASSWORD, None).unwrap();
+    assert_eq!(reply["ChallengeName"], "CUSTOM_CHALLENGE");
+    assert_eq!(
+        answer_custom(&h, false, CLIENT, &reply, "5"),
+        Err((
+            "NotAuthorizedException".into(),
+            "Incorrect username or password.".into()
+        ))
+    );
+    // The refused answer used the session up.
+    assert_eq!(
+        answer_custom(&h, false, CLIENT, &reply, "4"),
+        Err(("NotAuthorizedException".into(), INVALID_SESSION.into()))
+    );
+    let reply = sign_in(&h, false, Entry::CustomSrp, CLIENT, "alice", PASSWORD, None).unwrap();
+    let mut made_up = reply.clone();
+    made_up["Session"] = json!("AYABmadeupmadeupmadeupmadeup");
+    assert_eq!(
+        answer_custom(&h, false, CLIENT, &made_up, "4"),
+        Err(("NotAuthorizedException".into(), INVALID_SESSION.into()))
+    );
+    assert!(answer_custom(&h, false, CLIENT, &reply, "4").is_ok());
+    assert_eq!(
+        answer_custom(&h, false, CLIENT, &reply, "4"),
+        Err(("NotAuthorizedException".into(), INVALID_SESSION.into())),
+        "reused"
+    );
+}
+
+#[test]
+fn custom_auth_without_a_seeded_challenge_ends_in_tokens_after_the_srp_proof() {
+    let mut seed = seed(json!([]));
+    seed["pools"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("custom_challenge");
+    let h = Harness::new(&seed);
+    let reply = sign_in(&h, false, Entry::CustomSrp, CLIENT, "alice", PASSWORD, None).unwrap();
+    tokens(&reply);
+}
+
+#[test]
+fn a_remembered_device_signs_in_through_device_srp_auth_after_every_entry_point() {
+    let h = Harness::new(&seed(json!([])));
+    let first = h
+        .user_srp(false, DEVICE_CLIENT, "alice", PASSWORD, None)
+        .unwrap();
+    let device = h.confirm_device(tokens(&first));
+    for admin in [false, true] {
+        for entry in ENTRIES {
+            let reply = sign_in(
+                &h,
+                admin,
+                entry,
+                DEVICE_CLIENT,
+                "alice",
+                PASSWORD,
+                Some(&device),
+            )
+            .unwrap();
+            let reply = h
+                .device_steps(admin, DEVICE_CLIENT, &reply, &device)
+                .unwrap_or_else(|e| panic!("{entry:?} admin={admin}: {e:?}"));
+            let reply = finish(&h, admin, entry, DEVICE_CLIENT, reply);
+            let result = tokens(&reply);
+            assert!(result["NewDeviceMetadata"].is_null(), "{entry:?}");
+            let access = claims(result["AccessToken"].as_str().unwrap());
+            assert_eq!(access["device_key"], device.device_key(), "{entry:?}");
+        }
+    }
+}
+
+#[test]
+fn device_srp_auth_refuses_a_made_up_and_a_reused_session() {
+    let h = Harness::new(&seed(json!([])));
+    let first = h
+        .user_srp(false, DEVICE_CLIENT, "alice", PASSWORD, None)
+        .unwrap();
+    let device = h.confirm_device(tokens(&first));
+    let reply = h
+        .user_srp(false, DEVICE_CLIENT, "alice", PASSWORD, Some(&device))
+        .unwrap();
+    let mut made_up = reply.clone();
+    made_up["Session"] = json!("AYABmadeupmadeupmadeupmadeup");
+    assert_eq!(
+        h.device_steps(false, DEVICE_CLIENT, &made_up, &device),
+        Err(("NotAuthorizedException".into(), INVALID_SESSION.into()))
+    );
+    let reply = h
+        .user_srp(false, DEVICE_CLIENT, "alice", PASSWORD, Some(&device))
+        .unwrap();
+    assert!(
+        h.device_steps(false, DEVICE_CLIENT, &reply, &device)
+            .is_ok()
+    );
+    assert_eq!(
+        h.device_steps(false, DEVICE_CLIENT, &reply, &device),
+        Err(("NotAuthorizedException".into(), INVALID_SESSION.into()))
+    );
+}
+
+fn answer_new_password(
+    h: &Harness,
+    admin: bool,
+    reply: &Value,
+    new_password: &str,
+    extra: &[(&str, &str)],
+) -> Result<Value, Refusal> {
+    let username = reply["ChallengeParameters"]["USER_ID_FOR_SRP"]
+        .as_str()
+        .unwrap();
+    let mut responses = json!({ "USERNAME": username, "NEW_PASSWORD": new_password });
+    for (k, v) in extra {
+        responses[*k] = json!(v);
+    }
+    h.respond(
+        admin,
+        json!({ "ChallengeName": "NEW_PASSWORD_REQUIRED", "ClientId": CLIENT,
+                "ChallengeResponses": responses, "Session": reply["Session"] }),
+    )
+}
+
+#[test]
+fn a_seeded_temporary_password_must_be_replaced_on_the_first_sign_in() {
+    let h = Harness::new(&seed(
+        json!([{ "username": "tom", "password": "Temp-Pass-1",
+        "temporary_password": true, "attributes": { "email": "tom@example.com" } }]),
+    ));
+    let reply = h
+        .user_srp(false, CLIENT, "tom", "Temp-Pass-1", None)
+        .unwrap();
+    assert_eq!(reply["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+    let parameters = &reply["ChallengeParameters"];
+    let user_attributes: Value =
+        serde_json::from_str(parameters["userAttributes"].as_str().unwrap()).unwrap();
+    assert_eq!(user_attributes["email"], "tom@example.com");
+    assert_eq!(parameters["requiredAttributes"], "[]");
+
+    // The pool's policy applies, and a refused password leaves the session usable.
+    let (kind, message) = answer_new_password(&h, false, &reply, "short", &[]).unwrap_err();
+    assert_eq!(kind, "InvalidPasswordException");
+    assert!(message.starts_with("Password did not conform with password policy"));
+    let done = answer_new_password(
+        &h,
+        false,
+        &reply,
+        "New-Pass-2",
+        &[("userAttributes.name", "Tom")],
+    )
+    .unwrap();
+    let id = claims(tokens(&done)["IdToken"].as_str().unwrap());
+    assert_eq!(id["name"], "Tom");
+    assert_eq!(
+        answer_new_password(&h, false, &reply, "New-Pass-3", &[]),
+        Err(("NotAuthorizedException".into(), INVALID_SESSION.into())),
+        "the session answers once"
+    );
+    // The new password is the password now; the temporary one is gone.
+    tokens(
+        &h.user_srp(false, CLIENT, "tom", "New-Pass-2", None)
+            .unwrap(),
+    );
+    assert_eq!(
+        h.user_srp(false, CLIENT, "tom", "Temp-Pass-1", None)
+            .unwrap_err()
+            .0,
+        "NotAuthorizedException"
+    );
+}
+
+#[test]
+fn new_password_required_refuses_a_made_up_session() {
+    let h = Harness::new(&seed(
+        json!([{ "username": "tom", "password": "Temp-Pass-1",
+        "temporary_password": true }]),
+    ));
+    let mut reply = h
+        .user_srp(false, CLIENT, "tom", "Temp-Pass-1", None)
+        .unwrap();
+    reply["Session"] = json!("AYABmadeupmadeupmadeupmadeup");
+    assert_eq!(
+        answer_new_password(&h, false, &reply, "New-Pass-2", &[]),
+        Err(("NotAuthorizedException".into(), INVALID_SESSION.into()))
+    );
+}
+
+#[test]
+fn admin_create_user_with_a_temporary_password_then_new_password_required() {
+    let h = Harness::new(&seed(json!([])));
+    let created = h
+        .admin(
+            "AdminCreateUser",
+            &json!({ "UserPoolId": POOL, "Username": "dora", "TemporaryPassword": "Temp-Dora-1",
+                     "UserAttributes": [{ "Name": "email", "Value": "dora@example.com" }] }),
+        )
+        .unwrap();
+    assert_eq!(created["User"]["UserStatus"], "FORCE_CHANGE_PASSWORD");
+    let reply = h
+        .user_srp(true, CLIENT, "dora", "Temp-Dora-1", None)
+        .unwrap();
+    assert_eq!(reply["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+    let done = answer_new_password(&h, true, &reply, "Dora-Chosen-2", &[]).unwrap();
+    let id = claims(tokens(&done)["IdToken"].as_str().unwrap());
+    assert_eq!(id["email"], "dora@example.com");
+    assert_eq!(id["cognito:username"], "dora");
+}
+
+#[test]
+fn admin_set_user_password_not_permanent_makes_it_temporary() {
+    let h = Harness::new(&seed(json!([])));
+    h.admin(
+        "AdminSetUserPassword",
+        &json!({ "UserPoolId": POOL, "Username": "alice", "Password": "Reset-Pass-1", "Permanent": false }),
+    )
+    .unwrap();
+    let reply = h
+        .user_srp(false, CLIENT, "alice", "Reset-Pass-1", None)
+        .unwrap();
+    assert_eq!(reply["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+}

@@ -1,0 +1,201 @@
+//! Software-token MFA: `AssociateSoftwareToken`, `VerifySoftwareToken`,
+//! `SetUserMFAPreference`, then the `SOFTWARE_TOKEN_MFA` challenge after
+//! `PASSWORD_VERIFIER`. Codes are computed here, RFC 6238 (HMAC-SHA1,
+//! 6 digits, 30 s) from the base32 secret, with `hmac` and `sha1`.
+
+mod common;
+
+use common::*;
+use hmac::{KeyInit, Mac};
+use serde_json::{Value, json};
+
+/// The RFC 6238 code of `secret` for the 30-second step `offset` steps from now.
+fn totp(secret_base32: &str, offset: i64) -> String {
+    let secret = base32_decode(secret_base32);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let counter = (now / 30 + offset) as u64;
+    let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(&secret).unwrap();
+    mac.update(&counter.to_be_bytes());
+    let digest = mac.finalize().into_bytes();
+    let at = (digest[19] & 0x0f) as usize;
+    let value = u32::from_be_bytes([
+        digest[at] & 0x7f,
+        digest[at + 1],
+        digest[at + 2],
+        digest[at + 3],
+    ]);
+    format!("{:06}", value % 1_000_000)
+}
+
+fn base32_decode(text: &str) -> Vec<u8> {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let (mut bits, mut value, mut out) = (0u32, 0u32, Vec::new());
+    for c in text.trim_end_matches('=').bytes() {
+        value = (value << 5) | alphabet.iter().position(|&a| a == c).unwrap() as u32;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((value >> bits) as u8);
+        }
+    }
+    out
+}
+
+/// A code of the current step that is not `used` (the step before or after
+/// when the current one was just used or the clock ticks).
+fn fresh_code(secret: &str, used: Option<&str>) -> String {
+    [0, 1]
+        .iter()
+        .map(|o| totp(secret, *o))
+        .find(|c| Some(c.as_str()) != used)
+        .unwrap()
+}
+
+fn answer_mfa(h: &Harness, admin: bool, reply: &Value, code: &str) -> Result<Value, Refusal> {
+    assert_eq!(reply["ChallengeName"], "SOFTWARE_TOKEN_MFA", "{reply}");
+    let username = reply["ChallengeParameters"]["USERNAME"].as_str().unwrap();
+    h.respond(
+        admin,
+        json!({ "ChallengeName": "SOFTWARE_TOKEN_MFA", "ClientId": CLIENT, "Session": reply["Session"],
+                "ChallengeResponses": { "USERNAME": username, "SOFTWARE_TOKEN_MFA_CODE": code } }),
+    )
+}
+
+const SEEDED_SECRET: &str = "JBSWY3DPEHPK3PXP";
+
+#[test]
+fn a_user_seeded_with_a_totp_secret_answers_software_token_mfa() {
+    let h = Harness::new(&seed(json!([
+        { "username": "mia", "password": PASSWORD, "totp_secret": SEEDED_SECRET },
+        { "username": "max", "password": PASSWORD, "totp_secret": SEEDED_SECRET }])));
+    // One user per entry, so each signs in with the current step's code once.
+    for (admin, username) in [(false, "mia"), (true, "max")] {
+        let reply = h.user_srp(admin, CLIENT, username, PASSWORD, None).unwrap();
+        assert!(reply["Session"].as_str().unwrap().len() >= 20);
+        let code = totp(SEEDED_SECRET, 0);
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        assert_eq!(
+            answer_mfa(&h, admin, &reply, wrong),
+            Err((
+                "CodeMismatchException".into(),
+                "Invalid code received for user".into()
+            ))
+        );
+        let reply = h.user_srp(admin, CLIENT, username, PASSWORD, None).unwrap();
+        let mut made_up = reply.clone();
+        made_up["Session"] = json!("AYABmadeupmadeupmadeupmadeup");
+        assert_eq!(
+            answer_mfa(&h, admin, &made_up, &code).unwrap_err().1,
+            "Invalid session for the user."
+        );
+        let done = answer_mfa(&h, admin, &reply, &code).unwrap();
+        assert!(done["AuthenticationResult"]["AccessToken"].is_string());
+        assert_eq!(
+            answer_mfa(&h, admin, &reply, &code).unwrap_err().1,
+            "Invalid session for the user.",
+            "a session answers once"
+        );
+    }
+}
+
+#[test]
+fn a_used_code_is_refused_the_second_time() {
+    let h = Harness::new(&seed(json!([{ "username": "mia", "password": PASSWORD,
+                                         "totp_secret": SEEDED_SECRET }])));
+    let code = totp(SEEDED_SECRET, 0);
+    let reply = h.user_srp(false, CLIENT, "mia", PASSWORD, None).unwrap();
+    if answer_mfa(&h, false, &reply, &code).is_err() {
+        // The step ended between computing and checking: nothing to assert.
+        return;
+    }
+    let reply = h.user_srp(false, CLIENT, "mia", PASSWORD, None).unwrap();
+    assert_eq!(
+        answer_mfa(&h, false, &reply, &code).unwrap_err().0,
+        "CodeMismatchException"
+    );
+}
+
+#[test]
+fn a_user_sets_up_totp_then_signs_in_with_it() {
+    let h = Harness::new(&seed(json!([])));
+    let result = h.user_srp(false, CLIENT, "alice", PASSWORD, None).unwrap();
+    let access = result["AuthenticationResult"]["AccessToken"].clone();
+
+    // Enabling before verifying is refused.
+    assert_eq!(
+        h.call(
+            "SetUserMFAPreference",
+            &json!({ "AccessToken": access, "SoftwareTokenMfaSettings": { "Enabled": true, "PreferredMfa": true } }),
+        )
+        .unwrap_err()
+        .0,
+        "InvalidParameterException"
+    );
+    let associated = h
+        .call("AssociateSoftwareToken", &json!({ "AccessToken": access }))
+        .unwrap();
+    let secret = associated["SecretCode"].as_str().unwrap().to_owned();
+    assert!(secret.len() >= 16 && secret.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let code = totp(&secret, 0);
+    let wrong = if code == "123456" { "654321" } else { "123456" };
+    assert_eq!(
+        h.call(
+            "VerifySoftwareToken",
+            &json!({ "AccessToken": access, "UserCode": wrong }),
+        )
+        .unwrap_err()
+        .0,
+        "EnableSoftwareTokenMFAException"
+    );
+    let verified = h
+        .call(
+            "VerifySoftwareToken",
+            &json!({ "AccessToken": access, "UserCode": fresh_code(&secret, None), "FriendlyDeviceName": "phone" }),
+        )
+        .unwrap();
+    assert_eq!(verified["Status"], "SUCCESS");
+    h.call(
+        "SetUserMFAPreference",
+        &json!({ "AccessToken": access, "SoftwareTokenMfaSettings": { "Enabled": true, "PreferredMfa": true } }),
+    )
+    .unwrap();
+    let user = h
+        .call("GetUser", &json!({ "AccessToken": access }))
+        .unwrap();
+    assert_eq!(user["UserMFASettingList"], json!(["SOFTWARE_TOKEN_MFA"]));
+    assert_eq!(user["PreferredMfaSetting"], "SOFTWARE_TOKEN_MFA");
+
+    let reply = h.user_srp(false, CLIENT, "alice", PASSWORD, None).unwrap();
+    assert_eq!(reply["ChallengeName"], "SOFTWARE_TOKEN_MFA");
+    // The verification used the current step; the next step's code is fresh.
+    let done = answer_mfa(&h, false, &reply, &totp(&secret, 1)).unwrap();
+    assert!(done["AuthenticationResult"]["AccessToken"].is_string());
+
+    // Turned off, sign-in ends at the SRP proof again.
+    h.call(
+        "SetUserMFAPreference",
+        &json!({ "AccessToken": access, "SoftwareTokenMfaSettings": { "Enabled": false, "PreferredMfa": false } }),
+    )
+    .unwrap();
+    let reply = h.user_srp(false, CLIENT, "alice", PASSWORD, None).unwrap();
+    assert!(reply["AuthenticationResult"]["AccessToken"].is_string());
+}
+
+#[test]
+fn sms_and_email_mfa_cannot_be_turned_on() {
+    let h = Harness::new(&seed(json!([])));
+    let result = h.user_srp(false, CLIENT, "alice", PASSWORD, None).unwrap();
+    let access = result["AuthenticationResult"]["AccessToken"].clone();
+    assert_eq!(
+        h.call(
+            "SetUserMFAPreference",
+            &json!({ "AccessToken": access, "SMSMfaSettings": { "Enabled": true } }),
+        )
+        .unwrap_err()
+        .0,
+        "InvalidParameterException"
+    );
+}
