@@ -87,7 +87,7 @@ impl Endpoint {
         let (real_username, sub, verifier) = match known {
             Some(known) => known,
             None => {
-                let (id, verifier) = self.unknown_user(&client, username)?;
+                let (id, verifier) = self.unknown_user(client, username)?;
                 (id.clone(), id, verifier)
             }
         };
