@@ -66,7 +66,7 @@ impl From<PromptError> for Failure {
     fn from(error: PromptError) -> Self {
         match error {
             PromptError::Io(e) => Failure::Local(format!("reading standard input: {e}")),
-            PromptError::Unanswerable(m) => Failure::Usage(m),
+            other => Failure::Usage(other.to_string()),
         }
     }
 }

@@ -405,7 +405,8 @@ fn help_shows_an_example_for_each_command() {
 mod terminal {
     use super::*;
     use expectrl::process::unix::WaitStatus;
-    use expectrl::{Eof, Expect, Session};
+    use expectrl::session::OsSession as Session;
+    use expectrl::{Eof, Expect};
     use std::time::Duration;
 
     fn spawn(command: Command) -> Session {

@@ -69,8 +69,8 @@ impl Error {
     /// (construction, dispatch, timeout, unreadable response) is [`Error::Network`].
     pub fn from_sdk<E, R>(operation: &'static str, error: SdkError<E, R>) -> Self
     where
-        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: fmt::Debug + Send + Sync + 'static,
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: fmt::Debug + 'static,
     {
         match error {
             SdkError::ServiceError(context) => {
