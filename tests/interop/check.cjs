@@ -1,12 +1,7 @@
 // The checks' harness shared by the JavaScript clients: each check is named,
-// runs in order, and prints PASS, FAIL or PENDING. A check named in
-// INTEROP_PENDING (comma-separated, set by scripts/interop for operations the
-// endpoint does not serve yet) may fail without failing the run; every other
-// failure makes the process exit 1.
+// runs in order, and prints PASS or FAIL; any failure makes the process exit 1.
 'use strict';
 const assert = require('node:assert/strict');
-
-const pending = new Set((process.env.INTEROP_PENDING || '').split(',').filter(Boolean));
 
 function harness(tag) {
   const results = [];
@@ -15,18 +10,17 @@ function harness(tag) {
     try {
       await body();
       results.push({ id, ok: true });
-      console.log(`  PASS ${name}${pending.has(id) ? '   (listed as pending: remove it)' : ''}`);
+      console.log(`  PASS ${name}`);
     } catch (e) {
       const reason = e && (e.name && e.message ? `${e.name}: ${e.message}` : String(e));
-      results.push({ id, ok: false, pending: pending.has(id) });
-      console.log(`  ${pending.has(id) ? 'PENDING' : 'FAIL'} ${name}: ${reason.split('\n')[0]}`);
+      results.push({ id, ok: false });
+      console.log(`  FAIL ${name}: ${reason.split('\n')[0]}`);
     }
   }
   function finish() {
-    const failed = results.filter((r) => !r.ok && !r.pending).length;
-    const waiting = results.filter((r) => !r.ok && r.pending).length;
+    const failed = results.filter((r) => !r.ok).length;
     const passed = results.filter((r) => r.ok).length;
-    console.log(`${tag}: ${passed} passed, ${failed} failed, ${waiting} pending`);
+    console.log(`${tag}: ${passed} passed, ${failed} failed`);
     process.exit(failed ? 1 : 0);
   }
   return { check, finish };

@@ -4,14 +4,12 @@ GetUser, ChangePassword, new password, TOTP, sign-out), boto3's admin sign-in
 (admin_initiate_auth + admin_respond_to_auth_challenge with pycognito's
 AWSSRP maths, signed with the seed's IAM credentials), and the refusals.
 
-Each check prints PASS, FAIL or PENDING; a check named in INTEROP_PENDING
-(comma-separated, "python:NAME") may fail without failing the run.
+Each check prints PASS or FAIL; any failure makes the process exit 1.
 
 Usage: python signin.py ENDPOINT SEED POOL_ID CLIENT_ID SECRET_CLIENT_ID SECRET
                         ADMIN_CLIENT_ID ENABLED_CLIENT_ID USERNAME PASSWORD
 """
 import json
-import os
 import sys
 import time
 from importlib.metadata import version
@@ -40,21 +38,18 @@ def boto(access_key=key["access_key_id"], secret_key=key["secret_access_key"], c
 
 signed = boto()
 tag = f"python pycognito {version('pycognito')} boto3 {version('boto3')}"
-pending = set(filter(None, os.environ.get("INTEROP_PENDING", "").split(",")))
 results = []
 
 
 def check(name):
     def run(body):
-        label = f"python:{name}"
         try:
             body()
             results.append(("pass", name))
-            print(f"  PASS {name}" + ("   (listed as pending: remove it)" if label in pending else ""))
+            print(f"  PASS {name}")
         except Exception as e:  # every failure is reported, the next check still runs
-            state = "pending" if label in pending else "fail"
-            results.append((state, name))
-            print(f"  {state.upper()} {name}: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
+            results.append(("fail", name))
+            print(f"  FAIL {name}: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
         return body
     return run
 
@@ -205,6 +200,6 @@ def _():
             client=boto(access_key="AKIAUNKNOWNKEY000000"))
 
 
-counts = {s: sum(1 for r in results if r[0] == s) for s in ("pass", "fail", "pending")}
-print(f"{tag}: {counts['pass']} passed, {counts['fail']} failed, {counts['pending']} pending")
+counts = {s: sum(1 for r in results if r[0] == s) for s in ("pass", "fail")}
+print(f"{tag}: {counts['pass']} passed, {counts['fail']} failed")
 sys.exit(1 if counts["fail"] else 0)
