@@ -57,7 +57,11 @@ fn run(mut command: Command, stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the cognito-srp binary");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    // A usage error exits before reading standard input: that is a broken pipe here, not a failure.
+    match child.stdin.take().unwrap().write_all(stdin.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.unwrap(),
+    }
     child.wait_with_output().unwrap()
 }
 
@@ -231,7 +235,8 @@ fn totp_mfa_takes_the_code_from_an_option_and_refuses_a_wrong_one() {
     tokens(&output);
     let admin = run(
         sign_in(&endpoint, PUBLIC_CLIENT, user, &["--admin"]),
-        &format!("{password}\n{}\n", dave_totp_code()),
+        // A fresh code: the one just used is refused the second time.
+        &format!("{password}\n{}\n", next_dave_totp_code()),
     );
     tokens(&admin);
     let wrong = run(

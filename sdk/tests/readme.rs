@@ -40,7 +40,7 @@ fn built(relative: &str) -> PathBuf {
 #[test]
 fn the_rust_section_is_the_example_verbatim() {
     let example = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sign_in.rs")).unwrap();
-    assert_eq!(block(&readme(), "## Sign in from Rust", "rust,ignore"), example);
+    assert_eq!(block(&readme(), "## Sign in from Rust with the AWS SDK\n", "rust,ignore"), example);
 }
 
 #[test]
@@ -63,7 +63,7 @@ fn the_example_signs_in() {
 #[test]
 fn the_command_line_section_runs() {
     let endpoint = Endpoint::start();
-    let script = block(&readme(), "## Sign in from the command line", "sh");
+    let script = block(&readme(), "## Sign in from the command line\n", "sh");
     let bin_dir = built("cognito-srp").parent().unwrap().to_owned();
     let path = std::env::join_paths(
         std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),

@@ -255,8 +255,8 @@ async fn totp_mfa_takes_the_authenticator_code() {
         .unwrap();
     assert_eq!(answers.asked, ["SOFTWARE_TOKEN_MFA"]);
 
-    // The admin entry asks the same.
-    let mut answers = Answers { codes: vec![dave_totp_code()], ..Answers::default() };
+    // The admin entry asks the same (with a fresh code: a used one is refused).
+    let mut answers = Answers { codes: vec![next_dave_totp_code()], ..Answers::default() };
     runner
         .sign_in(
             with_secret(user).with_entry(Entry::AdminInitiateAuth),

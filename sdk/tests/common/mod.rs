@@ -114,6 +114,13 @@ pub fn dave_totp_code() -> String {
     totp_code(DAVE_TOTP_SECRET, now())
 }
 
+/// Dave's code of the next 30-second step: still accepted (one step of clock
+/// skew either way), and fresh when the current step's code was just used, since
+/// a used code is refused the second time.
+pub fn next_dave_totp_code() -> String {
+    totp_code(DAVE_TOTP_SECRET, now() + 30)
+}
+
 /// A TOTP code that was valid long ago, and so is wrong now.
 pub fn stale_totp_code() -> String {
     totp_code(DAVE_TOTP_SECRET, now() - 3600)
