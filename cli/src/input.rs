@@ -134,7 +134,11 @@ impl Prompter for CliPrompter<'_> {
     fn select_mfa_type(&mut self, choices: &[MfaType]) -> Result<MfaType, PromptError> {
         if !self.input.is_terminal() {
             // A script cannot pick from a menu: take the first kind it can answer without one.
-            let preferred = [MfaType::SoftwareTokenMfa, MfaType::EmailOtp, MfaType::SmsMfa];
+            let preferred = [
+                MfaType::SoftwareTokenMfa,
+                MfaType::EmailOtp,
+                MfaType::SmsMfa,
+            ];
             let choice = preferred
                 .into_iter()
                 .find(|kind| choices.contains(kind))
@@ -166,7 +170,10 @@ impl Prompter for CliPrompter<'_> {
         for (name, value) in names {
             eprintln!("CUSTOM_CHALLENGE {name}: {value}");
         }
-        Ok(self.input.visible("Answer: ", "custom challenge answer")?.to_string())
+        Ok(self
+            .input
+            .visible("Answer: ", "custom challenge answer")?
+            .to_string())
     }
 
     fn software_token_setup(&mut self, secret_code: &str) -> Result<String, PromptError> {

@@ -81,7 +81,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::SignIn(args) => sign_in(args),
-        Command::SecretHash(args) => secret_hash(&args.username, &args.client_id, &args.client_secret),
+        Command::SecretHash(args) => {
+            secret_hash(&args.username, &args.client_id, &args.client_secret)
+        }
         Command::DeviceVerifier(args) => device_verifier(&args.device_group_key, &args.device_key),
     };
     match result {
@@ -163,10 +165,7 @@ fn sign_in(args: SignInArgs) -> Result<(), Failure> {
         Some(store) => store.get(pool.as_str(), &args.username)?,
         None => None,
     };
-    let password = input.secret(
-        &format!("Password for {}: ", args.username),
-        "password",
-    )?;
+    let password = input.secret(&format!("Password for {}: ", args.username), "password")?;
     let password = cognito_srp::Password::new(password.as_str());
 
     let sign_in = SignIn::new(pool.clone(), app, args.username.clone())
@@ -182,7 +181,10 @@ fn sign_in(args: SignInArgs) -> Result<(), Failure> {
             FlowArg::CustomAuth => Flow::CustomAuthSrp,
         })
         .with_device_name(args.device_name.clone());
-    let region = args.region.clone().unwrap_or_else(|| pool.region().to_owned());
+    let region = args
+        .region
+        .clone()
+        .unwrap_or_else(|| pool.region().to_owned());
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -197,12 +199,14 @@ fn sign_in(args: SignInArgs) -> Result<(), Failure> {
     };
     runtime.block_on(async {
         let config = load_config(&region, args.endpoint_url.as_deref()).await;
-        let runner = Runner::new(cognito_srp_sdk::aws_sdk_cognitoidentityprovider::Client::new(
-            &config,
-        ));
+        let runner =
+            Runner::new(cognito_srp_sdk::aws_sdk_cognitoidentityprovider::Client::new(&config));
         let signed_in = match device {
             Some(device) => {
-                eprintln!("signing in with the remembered device {}", device.device_key());
+                eprintln!(
+                    "signing in with the remembered device {}",
+                    device.device_key()
+                );
                 runner
                     .sign_in_with_device(sign_in, device, password, &mut prompter)
                     .await?

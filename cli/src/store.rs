@@ -74,7 +74,11 @@ impl DeviceStore {
     }
 
     /// The remembered device of `username` in `pool_id`, if any.
-    pub fn get(&self, pool_id: &str, username: &str) -> Result<Option<DeviceCredentials>, StoreError> {
+    pub fn get(
+        &self,
+        pool_id: &str,
+        username: &str,
+    ) -> Result<Option<DeviceCredentials>, StoreError> {
         let devices = self.read()?;
         let Some(stored) = devices.devices.get(&Self::key(pool_id, username)) else {
             return Ok(None);
@@ -89,7 +93,12 @@ impl DeviceStore {
     }
 
     /// Stores (or replaces) the device of `username` in `pool_id`.
-    pub fn put(&self, pool_id: &str, username: &str, device: &DeviceCredentials) -> Result<(), StoreError> {
+    pub fn put(
+        &self,
+        pool_id: &str,
+        username: &str,
+        device: &DeviceCredentials,
+    ) -> Result<(), StoreError> {
         let mut devices = self.read()?;
         devices.devices.insert(
             Self::key(pool_id, username),
@@ -105,7 +114,11 @@ impl DeviceStore {
     /// Forgets the device of `username` in `pool_id`.
     pub fn remove(&self, pool_id: &str, username: &str) -> Result<(), StoreError> {
         let mut devices = self.read()?;
-        if devices.devices.remove(&Self::key(pool_id, username)).is_some() {
+        if devices
+            .devices
+            .remove(&Self::key(pool_id, username))
+            .is_some()
+        {
             self.write(&devices)?;
         }
         Ok(())
@@ -120,7 +133,8 @@ impl DeviceStore {
         let metadata = file.metadata().map_err(|e| self.error("cannot stat", e))?;
         check_owner_only(&self.path, &metadata)?;
         let mut text = Zeroizing::new(String::new());
-        io::Read::read_to_string(&mut &file, &mut text).map_err(|e| self.error("cannot read", e))?;
+        io::Read::read_to_string(&mut &file, &mut text)
+            .map_err(|e| self.error("cannot read", e))?;
         serde_json::from_str(&text)
             .map_err(|e| StoreError(format!("{}: not a device store: {e}", self.path.display())))
     }
@@ -136,7 +150,9 @@ impl DeviceStore {
             serde_json::to_string_pretty(devices).map_err(|e| StoreError(e.to_string()))?,
         );
         // Written beside it, then renamed over it: a crash leaves the old store or the new one.
-        let temporary = self.path.with_extension(format!("tmp{}", std::process::id()));
+        let temporary = self
+            .path
+            .with_extension(format!("tmp{}", std::process::id()));
         let written = (|| {
             let mut file = create_private_file(&temporary)?;
             file.write_all(text.as_bytes())?;
@@ -178,7 +194,10 @@ fn check_owner_only(_: &Path, _: &fs::Metadata) -> Result<(), StoreError> {
 #[cfg(unix)]
 fn create_private_dir(dir: &Path) -> io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
-    fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
 }
 
 #[cfg(not(unix))]
@@ -198,7 +217,10 @@ fn create_private_file(path: &Path) -> io::Result<fs::File> {
 
 #[cfg(not(unix))]
 fn create_private_file(path: &Path) -> io::Result<fs::File> {
-    fs::OpenOptions::new().write(true).create_new(true).open(path)
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
 }
 
 #[cfg(test)]
@@ -206,7 +228,8 @@ mod tests {
     use super::*;
 
     fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("cognito-srp-store-{}-{name}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("cognito-srp-store-{}-{name}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         dir.join("sub").join("devices.json")
     }

@@ -27,7 +27,10 @@ fn command(args: &[&str]) -> Command {
         .env("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
         .env("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
         .env("AWS_CONFIG_FILE", "/nonexistent/cognito-srp-tests/config")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/cognito-srp-tests/credentials")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/cognito-srp-tests/credentials",
+        )
         .env("AWS_EC2_METADATA_DISABLED", "true");
     command
 }
@@ -84,7 +87,9 @@ fn tokens(output: &Output) -> Value {
 
 fn claims(jwt: &str) -> Value {
     let payload = jwt.split('.').nth(1).expect("a JWT");
-    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap();
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
     serde_json::from_slice(&json).unwrap()
 }
 
@@ -93,14 +98,25 @@ fn access_claims(tokens: &Value) -> Value {
 }
 
 fn assert_exit(output: &Output, code: i32) {
-    assert_eq!(output.status.code(), Some(code), "stderr: {}", stderr(output));
-    assert!(output.stdout.is_empty(), "nothing on stdout after a failure");
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stderr: {}",
+        stderr(output)
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "nothing on stdout after a failure"
+    );
 }
 
 #[test]
 fn sign_in_with_the_password_on_stdin_prints_the_tokens_as_json() {
     let endpoint = Endpoint::start();
-    let output = run(sign_in(&endpoint, PUBLIC_CLIENT, ALICE.0, &[]), &format!("{}\n", ALICE.1));
+    let output = run(
+        sign_in(&endpoint, PUBLIC_CLIENT, ALICE.0, &[]),
+        &format!("{}\n", ALICE.1),
+    );
     let tokens = tokens(&output);
     assert_eq!(tokens["TokenType"], "Bearer");
     assert!(tokens["IdToken"].is_string() && tokens["RefreshToken"].is_string());
@@ -117,12 +133,20 @@ fn the_client_secret_comes_from_the_environment_or_stdin() {
     let tokens_env = tokens(&run(from_env, &format!("{}\n", ALICE.1)));
     assert_eq!(access_claims(&tokens_env)["client_id"], SECRET_CLIENT);
 
-    let from_stdin = sign_in(&endpoint, SECRET_CLIENT, ALICE.0, &["--client-secret-stdin"]);
+    let from_stdin = sign_in(
+        &endpoint,
+        SECRET_CLIENT,
+        ALICE.0,
+        &["--client-secret-stdin"],
+    );
     let tokens_stdin = tokens(&run(from_stdin, &format!("{CLIENT_SECRET}\n{}\n", ALICE.1)));
     assert_eq!(access_claims(&tokens_stdin)["client_id"], SECRET_CLIENT);
 
     // Without it the endpoint refuses, as Cognito does.
-    let output = run(sign_in(&endpoint, SECRET_CLIENT, ALICE.0, &[]), &format!("{}\n", ALICE.1));
+    let output = run(
+        sign_in(&endpoint, SECRET_CLIENT, ALICE.0, &[]),
+        &format!("{}\n", ALICE.1),
+    );
     assert_exit(&output, 1);
 }
 
@@ -141,7 +165,10 @@ fn admin_sign_in_uses_the_standard_credential_chain() {
 
     // A wrong signing key is the service refusing the request, not the person.
     let mut wrong_key = sign_in(&endpoint, PUBLIC_CLIENT, ALICE.0, &["--admin"]);
-    wrong_key.env("AWS_SECRET_ACCESS_KEY", "wrong/secret/key/000000000000000000000001");
+    wrong_key.env(
+        "AWS_SECRET_ACCESS_KEY",
+        "wrong/secret/key/000000000000000000000001",
+    );
     assert_exit(&run(wrong_key, &format!("{}\n", ALICE.1)), 3);
 }
 
@@ -156,7 +183,13 @@ fn output_env_prints_shell_export_lines() {
     let stdout = String::from_utf8(output.stdout).unwrap();
     let names: Vec<_> = stdout
         .lines()
-        .map(|line| line.strip_prefix("export ").unwrap().split('=').next().unwrap())
+        .map(|line| {
+            line.strip_prefix("export ")
+                .unwrap()
+                .split('=')
+                .next()
+                .unwrap()
+        })
         .collect();
     assert_eq!(
         names,
@@ -187,18 +220,33 @@ fn user_auth_and_custom_auth_flows() {
     tokens(&user_auth);
 
     let custom = run(
-        sign_in(&endpoint, PUBLIC_CLIENT, ALICE.0, &["--flow", "custom-auth", "--custom-answer", CUSTOM_ANSWER]),
+        sign_in(
+            &endpoint,
+            PUBLIC_CLIENT,
+            ALICE.0,
+            &["--flow", "custom-auth", "--custom-answer", CUSTOM_ANSWER],
+        ),
         &format!("{}\n", ALICE.1),
     );
     tokens(&custom);
     // Without the option, the answer is the next line of stdin.
     let custom_stdin = run(
-        sign_in(&endpoint, PUBLIC_CLIENT, ALICE.0, &["--flow", "custom-auth"]),
+        sign_in(
+            &endpoint,
+            PUBLIC_CLIENT,
+            ALICE.0,
+            &["--flow", "custom-auth"],
+        ),
         &format!("{}\n{CUSTOM_ANSWER}\n", ALICE.1),
     );
     tokens(&custom_stdin);
     let wrong = run(
-        sign_in(&endpoint, PUBLIC_CLIENT, ALICE.0, &["--flow", "custom-auth", "--custom-answer", "5"]),
+        sign_in(
+            &endpoint,
+            PUBLIC_CLIENT,
+            ALICE.0,
+            &["--flow", "custom-auth", "--custom-answer", "5"],
+        ),
         &format!("{}\n", ALICE.1),
     );
     assert_exit(&wrong, 1);
@@ -210,17 +258,33 @@ fn first_sign_in_with_a_temporary_password_sets_the_new_one_from_stdin() {
     let (user, temporary) = CAROL;
     let new = "Chosen-Password-9$";
     // A script that did not expect the challenge gets a usage error, and nothing changes.
-    let unprepared = run(sign_in(&endpoint, PUBLIC_CLIENT, user, &[]), &format!("{temporary}\n"));
+    let unprepared = run(
+        sign_in(&endpoint, PUBLIC_CLIENT, user, &[]),
+        &format!("{temporary}\n"),
+    );
     assert_exit(&unprepared, 2);
-    assert!(stderr(&unprepared).contains("--new-password-stdin"), "{}", stderr(&unprepared));
+    assert!(
+        stderr(&unprepared).contains("--new-password-stdin"),
+        "{}",
+        stderr(&unprepared)
+    );
 
     let output = run(
         sign_in(&endpoint, PUBLIC_CLIENT, user, &["--new-password-stdin"]),
         &format!("{temporary}\n{new}\n"),
     );
     tokens(&output);
-    tokens(&run(sign_in(&endpoint, PUBLIC_CLIENT, user, &[]), &format!("{new}\n")));
-    assert_exit(&run(sign_in(&endpoint, PUBLIC_CLIENT, user, &[]), &format!("{temporary}\n")), 1);
+    tokens(&run(
+        sign_in(&endpoint, PUBLIC_CLIENT, user, &[]),
+        &format!("{new}\n"),
+    ));
+    assert_exit(
+        &run(
+            sign_in(&endpoint, PUBLIC_CLIENT, user, &[]),
+            &format!("{temporary}\n"),
+        ),
+        1,
+    );
 }
 
 #[test]
@@ -240,11 +304,20 @@ fn totp_mfa_takes_the_code_from_an_option_and_refuses_a_wrong_one() {
     );
     tokens(&admin);
     let wrong = run(
-        sign_in(&endpoint, PUBLIC_CLIENT, user, &["--mfa-code", &stale_totp_code()]),
+        sign_in(
+            &endpoint,
+            PUBLIC_CLIENT,
+            user,
+            &["--mfa-code", &stale_totp_code()],
+        ),
         &format!("{password}\n"),
     );
     assert_exit(&wrong, 1);
-    assert!(stderr(&wrong).contains("CodeMismatchException"), "{}", stderr(&wrong));
+    assert!(
+        stderr(&wrong).contains("CodeMismatchException"),
+        "{}",
+        stderr(&wrong)
+    );
 }
 
 #[test]
@@ -253,21 +326,41 @@ fn remember_device_then_the_next_sign_in_uses_device_srp_auth() {
     let store = scratch_store("remember");
     let store_arg = store.to_str().unwrap();
     let first = run(
-        sign_in(&endpoint, PUBLIC_CLIENT, ALICE.0, &["--remember-device", "--device-store", store_arg]),
+        sign_in(
+            &endpoint,
+            PUBLIC_CLIENT,
+            ALICE.0,
+            &["--remember-device", "--device-store", store_arg],
+        ),
         &format!("{}\n", ALICE.1),
     );
     let first_tokens = tokens(&first);
     assert!(stderr(&first).contains("remembered"), "{}", stderr(&first));
-    let device_key = first_tokens["NewDeviceMetadata"]["DeviceKey"].as_str().unwrap().to_owned();
+    let device_key = first_tokens["NewDeviceMetadata"]["DeviceKey"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_owner_only(&store);
 
     let second = run(
-        sign_in(&endpoint, PUBLIC_CLIENT, ALICE.0, &["--device-store", store_arg]),
+        sign_in(
+            &endpoint,
+            PUBLIC_CLIENT,
+            ALICE.0,
+            &["--device-store", store_arg],
+        ),
         &format!("{}\n", ALICE.1),
     );
     let second_tokens = tokens(&second);
-    assert!(stderr(&second).contains("remembered device"), "{}", stderr(&second));
-    assert_eq!(access_claims(&second_tokens)["device_key"], device_key.as_str());
+    assert!(
+        stderr(&second).contains("remembered device"),
+        "{}",
+        stderr(&second)
+    );
+    assert_eq!(
+        access_claims(&second_tokens)["device_key"],
+        device_key.as_str()
+    );
     assert!(second_tokens.get("NewDeviceMetadata").is_none());
     std::fs::remove_dir_all(store.parent().unwrap()).unwrap();
 }
@@ -285,12 +378,21 @@ fn assert_owner_only(_: &Path) {}
 #[test]
 fn refusals_exit_1() {
     let endpoint = Endpoint::start();
-    let wrong_password = run(sign_in(&endpoint, PUBLIC_CLIENT, ALICE.0, &[]), "Wrong-Password-1\n");
+    let wrong_password = run(
+        sign_in(&endpoint, PUBLIC_CLIENT, ALICE.0, &[]),
+        "Wrong-Password-1\n",
+    );
     assert_exit(&wrong_password, 1);
     assert!(stderr(&wrong_password).contains("NotAuthorizedException"));
-    let admin_wrong = run(sign_in(&endpoint, PUBLIC_CLIENT, ALICE.0, &["--admin"]), "Wrong-Password-1\n");
+    let admin_wrong = run(
+        sign_in(&endpoint, PUBLIC_CLIENT, ALICE.0, &["--admin"]),
+        "Wrong-Password-1\n",
+    );
     assert_exit(&admin_wrong, 1);
-    let unknown = run(sign_in(&endpoint, PUBLIC_CLIENT, "nobody", &[]), "Any-Password-1\n");
+    let unknown = run(
+        sign_in(&endpoint, PUBLIC_CLIENT, "nobody", &[]),
+        "Any-Password-1\n",
+    );
     assert_exit(&unknown, 1);
     assert!(stderr(&unknown).contains("UserNotFoundException"));
 }
@@ -303,20 +405,41 @@ fn usage_errors_exit_2_and_network_errors_exit_3() {
     assert_exit(&run(command(&["sign-in", "--password", "x"]), ""), 2);
     // A malformed pool id.
     let bad_pool = command(&[
-        "sign-in", "--user-pool-id", "nopool", "--client-id", PUBLIC_CLIENT, "--username", "alice",
+        "sign-in",
+        "--user-pool-id",
+        "nopool",
+        "--client-id",
+        PUBLIC_CLIENT,
+        "--username",
+        "alice",
     ]);
     assert_exit(&run(bad_pool, "pw\n"), 2);
     // No password on stdin.
     assert_exit(&run(sign_in(&endpoint, PUBLIC_CLIENT, ALICE.0, &[]), ""), 2);
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let nowhere = command(&[
-        "sign-in", "--user-pool-id", POOL, "--client-id", PUBLIC_CLIENT, "--username", "alice",
-        "--endpoint-url", &format!("http://127.0.0.1:{port}"),
+        "sign-in",
+        "--user-pool-id",
+        POOL,
+        "--client-id",
+        PUBLIC_CLIENT,
+        "--username",
+        "alice",
+        "--endpoint-url",
+        &format!("http://127.0.0.1:{port}"),
     ]);
     let output = run(nowhere, &format!("{}\n", ALICE.1));
     assert_exit(&output, 3);
-    assert!(stderr(&output).contains("network error"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("network error"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -330,7 +453,12 @@ fn a_world_readable_device_store_is_refused() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&store, std::fs::Permissions::from_mode(0o644)).unwrap();
         let output = run(
-            sign_in(&endpoint, PUBLIC_CLIENT, ALICE.0, &["--device-store", store.to_str().unwrap()]),
+            sign_in(
+                &endpoint,
+                PUBLIC_CLIENT,
+                ALICE.0,
+                &["--device-store", store.to_str().unwrap()],
+            ),
             &format!("{}\n", ALICE.1),
         );
         assert_exit(&output, 4);
@@ -400,8 +528,14 @@ fn help_shows_an_example_for_each_command() {
         let output = command(&[sub, "--help"]).output().unwrap();
         let help = String::from_utf8(output.stdout).unwrap();
         // After the usage line, an example section that runs the command.
-        let examples = help.split_once("Example").map(|(_, rest)| rest).unwrap_or_default();
-        assert!(examples.contains(&format!("cognito-srp {sub} --")), "{sub}: {help}");
+        let examples = help
+            .split_once("Example")
+            .map(|(_, rest)| rest)
+            .unwrap_or_default();
+        assert!(
+            examples.contains(&format!("cognito-srp {sub} --")),
+            "{sub}: {help}"
+        );
     }
 }
 
@@ -423,7 +557,8 @@ mod terminal {
     /// Everything printed until the end, and the exit code.
     fn finish(mut session: Session) -> (String, i32) {
         let rest = session.expect(Eof).expect("the end of the output");
-        let text = String::from_utf8_lossy(rest.before()).into_owned();
+        // Eof matches everything left, so the text is the match, not what came before it.
+        let text = String::from_utf8_lossy(rest.as_bytes()).into_owned();
         match session.get_process().wait().unwrap() {
             WaitStatus::Exited(_, code) => (text, code),
             other => panic!("{other:?}"),
@@ -432,7 +567,10 @@ mod terminal {
 
     /// The JSON line in what the terminal showed.
     fn json_line(text: &str) -> Value {
-        let line = text.lines().find(|line| line.starts_with('{')).expect("the tokens");
+        let line = text
+            .lines()
+            .find(|line| line.starts_with('{'))
+            .expect("the tokens");
         serde_json::from_str(line.trim()).unwrap()
     }
 
@@ -464,7 +602,10 @@ mod terminal {
         session.send_line(new).unwrap();
         let (text, code) = finish(session);
         assert_eq!(code, 0, "{text}");
-        assert!(!text.contains(new) && !text.contains(temporary), "echoed: {text}");
+        assert!(
+            !text.contains(new) && !text.contains(temporary),
+            "echoed: {text}"
+        );
         json_line(&text);
     }
 

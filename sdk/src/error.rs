@@ -2,9 +2,7 @@
 
 use core::fmt;
 
-use aws_sdk_cognitoidentityprovider::error::{
-    DisplayErrorContext, ProvideErrorMetadata, SdkError,
-};
+use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
 /// An error answered by Cognito: its code (the `__type` of the reply, as the
 /// SDK gives it) and message, and the operation that got it.

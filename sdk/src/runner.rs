@@ -67,7 +67,9 @@ impl SignedIn {
     /// The access token.
     pub fn access_token(&self) -> &str {
         // The driver refuses a result without one before it says `SignedIn`.
-        self.authentication_result.access_token().unwrap_or_default()
+        self.authentication_result
+            .access_token()
+            .unwrap_or_default()
     }
 
     /// The real username (`USER_ID_FOR_SRP`), which may differ from the alias
@@ -378,9 +380,9 @@ impl Runner {
                     .await
                     .map_err(|e| Error::from_sdk("VerifySoftwareToken", e))?;
                 match (verified.status(), verified.session()) {
-                    (Some(VerifySoftwareTokenResponseType::Success), Some(session)) => {
-                        setup.answer_software_token(session.to_owned()).map_err(invalid)?
-                    }
+                    (Some(VerifySoftwareTokenResponseType::Success), Some(session)) => setup
+                        .answer_software_token(session.to_owned())
+                        .map_err(invalid)?,
                     _ => {
                         return Err(Error::Network(
                             "VerifySoftwareToken: no SUCCESS status with a Session".into(),
@@ -438,9 +440,11 @@ fn driver_result(result: &AuthenticationResultType) -> AuthenticationResult {
         refresh_token: result.refresh_token().map(str::to_owned),
         expires_in: Some(result.expires_in()),
         token_type: result.token_type().map(str::to_owned),
-        new_device_metadata: result.new_device_metadata().map(|device| NewDeviceMetadata {
-            device_key: device.device_key().map(str::to_owned),
-            device_group_key: device.device_group_key().map(str::to_owned),
-        }),
+        new_device_metadata: result
+            .new_device_metadata()
+            .map(|device| NewDeviceMetadata {
+                device_key: device.device_key().map(str::to_owned),
+                device_group_key: device.device_group_key().map(str::to_owned),
+            }),
     }
 }

@@ -17,8 +17,15 @@ fn readme() -> String {
 
 /// The first fenced block of `lang` after the heading `heading`.
 fn block(readme: &str, heading: &str, lang: &str) -> String {
-    let section = readme.split(heading).nth(1).unwrap_or_else(|| panic!("no {heading}"));
-    let start = section.find(&format!("```{lang}\n")).expect("a fenced block") + lang.len() + 4;
+    let section = readme
+        .split(heading)
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {heading}"));
+    let start = section
+        .find(&format!("```{lang}\n"))
+        .expect("a fenced block")
+        + lang.len()
+        + 4;
     let end = section[start..].find("```\n").expect("its end");
     section[start..start + end].to_owned()
 }
@@ -39,8 +46,17 @@ fn built(relative: &str) -> PathBuf {
 
 #[test]
 fn the_rust_section_is_the_example_verbatim() {
-    let example = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sign_in.rs")).unwrap();
-    assert_eq!(block(&readme(), "## Sign in from Rust with the AWS SDK\n", "rust,ignore"), example);
+    let example =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/sign_in.rs"))
+            .unwrap();
+    assert_eq!(
+        block(
+            &readme(),
+            "## Sign in from Rust with the AWS SDK\n",
+            "rust,ignore"
+        ),
+        example
+    );
 }
 
 #[test]
@@ -55,7 +71,11 @@ fn the_example_signs_in() {
         .unwrap();
     writeln!(child.stdin.take().unwrap(), "{}", ALICE.1).unwrap();
     let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let id_token = String::from_utf8(output.stdout).unwrap();
     assert_eq!(id_token.trim().split('.').count(), 3, "a JWT: {id_token}");
 }

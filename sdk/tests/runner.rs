@@ -17,7 +17,13 @@ use common::*;
 async fn runner_with_key(endpoint: &Endpoint, secret_key: &str) -> Runner {
     let config = load_config("us-east-1", Some(&endpoint.url)).await;
     let config = aws_sdk_cognitoidentityprovider::config::Builder::from(&config)
-        .credentials_provider(Credentials::new(ACCESS_KEY_ID, secret_key, None, None, "seed"))
+        .credentials_provider(Credentials::new(
+            ACCESS_KEY_ID,
+            secret_key,
+            None,
+            None,
+            "seed",
+        ))
         .build();
     Runner::new(Client::from_conf(config))
 }
@@ -71,7 +77,9 @@ impl Prompter for Answers {
     ) -> Result<(Password, HashMap<String, String>), PromptError> {
         self.asked.push("NEW_PASSWORD_REQUIRED".into());
         let _ = challenge.required_attributes();
-        let password = self.new_password.ok_or(PromptError::Unanswerable("none".into()))?;
+        let password = self
+            .new_password
+            .ok_or(PromptError::Unanswerable("none".into()))?;
         Ok((Password::new(password), HashMap::new()))
     }
 
@@ -87,8 +95,11 @@ impl Prompter for Answers {
         &mut self,
         parameters: &HashMap<String, String>,
     ) -> Result<String, PromptError> {
-        self.asked.push(format!("CUSTOM_CHALLENGE {:?}", parameters.get("question")));
-        self.custom.map(str::to_owned).ok_or(PromptError::Unanswerable("none".into()))
+        self.asked
+            .push(format!("CUSTOM_CHALLENGE {:?}", parameters.get("question")));
+        self.custom
+            .map(str::to_owned)
+            .ok_or(PromptError::Unanswerable("none".into()))
     }
 }
 
@@ -105,7 +116,10 @@ async fn user_srp_auth_through_initiate_auth_gives_the_tokens() {
     assert_eq!(result.token_type(), Some("Bearer"));
     assert!(result.id_token().is_some() && result.refresh_token().is_some());
     assert_eq!(claims(signed_in.access_token())["token_use"], "access");
-    assert_eq!(claims(result.id_token().unwrap())["cognito:username"], signed_in.username());
+    assert_eq!(
+        claims(result.id_token().unwrap())["cognito:username"],
+        signed_in.username()
+    );
     // The app client remembers devices: a device was created, not yet confirmed.
     assert!(signed_in.new_device().is_some());
 }
@@ -187,7 +201,10 @@ async fn user_auth_with_password_srp_gives_the_tokens() {
 async fn custom_auth_asks_the_custom_challenge_after_srp() {
     let endpoint = Endpoint::start();
     let runner = runner(&endpoint).await;
-    let mut answers = Answers { custom: Some(CUSTOM_ANSWER), ..Answers::default() };
+    let mut answers = Answers {
+        custom: Some(CUSTOM_ANSWER),
+        ..Answers::default()
+    };
     runner
         .sign_in(
             public(ALICE.0).with_flow(Flow::CustomAuthSrp),
@@ -198,7 +215,10 @@ async fn custom_auth_asks_the_custom_challenge_after_srp() {
         .unwrap();
     assert_eq!(answers.asked, ["CUSTOM_CHALLENGE Some(\"2+2?\")"]);
 
-    let mut wrong = Answers { custom: Some("5"), ..Answers::default() };
+    let mut wrong = Answers {
+        custom: Some("5"),
+        ..Answers::default()
+    };
     let error = runner
         .sign_in(
             public(ALICE.0).with_flow(Flow::CustomAuthSrp),
@@ -224,7 +244,10 @@ async fn a_temporary_password_is_replaced_at_the_first_sign_in() {
         .unwrap_err();
     assert!(matches!(error, Error::Prompt(_)), "{error:?}");
 
-    let mut answers = Answers { new_password: Some(new), ..Answers::default() };
+    let mut answers = Answers {
+        new_password: Some(new),
+        ..Answers::default()
+    };
     runner
         .sign_in(public(user), Password::new(temporary), &mut answers)
         .await
@@ -248,7 +271,10 @@ async fn totp_mfa_takes_the_authenticator_code() {
     let endpoint = Endpoint::start();
     let runner = runner(&endpoint).await;
     let (user, password) = DAVE;
-    let mut answers = Answers { codes: vec![dave_totp_code()], ..Answers::default() };
+    let mut answers = Answers {
+        codes: vec![dave_totp_code()],
+        ..Answers::default()
+    };
     runner
         .sign_in(public(user), Password::new(password), &mut answers)
         .await
@@ -256,7 +282,10 @@ async fn totp_mfa_takes_the_authenticator_code() {
     assert_eq!(answers.asked, ["SOFTWARE_TOKEN_MFA"]);
 
     // The admin entry asks the same (with a fresh code: a used one is refused).
-    let mut answers = Answers { codes: vec![next_dave_totp_code()], ..Answers::default() };
+    let mut answers = Answers {
+        codes: vec![next_dave_totp_code()],
+        ..Answers::default()
+    };
     runner
         .sign_in(
             with_secret(user).with_entry(Entry::AdminInitiateAuth),
@@ -271,7 +300,10 @@ async fn totp_mfa_takes_the_authenticator_code() {
 #[tokio::test]
 async fn a_wrong_totp_code_is_refused() {
     let endpoint = Endpoint::start();
-    let mut answers = Answers { codes: vec![stale_totp_code()], ..Answers::default() };
+    let mut answers = Answers {
+        codes: vec![stale_totp_code()],
+        ..Answers::default()
+    };
     let error = runner(&endpoint)
         .await
         .sign_in(public(DAVE.0), Password::new(DAVE.1), &mut answers)
@@ -294,12 +326,20 @@ async fn a_remembered_device_signs_in_through_device_srp_auth() {
     let device = new_device.credentials().clone();
 
     let second = runner
-        .sign_in_with_device(public(user), device.clone(), Password::new(password), &mut NoPrompts)
+        .sign_in_with_device(
+            public(user),
+            device.clone(),
+            Password::new(password),
+            &mut NoPrompts,
+        )
         .await
         .unwrap();
     assert!(!second.forgot_device());
     // Signed in as the device: its key is in the access token, and no new device was made.
-    assert_eq!(claims(second.access_token())["device_key"], device.device_key());
+    assert_eq!(
+        claims(second.access_token())["device_key"],
+        device.device_key()
+    );
     assert!(second.new_device().is_none());
 }
 
@@ -314,7 +354,12 @@ async fn an_unknown_device_is_dropped_and_the_sign_in_goes_on_without_it() {
     .unwrap();
     let signed_in = runner(&endpoint)
         .await
-        .sign_in_with_device(public(ALICE.0), device, Password::new(ALICE.1), &mut NoPrompts)
+        .sign_in_with_device(
+            public(ALICE.0),
+            device,
+            Password::new(ALICE.1),
+            &mut NoPrompts,
+        )
         .await
         .unwrap();
     assert!(signed_in.forgot_device());
@@ -343,7 +388,11 @@ async fn an_unknown_user_is_refused() {
     let endpoint = Endpoint::start();
     let error = runner(&endpoint)
         .await
-        .sign_in(public("nobody"), Password::new("Any-Password-1"), &mut NoPrompts)
+        .sign_in(
+            public("nobody"),
+            Password::new("Any-Password-1"),
+            &mut NoPrompts,
+        )
         .await
         .unwrap_err();
     refused_with(error, "UserNotFoundException");
@@ -352,7 +401,11 @@ async fn an_unknown_user_is_refused() {
 #[tokio::test]
 async fn no_endpoint_is_a_network_error() {
     // A port that was free a moment ago: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let config = load_config("us-east-1", Some(&format!("http://127.0.0.1:{port}"))).await;
     let config = aws_sdk_cognitoidentityprovider::config::Builder::from(&config)
         .retry_config(aws_sdk_cognitoidentityprovider::config::retry::RetryConfig::disabled())

@@ -97,7 +97,10 @@ pub fn mock_cognito_binary() -> PathBuf {
     }
     // target/<profile>/deps/<this test> -> target/<profile>/mock-cognito
     let exe = std::env::current_exe().expect("the test's own path");
-    let dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>");
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>");
     let binary = dir.join(format!("mock-cognito{}", std::env::consts::EXE_SUFFIX));
     assert!(
         binary.exists(),
@@ -127,7 +130,10 @@ pub fn stale_totp_code() -> String {
 }
 
 fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }
 
 fn totp_code(secret: &str, time: u64) -> String {
