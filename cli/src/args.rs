@@ -132,7 +132,7 @@ pub struct SignInArgs {
     #[arg(long)]
     pub remember_device: bool,
     /// The device store (created owner-only, 0600).
-    /// [default: <config dir>/cognito-srp/devices.json]
+    /// [default: CONFIG_DIR/cognito-srp/devices.json]
     #[arg(long, value_name = "PATH")]
     pub device_store: Option<PathBuf>,
     /// The DeviceName given to ConfirmDevice.
