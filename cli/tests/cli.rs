@@ -1,4 +1,4 @@
-//! The `cognito-srp` command against the real local endpoint (`mock-cognito`,
+//! The `cognito-srp` command against the real local endpoint (`cognito-srp-local`,
 //! started per test): scripts through options and standard input, people
 //! through a real pseudo-terminal, and the exit status of each outcome.
 

@@ -1,4 +1,4 @@
-//! The runner against the real local endpoint (`mock-cognito`, started per
+//! The runner against the real local endpoint (`cognito-srp-local`, started per
 //! test): every entry, flow and challenge it drives, and each refusal.
 
 mod common;

@@ -1,4 +1,4 @@
-// Amplify JS v6, unmodified, in Node against mock-cognito (userPoolEndpoint
+// Amplify JS v6, unmodified, in Node against cognito-srp-local (userPoolEndpoint
 // pointed at it, tokens in an in-memory key-value storage): SRP sign-in
 // (default and USER_AUTH), device remembering and DEVICE_SRP_AUTH, refresh,
 // sign-out, new password, TOTP, device listing and forgetting, and refusals.
@@ -34,7 +34,7 @@ const stream = (from) => sent.slice(from).map((r) => (r.step ? `${r.target}:${r.
 
 // Node 20 has no `navigator`, which Amplify reads for the device's name at
 // ConfirmDevice (and drops the device when it cannot): give it a browser's.
-globalThis.navigator ??= { userAgent: `Node.js/${process.versions.node} (mock-cognito interop)` };
+globalThis.navigator ??= { userAgent: `Node.js/${process.versions.node} (cognito-srp-local interop)` };
 
 const storage = new Map();
 cognitoUserPoolsTokenProvider.setKeyValueStorage({

@@ -1,4 +1,4 @@
-// The AWS SDK for JavaScript v3, unmodified, against mock-cognito: the admin
+// The AWS SDK for JavaScript v3, unmodified, against cognito-srp-local: the admin
 // sign-in (AdminInitiateAuth + AdminRespondToAuthChallenge) with USER_SRP_AUTH
 // and USER_AUTH, signed with the seed's IAM credentials, and the refusals.
 // The SRP maths are amazon-cognito-identity-js's exported AuthenticationHelper.

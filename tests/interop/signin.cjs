@@ -1,4 +1,4 @@
-// amazon-cognito-identity-js, unmodified, against mock-cognito: USER_SRP_AUTH,
+// amazon-cognito-identity-js, unmodified, against cognito-srp-local: USER_SRP_AUTH,
 // ConfirmDevice (automatic on NewDeviceMetadata) and a second sign-in through
 // DEVICE_SRP_AUTH, refresh, GetUser, global sign-out, CUSTOM_AUTH started
 // with SRP_A, NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, and the refusals.

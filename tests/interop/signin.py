@@ -1,4 +1,4 @@
-"""pycognito and boto3, unmodified, against mock-cognito: pycognito's flows
+"""pycognito and boto3, unmodified, against cognito-srp-local: pycognito's flows
 (AWSSRP with and without a client secret, Cognito.authenticate, refresh,
 GetUser, ChangePassword, new password, TOTP, sign-out), boto3's admin sign-in
 (admin_initiate_auth + admin_respond_to_auth_challenge with pycognito's

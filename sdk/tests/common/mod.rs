@@ -1,4 +1,4 @@
-//! The local endpoint the tests sign in to: the workspace's `mock-cognito`
+//! The local endpoint the tests sign in to: the workspace's `cognito-srp-local`
 //! binary, started on a free port with `tests/seed.json`, stopped on drop.
 //! Shared by the runner's tests (`sdk/tests`) and the command's (`cli/tests`).
 #![allow(dead_code)] // each test crate uses its own part
@@ -26,7 +26,7 @@ pub const DAVE_TOTP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 /// The answer to the pool's CUSTOM_CHALLENGE.
 pub const CUSTOM_ANSWER: &str = "4";
 
-/// A running `mock-cognito`, killed when dropped.
+/// A running `cognito-srp-local`, killed when dropped.
 pub struct Endpoint {
     child: Child,
     /// `http://127.0.0.1:PORT`
@@ -36,7 +36,7 @@ pub struct Endpoint {
 impl Endpoint {
     /// Starts the endpoint with the tests' seed and waits for its `listening on` line.
     pub fn start() -> Endpoint {
-        let binary = mock_cognito_binary();
+        let binary = cognito_srp_local_binary();
         let seed = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("../sdk/tests/seed.json")
             .canonicalize()
@@ -62,7 +62,7 @@ impl Endpoint {
                 },
                 Err(_) => {
                     let _ = child.kill();
-                    panic!("mock-cognito did not start: {seen:?}");
+                    panic!("cognito-srp-local did not start: {seen:?}");
                 }
             }
         };
@@ -88,24 +88,24 @@ fn forward_lines(stream: impl Read + Send + 'static, lines: mpsc::Sender<String>
     });
 }
 
-/// The `mock-cognito` that cargo built beside this test (`cargo test
+/// The `cognito-srp-local` that cargo built beside this test (`cargo test
 /// --workspace` builds every member's binaries into the same directory), or
-/// `$MOCK_COGNITO`.
-pub fn mock_cognito_binary() -> PathBuf {
-    if let Some(path) = std::env::var_os("MOCK_COGNITO") {
+/// `$COGNITO_SRP_LOCAL`.
+pub fn cognito_srp_local_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("COGNITO_SRP_LOCAL") {
         return PathBuf::from(path);
     }
-    // target/<profile>/deps/<this test> -> target/<profile>/mock-cognito
+    // target/<profile>/deps/<this test> -> target/<profile>/cognito-srp-local
     let exe = std::env::current_exe().expect("the test's own path");
     let dir = exe
         .parent()
         .and_then(|deps| deps.parent())
         .expect("target/<profile>");
-    let binary = dir.join(format!("mock-cognito{}", std::env::consts::EXE_SUFFIX));
+    let binary = dir.join(format!("cognito-srp-local{}", std::env::consts::EXE_SUFFIX));
     assert!(
         binary.exists(),
-        "{} is missing: run `cargo test --workspace` (or `cargo build --profile test -p mock-cognito`), \
-         or set MOCK_COGNITO",
+        "{} is missing: run `cargo test --workspace` (or `cargo build --profile test -p cognito-srp-local`), \
+         or set COGNITO_SRP_LOCAL",
         binary.display()
     );
     binary

@@ -4,13 +4,13 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 
-use mock_cognito::client::CognitoHttp;
+use cognito_srp_local::client::CognitoHttp;
 use serde_json::{Value, json};
 
 const POOL: &str = "us-east-1_MockPool1";
 
 fn start() -> String {
-    start_with(mock_cognito::SESSION_LIFETIME)
+    start_with(cognito_srp_local::SESSION_LIFETIME)
 }
 
 fn start_with(session_lifetime: std::time::Duration) -> String {
@@ -20,7 +20,7 @@ fn start_with(session_lifetime: std::time::Duration) -> String {
         "clients": [{ "id": "publicclient", "remember_devices": true },
                     { "id": "secretclient", "secret": "s3cr3t-client-secret" }],
         "users": [{ "username": "alice", "password": "Correct-Horse-1" }] }] });
-    let endpoint = mock_cognito::seed_from_json(&seed)
+    let endpoint = cognito_srp_local::seed_from_json(&seed)
         .unwrap()
         .with_session_lifetime(session_lifetime);
     let (addr, _) = endpoint.serve("127.0.0.1:0", 4).unwrap();
@@ -194,7 +194,7 @@ fn malformed_requests_get_cognito_style_errors() {
         );
         assert!(value["message"].is_string());
     }
-    let big = vec![b' '; mock_cognito::MAX_BODY_BYTES + 10];
+    let big = vec![b' '; cognito_srp_local::MAX_BODY_BYTES + 10];
     let (status, value) = raw(&url, Some("InitiateAuth"), &big);
     assert_eq!(status, 413);
     assert_eq!(value["__type"], "InvalidParameterException");
@@ -244,7 +244,7 @@ fn a_correct_claim_after_the_session_expired_is_refused() {
 #[test]
 fn stalled_clients_do_not_starve_the_others() {
     let seed = json!({ "pools": [{ "id": POOL, "clients": [{ "id": "publicclient" }] }] });
-    let endpoint = mock_cognito::seed_from_json(&seed).unwrap();
+    let endpoint = cognito_srp_local::seed_from_json(&seed).unwrap();
     // One request may compute at a time.
     let (addr, _) = endpoint.serve("127.0.0.1:0", 1).unwrap();
     // Promise a large body, send one byte of it, and stall: the request's own

@@ -1,16 +1,16 @@
 //! The crate's own client against a running endpoint, over HTTP.
 //!
-//! `mock-cognito-client check URL POOL CLIENT SECRET_CLIENT SECRET USER PASSWORD`:
+//! `cognito-srp-local-client check URL POOL CLIENT SECRET_CLIENT SECRET USER PASSWORD`:
 //!   sign-in, a wrong password refused, ConfirmDevice, DEVICE_SRP_AUTH, and a
 //!   sign-in through an app client with a secret.
-//! `mock-cognito-client load URL POOL CLIENT USER PASSWORD SIGN_INS CONNECTIONS`:
+//! `cognito-srp-local-client load URL POOL CLIENT USER PASSWORD SIGN_INS CONNECTIONS`:
 //!   SIGN_INS sign-ins over CONNECTIONS threads; prints sign-ins per second.
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use mock_cognito::client::CognitoHttp;
+use cognito_srp_local::client::CognitoHttp;
 
 fn check(args: &[String]) -> Result<(), String> {
     let [url, pool, client, secret_client, secret, user, password] = args else {
@@ -86,12 +86,12 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("check") => check(&args[1..]),
         Some("load") => load(&args[1..]),
-        _ => Err("usage: mock-cognito-client check|load ...".into()),
+        _ => Err("usage: cognito-srp-local-client check|load ...".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("mock-cognito-client: {e}");
+            eprintln!("cognito-srp-local-client: {e}");
             ExitCode::FAILURE
         }
     }

@@ -1,9 +1,9 @@
-//! `mock-cognito [--port PORT] [--seed FILE] [--threads N] [limits]`: serves
+//! `cognito-srp-local [--port PORT] [--seed FILE] [--threads N] [limits]`: serves
 //! Cognito's JSON protocol on 127.0.0.1 and prints
 //! `listening on http://127.0.0.1:PORT`; `--threads` bounds how many
 //! requests compute at once.
 //!
-//! Limits (defaults in `MOCK-COGNITO.md`; tests lower them to run fast):
+//! Limits (defaults in `LOCAL-ENDPOINT.md`; tests lower them to run fast):
 //! `--max-connections N`, `--head-timeout-ms MS` (request head, and idle
 //! keep-alive), `--body-timeout-ms MS`, `--max-challenges N`.
 
@@ -13,11 +13,11 @@ use std::time::Duration;
 fn main() -> ExitCode {
     let mut port = "0".to_owned();
     let mut seed = None;
-    let mut limits = mock_cognito::Limits::default();
+    let mut limits = cognito_srp_local::Limits::default();
     let mut max_challenges = None;
     let usage = || {
         eprintln!(
-            "usage: mock-cognito [--port PORT] [--seed FILE] [--threads N] [--max-connections N] \
+            "usage: cognito-srp-local [--port PORT] [--seed FILE] [--threads N] [--max-connections N] \
              [--head-timeout-ms MS] [--body-timeout-ms MS] [--max-challenges N] (numbers 1 or more)"
         );
         ExitCode::from(2)
@@ -51,7 +51,7 @@ fn main() -> ExitCode {
     };
     let endpoint = match serde_json::from_str(&seed_json)
         .map_err(|e| e.to_string())
-        .and_then(|v| mock_cognito::seed_from_json(&v))
+        .and_then(|v| cognito_srp_local::seed_from_json(&v))
     {
         Ok(endpoint) => endpoint,
         Err(e) => {

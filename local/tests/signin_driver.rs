@@ -4,14 +4,14 @@
 
 use cognito_srp::signin::{Next, Reply, Request, SignIn, SignedIn};
 use cognito_srp::{AppClient, ClientSecret, DeviceCredentials, Password, PoolId};
-use mock_cognito::Endpoint;
+use cognito_srp_local::Endpoint;
 use serde_json::{Value, json};
 
 const POOL: &str = "us-east-1_DriverPool1";
 const PASSWORD: &str = "Correct-Horse-1";
 
 fn endpoint() -> Endpoint {
-    mock_cognito::seed_from_json(&json!({ "pools": [{ "id": POOL,
+    cognito_srp_local::seed_from_json(&json!({ "pools": [{ "id": POOL,
         "clients": [{ "id": "publicclient", "remember_devices": true },
                     { "id": "secretclient", "secret": "s3cr3t-client-secret" }],
         "users": [{ "username": "alice", "password": PASSWORD }] }] }))

@@ -12,13 +12,13 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use cognito_srp::{Password, PasswordVerifierChallenge, PoolId, UserSrpClient};
-use mock_cognito::client::CognitoHttp;
+use cognito_srp_local::client::CognitoHttp;
 use serde_json::{Value, json};
 
 const POOL: &str = "us-east-1_KnockOver1";
 const CLIENT: &str = "knockclient";
 
-/// A running `mock-cognito` process, killed when dropped.
+/// A running `cognito-srp-local` process, killed when dropped.
 struct Server {
     child: Child,
     addr: SocketAddr,
@@ -43,7 +43,7 @@ impl Server {
             "users": [{ "username": "alice", "password": "Correct-Horse-1" }] }] });
         std::fs::write(&seed_path, seed.to_string()).unwrap();
         let stderr_path = std::env::temp_dir().join(format!("knock-stderr-{tag}.txt"));
-        let binary = env!("CARGO_BIN_EXE_mock-cognito");
+        let binary = env!("CARGO_BIN_EXE_cognito-srp-local");
         let mut command = match nofile {
             // The lowered limit applies to the server process only.
             Some(n) => {
@@ -181,7 +181,7 @@ fn a_huge_promised_body_a_half_close_or_an_oversized_body_leaves_the_server_serv
     drop(s);
     // And one with Content-Length over the limit, sent in full.
     let mut s = server.connect();
-    let body = vec![b' '; mock_cognito::MAX_BODY_BYTES + 1];
+    let body = vec![b' '; cognito_srp_local::MAX_BODY_BYTES + 1];
     s.write_all(post_head(server.addr, body.len() as u64).as_bytes())
         .unwrap();
     let _ = s.write_all(&body);

@@ -74,7 +74,7 @@ impl CognitoHttp {
             secret.as_str(),
             None,
             None,
-            "mock-cognito client",
+            "cognito-srp-local client",
         )
         .into();
         let params = aws_sigv4::sign::v4::SigningParams::builder()

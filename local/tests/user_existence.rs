@@ -7,13 +7,13 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use cognito_srp::{Password, PasswordVerifierChallenge, PoolId, UserSrpClient};
-use mock_cognito::client::CognitoHttp;
+use cognito_srp_local::client::CognitoHttp;
 use serde_json::{Value, json};
 
 const PLAIN: &str = "us-east-1_Plain1";
 const BY_EMAIL: &str = "us-east-1_ByEmail1";
 
-fn endpoint() -> mock_cognito::Endpoint {
+fn endpoint() -> cognito_srp_local::Endpoint {
     let seed = json!({ "pools": [
         { "id": PLAIN,
           "clients": [{ "id": "legacy" }, { "id": "enabled", "prevent_user_existence_errors": "ENABLED" }],
@@ -22,22 +22,22 @@ fn endpoint() -> mock_cognito::Endpoint {
           "clients": [{ "id": "emailclient", "remember_devices": true, "prevent_user_existence_errors": "ENABLED" }],
           "users": [{ "username": "erin@example.com", "password": "Correct-Horse-1",
                       "attributes": { "email": "erin@example.com" } }] }] });
-    mock_cognito::seed_from_json(&seed).unwrap()
+    cognito_srp_local::seed_from_json(&seed).unwrap()
 }
 
-fn start(endpoint: mock_cognito::Endpoint) -> String {
+fn start(endpoint: cognito_srp_local::Endpoint) -> String {
     let (addr, _) = endpoint.serve("127.0.0.1:0", 2).unwrap();
     format!("http://{addr}/")
 }
 
 fn initiate(
-    endpoint: &mock_cognito::Endpoint,
+    endpoint: &cognito_srp_local::Endpoint,
     pool: &str,
     client: &str,
     username: &str,
 ) -> (
     cognito_srp::UserSrpLogin,
-    Result<Value, mock_cognito::ApiError>,
+    Result<Value, cognito_srp_local::ApiError>,
 ) {
     let login = UserSrpClient::new(PoolId::parse(pool).unwrap())
         .start(username)
@@ -54,12 +54,12 @@ fn parameters(reply: &Value) -> HashMap<String, String> {
 }
 
 fn answer(
-    endpoint: &mock_cognito::Endpoint,
+    endpoint: &cognito_srp_local::Endpoint,
     client: &str,
     login: cognito_srp::UserSrpLogin,
     reply: &Value,
     password: &str,
-) -> Result<Value, mock_cognito::ApiError> {
+) -> Result<Value, cognito_srp_local::ApiError> {
     let challenge =
         PasswordVerifierChallenge::from_challenge_parameters(&parameters(reply)).unwrap();
     let claim = login.respond(&challenge, &Password::new(password)).unwrap();
@@ -210,7 +210,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 /// Not a pass/fail check (timings on a shared 2-core machine are too noisy
-/// for one): `cargo test -p mock-cognito --test user_existence -- --ignored --nocapture`
+/// for one): `cargo test -p cognito-srp-local --test user_existence -- --ignored --nocapture`
 /// prints the medians of InitiateAuth for a known and an unknown user under
 /// `ENABLED`, interleaved so that load affects both alike.
 #[test]

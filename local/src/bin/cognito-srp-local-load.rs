@@ -1,11 +1,11 @@
 //! Load and abuse of a running endpoint, from another process, as issue 10
 //! asks (used by `scripts/interop`).
 //!
-//! `mock-cognito-load sweep URL POOL CLIENT USER PASSWORD [SIGN_INS]`:
+//! `cognito-srp-local-load sweep URL POOL CLIENT USER PASSWORD [SIGN_INS]`:
 //!   sign-ins per second and p50/p99/max sign-in latency at 1, 4, 16 and 64
 //!   keep-alive connections, at least SIGN_INS (200) sign-ins per level; fails
 //!   if any sign-in (two requests) takes over 2 s or fails.
-//! `mock-cognito-load knock URL POOL CLIENT USER PASSWORD SERVER_PID CASE...`:
+//! `cognito-srp-local-load knock URL POOL CLIENT USER PASSWORD SERVER_PID CASE...`:
 //!   the knock-over cases, each followed by a sign-in that must complete within
 //!   2 s with the endpoint's process still alive: `content-length` (a huge
 //!   Content-Length then hang up, half-close, an oversized body), `idle` (more
@@ -24,7 +24,7 @@ use std::sync::{Barrier, Mutex};
 use std::time::{Duration, Instant};
 
 use cognito_srp::{Password, PasswordVerifierChallenge, PoolId, UserSrpClient};
-use mock_cognito::client::CognitoHttp;
+use cognito_srp_local::client::CognitoHttp;
 use serde_json::{Value, json};
 
 /// Issue 10: no request may take longer.
@@ -438,8 +438,8 @@ fn knock(target: &Target, pid: u32, cases: &[String]) -> Result<(), String> {
 }
 
 fn run(args: &[String]) -> Result<(), String> {
-    let usage = "usage: mock-cognito-load sweep URL POOL CLIENT USER PASSWORD [SIGN_INS]\n       \
-                 mock-cognito-load knock URL POOL CLIENT USER PASSWORD SERVER_PID CASE...";
+    let usage = "usage: cognito-srp-local-load sweep URL POOL CLIENT USER PASSWORD [SIGN_INS]\n       \
+                 cognito-srp-local-load knock URL POOL CLIENT USER PASSWORD SERVER_PID CASE...";
     let (Some(mode), Some([url, pool, client, user, password]), rest) = (
         args.first(),
         args.get(1..6)
@@ -472,7 +472,7 @@ fn main() -> ExitCode {
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("mock-cognito-load: {e}");
+            eprintln!("cognito-srp-local-load: {e}");
             ExitCode::FAILURE
         }
     }

@@ -11,7 +11,7 @@ const POOL: &str = "us-east-1_Validate1";
 fn start() -> std::net::SocketAddr {
     let seed = json!({ "pools": [{ "id": POOL, "clients": [{ "id": "client" }],
         "users": [{ "username": "alice", "password": "Correct-Horse-1" }] }] });
-    let (addr, _) = mock_cognito::seed_from_json(&seed)
+    let (addr, _) = cognito_srp_local::seed_from_json(&seed)
         .unwrap()
         .serve("127.0.0.1:0", 2)
         .unwrap();

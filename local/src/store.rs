@@ -171,7 +171,7 @@ impl Default for State {
     }
 }
 
-/// The endpoint's seed: pools, app clients and users (see `MOCK-COGNITO.md`).
+/// The endpoint's seed: pools, app clients and users (see `LOCAL-ENDPOINT.md`).
 pub fn seed_from_json(seed: &Value) -> Result<Endpoint, String> {
     let endpoint = Endpoint::new()
         .map_err(|e| e.to_string())?

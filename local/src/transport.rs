@@ -145,17 +145,17 @@ impl Endpoint {
         }
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
-            .thread_name("mock-cognito")
+            .thread_name("cognito-srp-local")
             .max_blocking_threads(limits.compute.max(1) + 2)
             .build()
             .map_err(|e| e.to_string())?;
         let server = thread::Builder::new()
-            .name("mock-cognito accept".into())
+            .name("cognito-srp-local accept".into())
             .spawn(move || {
                 runtime.block_on(async move {
                     match TcpListener::from_std(listener) {
                         Ok(listener) => accept_loop(self, listener, limits).await,
-                        Err(e) => eprintln!("mock-cognito: cannot listen: {e}"),
+                        Err(e) => eprintln!("cognito-srp-local: cannot listen: {e}"),
                     }
                 })
             })
@@ -186,7 +186,7 @@ async fn accept_loop(endpoint: Endpoint, listener: TcpListener, limits: Limits) 
             Err(e) => {
                 // EMFILE, ENFILE, ENOBUFS, ECONNABORTED...: none is the
                 // listener's end. Say so, give descriptors time to free, go on.
-                eprintln!("mock-cognito: accept failed ({e}); retrying");
+                eprintln!("cognito-srp-local: accept failed ({e}); retrying");
                 tokio::time::sleep(ACCEPT_BACKOFF).await;
                 continue;
             }

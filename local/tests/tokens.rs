@@ -249,7 +249,7 @@ fn access_tokens_are_checked_by_signature_and_expiry() {
     );
 
     let short = Harness {
-        endpoint: mock_cognito::seed_from_json(&seed(json!([])))
+        endpoint: cognito_srp_local::seed_from_json(&seed(json!([])))
             .unwrap()
             .with_token_lifetime(Duration::from_secs(1)),
     };

@@ -15,8 +15,8 @@ use cognito_srp::{
     AppClient, DeviceCredentials, DevicePasswordVerifierChallenge, DeviceSrpClient, Password,
     PasswordVerifierChallenge, PoolId, UserSrpClient,
 };
-use mock_cognito::Endpoint;
-use mock_cognito::sigv4::ReceivedRequest;
+use cognito_srp_local::Endpoint;
+use cognito_srp_local::sigv4::ReceivedRequest;
 use serde_json::{Value, json};
 
 pub const POOL: &str = "us-east-1_OpsPool1";
@@ -48,7 +48,7 @@ pub struct Harness {
     pub endpoint: Endpoint,
 }
 
-fn parse(response: mock_cognito::Response) -> Result<Value, Refusal> {
+fn parse(response: cognito_srp_local::Response) -> Result<Value, Refusal> {
     let body: Value = serde_json::from_str(&response.body).unwrap_or(Value::Null);
     if response.status == 200 {
         Ok(body)
@@ -118,7 +118,7 @@ pub fn sign_request(
 impl Harness {
     pub fn new(seed: &Value) -> Self {
         Harness {
-            endpoint: mock_cognito::seed_from_json(seed).unwrap(),
+            endpoint: cognito_srp_local::seed_from_json(seed).unwrap(),
         }
     }
 
