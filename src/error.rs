@@ -67,6 +67,12 @@ pub enum Field {
     Email,
     /// The JSON body of a sign-in reply.
     ReplyBody,
+    /// `RefreshToken` of an `AuthenticationResult`, or `REFRESH_TOKEN`.
+    RefreshToken,
+    /// `IdToken` of an `AuthenticationResult`.
+    IdToken,
+    /// A kept sign-in, as a caller stored it between runs.
+    KeptSignIn,
 }
 
 impl Field {
@@ -102,6 +108,9 @@ impl Field {
             Field::Answer => "ANSWER",
             Field::Email => "EMAIL",
             Field::ReplyBody => "reply body",
+            Field::RefreshToken => "RefreshToken",
+            Field::IdToken => "IdToken",
+            Field::KeptSignIn => "kept sign-in",
         }
     }
 }
@@ -148,6 +157,77 @@ impl fmt::Display for AuthFailure {
                 "USERNAME or DEVICE_KEY is not the one this session was issued for"
             }
             AuthFailure::SignatureMismatch => "PASSWORD_CLAIM_SIGNATURE does not match",
+        })
+    }
+}
+
+/// Why Cognito refused a refresh token: the refresh cannot succeed, and only
+/// a new sign-in gives a new one.
+///
+/// [`TokenRefusal::from_service_error`] reads it from the error a Cognito
+/// client returned for `InitiateAuth` (`REFRESH_TOKEN_AUTH`) or
+/// `GetTokensFromRefreshToken`.
+///
+/// ```
+/// use cognito_srp::TokenRefusal;
+/// assert_eq!(
+///     TokenRefusal::from_service_error("NotAuthorizedException", "Refresh Token has been revoked"),
+///     Some(TokenRefusal::Revoked),
+/// );
+/// // Other refusals (a wrong SECRET_HASH, a disabled user) are not about the token.
+/// assert_eq!(TokenRefusal::from_service_error("NotAuthorizedException", "User is disabled."), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TokenRefusal {
+    /// `Refresh Token has been revoked` (`RevokeToken`, `GlobalSignOut`,
+    /// `AdminUserGlobalSignOut`).
+    Revoked,
+    /// `Refresh Token has expired`: older than the app client's refresh token validity.
+    Expired,
+    /// `Invalid Refresh Token`: not a refresh token of this app client (or of
+    /// this device: a device-bound token refreshed without its `DEVICE_KEY`).
+    Invalid,
+    /// `RefreshTokenReuseException`: a rotated-out refresh token, used after
+    /// the app client's grace period.
+    Reused,
+}
+
+impl TokenRefusal {
+    /// The refusal that Cognito's error `code` (the `__type` or the SDK's
+    /// error code, with or without a `namespace#` prefix) and `message`
+    /// describe, or `None` when the error is not about the refresh token
+    /// itself (so a new sign-in would not help either).
+    pub fn from_service_error(code: &str, message: &str) -> Option<Self> {
+        let code = code.rsplit('#').next().unwrap_or(code);
+        if code == "RefreshTokenReuseException" {
+            return Some(TokenRefusal::Reused);
+        }
+        if code != "NotAuthorizedException" {
+            return None;
+        }
+        let message = message.trim_end_matches('.');
+        if message.eq_ignore_ascii_case("Refresh Token has been revoked") {
+            Some(TokenRefusal::Revoked)
+        } else if message.eq_ignore_ascii_case("Refresh Token has expired") {
+            Some(TokenRefusal::Expired)
+        } else if message.eq_ignore_ascii_case("Invalid Refresh Token") {
+            Some(TokenRefusal::Invalid)
+        } else {
+            None
+        }
+    }
+}
+
+impl fmt::Display for TokenRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TokenRefusal::Revoked => "the refresh token was revoked",
+            TokenRefusal::Expired => "the refresh token has expired",
+            TokenRefusal::Invalid => "the refresh token is not valid for this app client or device",
+            TokenRefusal::Reused => {
+                "the refresh token was rotated out and its grace period is over"
+            }
         })
     }
 }
@@ -201,6 +281,8 @@ pub enum Error {
         /// The attribute's name, without the `userAttributes.` prefix.
         name: String,
     },
+    /// Cognito refused the refresh token (see [`TokenRefusal`]): sign in again.
+    TokenRefused(TokenRefusal),
 }
 
 impl Error {
@@ -227,7 +309,8 @@ impl Error {
             | Error::NotAuthorized(_)
             | Error::UnexpectedChallenge { .. }
             | Error::UnexpectedReply { .. }
-            | Error::MissingAttribute { .. } => None,
+            | Error::MissingAttribute { .. }
+            | Error::TokenRefused(_) => None,
         }
     }
 }
@@ -262,6 +345,7 @@ impl fmt::Display for Error {
                     "the required attribute {name:?} is missing from the answer"
                 )
             }
+            Error::TokenRefused(why) => write!(f, "refresh refused: {why}"),
         }
     }
 }

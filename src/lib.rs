@@ -63,7 +63,7 @@ pub use device::{
     DEVICE_PASSWORD_RANDOM_BYTES, DEVICE_SALT_BYTES, DeviceCredentials, DeviceSecretVerifierConfig,
     DeviceSrpClient, DeviceSrpLogin,
 };
-pub use error::{AuthFailure, Error, Field, Result};
+pub use error::{AuthFailure, Error, Field, Result, TokenRefusal};
 pub use pool::PoolId;
 pub use salt::Salt;
 pub use secret::{ClientSecret, DevicePassword, HkdfKey, Password, SecretElement, SecretExponent};

@@ -61,6 +61,11 @@ impl AppClient {
         &self.client_id
     }
 
+    /// The secret, which `GetTokensFromRefreshToken` and `RevokeToken` take as it is.
+    pub(crate) fn client_secret(&self) -> Option<&ClientSecret> {
+        self.client_secret.as_ref()
+    }
+
     /// Whether requests must carry `SECRET_HASH`.
     pub fn has_secret(&self) -> bool {
         self.client_secret.is_some()

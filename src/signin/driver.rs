@@ -326,10 +326,16 @@ impl Driver {
     fn finish(self: Box<Self>, result: AuthenticationResult) -> Result<Next> {
         let username = self.username().to_owned();
         let device_name = self.config.device_name.clone();
+        let origin = super::keep::Origin {
+            pool: self.config.pool.clone(),
+            client_id: self.config.app.client_id().to_owned(),
+            device: self.config.device.clone(),
+        };
         Ok(Next::SignedIn(SignedIn::new(
             username,
             result,
             device_name,
+            origin,
         )?))
     }
 

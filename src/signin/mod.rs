@@ -14,6 +14,15 @@
 //! step cannot be answered twice; a reply that the protocol does not allow
 //! where it comes is a typed [`Error`], and ends the sign-in.
 //!
+//! After the sign-in, [`SignedIn::keep`] gives the [`KeptSignIn`] to store
+//! between runs (the real username, the refresh token, the remembered device
+//! and the last tokens with their expiry). [`KeptSignIn::refresh`] builds the
+//! refresh (`REFRESH_TOKEN_AUTH`, or `GetTokensFromRefreshToken` where the app
+//! client rotates refresh tokens) and reads its reply into the `KeptSignIn`
+//! to store next; [`KeptSignIn::revoke_token`], [`KeptSignIn::global_sign_out`]
+//! and [`KeptSignIn::admin_user_global_sign_out`] end it. These are
+//! [`TokenRequest`]s, sent as the sign-in's requests are.
+//!
 //! The loop, with the client's I/O in `send` (here a local [`SrpServer`](crate::SrpServer)
 //! stands in for Cognito):
 //!
@@ -57,12 +66,20 @@
 
 mod driver;
 mod json;
+mod keep;
+#[cfg(feature = "serde")]
+mod keep_serde;
 mod prompt;
+mod refresh;
+#[cfg(test)]
+mod refresh_tests;
 mod reply;
 mod request;
 mod signed_in;
 #[cfg(test)]
 mod tests;
+mod token;
+mod token_request;
 mod wire_json;
 
 use crate::device::DeviceCredentials;
@@ -72,13 +89,17 @@ use crate::secret::Password;
 use crate::secret_hash::AppClient;
 
 pub use driver::{Next, Step};
+pub use keep::KeptSignIn;
 pub use prompt::{
     Answered, CustomChallenge, MfaCode, MfaSetup, MfaType, NewPasswordRequired, Prompt, Rejected,
     SelectMfaType,
 };
+pub use refresh::{Refresh, RefreshWith, Refreshed};
 pub use reply::{AuthenticationResult, NewDeviceMetadata, Reply};
 pub use request::{Call, Operation, Request};
 pub use signed_in::{ConfirmDevice, NewDevice, SignedIn};
+pub use token::{AccessToken, IdToken, RefreshToken};
+pub use token_request::{REFRESH_TOKEN_AUTH, TokenRequest};
 
 /// Which operation opens the sign-in.
 ///

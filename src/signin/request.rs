@@ -21,6 +21,15 @@ pub enum Operation {
     AdminInitiateAuth,
     /// `AdminRespondToAuthChallenge` (SigV4).
     AdminRespondToAuthChallenge,
+    /// `GetTokensFromRefreshToken` (unsigned): the refresh of app clients
+    /// that rotate refresh tokens.
+    GetTokensFromRefreshToken,
+    /// `RevokeToken` (unsigned).
+    RevokeToken,
+    /// `GlobalSignOut` (unsigned, authorised by the access token).
+    GlobalSignOut,
+    /// `AdminUserGlobalSignOut` (SigV4).
+    AdminUserGlobalSignOut,
 }
 
 impl Operation {
@@ -31,6 +40,10 @@ impl Operation {
             Operation::RespondToAuthChallenge => "RespondToAuthChallenge",
             Operation::AdminInitiateAuth => "AdminInitiateAuth",
             Operation::AdminRespondToAuthChallenge => "AdminRespondToAuthChallenge",
+            Operation::GetTokensFromRefreshToken => "GetTokensFromRefreshToken",
+            Operation::RevokeToken => "RevokeToken",
+            Operation::GlobalSignOut => "GlobalSignOut",
+            Operation::AdminUserGlobalSignOut => "AdminUserGlobalSignOut",
         }
     }
 
@@ -38,7 +51,9 @@ impl Operation {
     pub const fn is_admin(self) -> bool {
         matches!(
             self,
-            Operation::AdminInitiateAuth | Operation::AdminRespondToAuthChallenge
+            Operation::AdminInitiateAuth
+                | Operation::AdminRespondToAuthChallenge
+                | Operation::AdminUserGlobalSignOut
         )
     }
 }

@@ -5,6 +5,7 @@ use core::fmt;
 use crate::device::{DeviceCredentials, DeviceSecretVerifierConfig};
 use crate::error::{Error, Field, Result};
 
+use super::keep::Origin;
 use super::reply::AuthenticationResult;
 
 /// A finished sign-in: the `AuthenticationResult` (with an `AccessToken`), the
@@ -32,6 +33,7 @@ pub struct SignedIn {
     result: AuthenticationResult,
     access_token: String,
     new_device: Option<NewDevice>,
+    origin: Origin,
 }
 
 impl SignedIn {
@@ -41,6 +43,7 @@ impl SignedIn {
         username: String,
         result: AuthenticationResult,
         device_name: Option<String>,
+        origin: Origin,
     ) -> Result<Self> {
         let access_token = match result.access_token.as_deref() {
             None => {
@@ -79,7 +82,13 @@ impl SignedIn {
             result,
             access_token,
             new_device,
+            origin,
         })
+    }
+
+    /// The pool, app client and remembered device of the sign-in.
+    pub(crate) fn origin(&self) -> &Origin {
+        &self.origin
     }
 
     /// The real username: `USER_ID_FOR_SRP` (or `USERNAME`) of the challenges,
