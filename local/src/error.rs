@@ -11,8 +11,8 @@ pub struct ApiError {
     pub kind: &'static str,
     /// The message.
     pub message: String,
-    /// The HTTP status: 400 for every client error, as real pools send
-    /// (COGNITO-BEHAVIOUR.md §2.1), 500 for `InternalErrorException`, 413
+    /// The HTTP status: 400 for every client error, as real pools send,
+    /// 500 for `InternalErrorException`, 413
     /// for a body over the limit.
     pub status: u16,
 }

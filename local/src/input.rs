@@ -1,7 +1,7 @@
 //! Reading request fields as Cognito does: a member of the wrong JSON type is
-//! a `SerializationException` (COGNITO-BEHAVIOUR.md §4); a value that breaks
+//! a `SerializationException`; a value that breaks
 //! a constraint of the API model is an `InvalidParameterException` in
-//! Cognito's `1 validation error detected: ...` form (§3).
+//! Cognito's `1 validation error detected: ...` form.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;

@@ -8,10 +8,13 @@
 //! `SignUp`, `AdminConfirmSignUp`, `AdminCreateUser`, `AdminSetUserPassword`.
 //! `GET /<pool id>/.well-known/jwks.json` serves the token signing key.
 //!
-//! Modules: [`error`] (Cognito's error shape), `input` (request fields),
-//! `store` (pools, clients, users, seeding), `session` (the `Session` of a
-//! challenge), `ops` (one module per family of operations), `tokens`,
-//! `transport` (HTTP).
+//! Modules, top to bottom (each uses only those below it): `transport`
+//! (HTTP), `routes` (from a request to an operation), `ops` (one module per
+//! family of operations), `store` (the endpoint's access to its state),
+//! `jwt` (signing keys and tokens), `seed` (the seed file), `model` (pools,
+//! clients, users, devices, grants, sign-ins in progress), and the helpers:
+//! [`error`] (Cognito's error shape), `input` (request fields), `sigv4`,
+//! `expiring`, `random`, [`password_policy`].
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -22,35 +25,28 @@ pub mod client;
 pub mod error;
 mod expiring;
 mod input;
+mod jwt;
+mod model;
 mod ops;
 pub mod password_policy;
 mod random;
 mod routes;
-mod seed_ops;
-mod session;
+mod seed;
 pub mod sigv4;
 mod store;
-mod tokens;
 mod transport;
 
 pub use error::ApiError;
+pub use model::SESSION_LIFETIME;
 pub use routes::Response;
-pub use store::seed_from_json;
+pub use seed::seed_from_json;
 pub use transport::Limits;
 
-use store::State;
-use tokens::TokenSigner;
+use jwt::TokenSigner;
+use model::State;
 
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
-/// How long a challenge may wait for its answer: Cognito's default
-/// authentication session validity, three minutes.
-pub const SESSION_LIFETIME: Duration = Duration::from_secs(180);
-/// How long issued tokens live, in seconds (`ExpiresIn`).
-const TOKEN_LIFETIME_SECS: u64 = 3600;
-/// At most this many challenges in flight and this many live access tokens
-/// are remembered.
-const MAX_REMEMBERED: usize = 65_536;
 
 /// The endpoint's state and signing key; cheap to clone (shared).
 #[derive(Clone)]
@@ -99,8 +95,15 @@ impl Endpoint {
         {
             let mut state = self.state();
             state.pending = expiring::Expiring::new(cap);
-            state.sessions = session::Sessions::new(cap, self.session_lifetime);
+            state.sessions = model::session::Sessions::new(cap, self.session_lifetime);
         }
+        self
+    }
+
+    /// Shortens the life of the ID and access tokens issued from now on
+    /// (for tests of expiry; Cognito's shortest is five minutes).
+    pub fn with_token_lifetime(self, lifetime: Duration) -> Self {
+        self.state().grants.token_lifetime_secs = lifetime.as_secs().max(1);
         self
     }
 }

@@ -1,6 +1,6 @@
 //! A pool's password policy (`PasswordPolicyType`), checked as Cognito
 //! checks a new password: one broken rule named per refusal, with
-//! `InvalidPasswordException` (`COGNITO-BEHAVIOUR.md` §10).
+//! `InvalidPasswordException`.
 
 use serde_json::Value;
 

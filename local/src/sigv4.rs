@@ -6,8 +6,7 @@
 //! `<date>/<region>/cognito-idp/aws4_request` and the request's own
 //! `X-Amz-Date`. It is then compared with the client's in constant time.
 //!
-//! The refusals are the ones AWS's JSON services give (`COGNITO-BEHAVIOUR.md`
-//! §5): no `Authorization` header → `MissingAuthenticationTokenException`;
+//! The refusals are the ones AWS's JSON services give: no `Authorization` header → `MissingAuthenticationTokenException`;
 //! a header that does not parse → `IncompleteSignatureException`; an access
 //! key the seed does not list → `UnrecognizedClientException`; a wrong
 //! signature or scope → `InvalidSignatureException`; a request time outside

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::Endpoint;
 use crate::error::{ApiResult, err, from_srp, invalid_parameter, no_such_device, not_authorized};
 use crate::input::field;
-use crate::store::{Device, User};
+use crate::model::user::{Device, User};
 
 /// Cognito's page size limit for `ListDevices`.
 const MAX_DEVICES_PER_PAGE: u64 = 60;

@@ -6,14 +6,13 @@
 //!
 //! Every challenge here carries a `Session` bound to the pool, the app
 //! client, the user's real username and the challenge's name, answered once
-//! ([`crate::session`]). A remembered device stands in for MFA, as with a
+//! ([`crate::model::session`]). A remembered device stands in for MFA, as with a
 //! pool whose "remember devices" suppresses MFA.
 
 use std::collections::{BTreeMap, HashMap};
 
 use cognito_srp::{Password, StoredVerifier};
 use serde_json::{Map, Value, json};
-use zeroize::Zeroizing;
 
 use crate::Endpoint;
 use crate::error::{
@@ -21,83 +20,9 @@ use crate::error::{
     not_authorized,
 };
 use crate::input::{check_username, required};
-use crate::session::SessionBinding;
-use crate::store::Client;
-
-/// How a sign-in started.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Flow {
-    /// `USER_SRP_AUTH`.
-    UserSrp,
-    /// `USER_AUTH` with the `PASSWORD_SRP` choice.
-    UserAuth,
-    /// `CUSTOM_AUTH` started with `SRP_A`.
-    CustomSrp,
-}
-
-/// A sign-in past its first step: who, how it started, and which of the
-/// later steps it has done.
-#[derive(Debug, Clone)]
-pub(crate) struct SignInProgress {
-    pub flow: Flow,
-    pub sub: String,
-    /// The `DEVICE_KEY` the client announced, if any.
-    pub device_key: Option<String>,
-    pub new_password_done: bool,
-    pub device_done: bool,
-    pub mfa_done: bool,
-    pub custom_done: bool,
-}
-
-impl SignInProgress {
-    /// A sign-in of `sub` that has just started.
-    pub(crate) fn new(flow: Flow, sub: &str, device_key: Option<String>) -> Self {
-        SignInProgress {
-            flow,
-            sub: sub.to_owned(),
-            device_key,
-            new_password_done: false,
-            device_done: false,
-            mfa_done: false,
-            custom_done: false,
-        }
-    }
-}
-
-/// The seed's `custom_challenge`: the parameters of the `CUSTOM_CHALLENGE`
-/// and the answer that passes it (what the pool's Lambda triggers would
-/// decide).
-#[derive(Clone)]
-pub(crate) struct CustomChallenge {
-    pub parameters: BTreeMap<String, String>,
-    answer: Zeroizing<String>,
-}
-
-impl CustomChallenge {
-    /// From the seed's `{"parameters": {...}, "answer": "..."}`.
-    pub(crate) fn from_seed(seed: &Value) -> Result<Self, String> {
-        let answer = seed["answer"]
-            .as_str()
-            .ok_or("seed: custom_challenge needs a string `answer`")?;
-        let mut parameters = BTreeMap::new();
-        for (key, value) in seed["parameters"].as_object().into_iter().flatten() {
-            let value = value
-                .as_str()
-                .ok_or("seed: custom_challenge.parameters values must be strings")?;
-            parameters.insert(key.clone(), value.to_owned());
-        }
-        Ok(CustomChallenge {
-            parameters,
-            answer: Zeroizing::new(answer.to_owned()),
-        })
-    }
-
-    /// Whether `answer` passes, compared in constant time.
-    fn accepts(&self, answer: &str) -> bool {
-        use subtle::ConstantTimeEq;
-        bool::from(self.answer.as_bytes().ct_eq(answer.as_bytes()))
-    }
-}
+use crate::model::pool::Client;
+use crate::model::session::{SessionBinding, invalid_session};
+use crate::model::signin::{Flow, SignInProgress};
 
 /// What comes after the step just passed.
 enum Next {
@@ -131,10 +56,9 @@ impl Endpoint {
         state
             .pools
             .get(&client.pool_id)
-            .and_then(|p| p.user(named))
-            .map(|u| u.username.clone())
+            .and_then(|p| p.real_username(named))
             // An unknown name cannot match a session: the answer is refused as one.
-            .ok_or_else(crate::session::invalid_session)
+            .ok_or_else(invalid_session)
     }
 
     /// Issues the next challenge of a sign-in, or ends it with tokens.

@@ -2,118 +2,19 @@
 //! `SetUserMFAPreference`, and the codes of the `SOFTWARE_TOKEN_MFA`
 //! challenge.
 //!
-//! Codes are RFC 6238 TOTP as authenticator apps compute them (HMAC-SHA1,
-//! six digits, 30-second steps, one step of clock skew either way), from
-//! the `totp-rs` crate. A code is accepted once: a step already used is
-//! refused, as RFC 6238 §5.2 asks.
+//! The codes themselves (RFC 6238 TOTP) are checked by the model's
+//! [`Mfa`](crate::model::user::Mfa).
 
 use serde_json::{Value, json};
-use totp_rs::{Algorithm, Secret, Totp};
+use totp_rs::Secret;
 use zeroize::Zeroizing;
 
 use crate::Endpoint;
 use crate::error::{ApiError, ApiResult, err, invalid_parameter};
 use crate::input::field;
+use crate::model::session::invalid_session;
+use crate::model::user::matching_step;
 use crate::random::random_bytes;
-
-/// A user's software-token MFA.
-#[derive(Default)]
-pub(crate) struct Mfa {
-    /// The secret of `AssociateSoftwareToken`, until `VerifySoftwareToken`.
-    pending: Option<Zeroizing<Vec<u8>>>,
-    /// The verified secret.
-    secret: Option<Zeroizing<Vec<u8>>>,
-    enabled: bool,
-    preferred: bool,
-    /// The last time step whose code was accepted.
-    last_step: Option<u64>,
-}
-
-impl std::fmt::Debug for Mfa {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Mfa")
-            .field("enabled", &self.enabled)
-            .field("preferred", &self.preferred)
-            .finish_non_exhaustive()
-    }
-}
-
-fn totp(secret: &[u8]) -> Totp {
-    // Non-compliant only in allowing secrets under 128 bits: seeds may carry
-    // the classic 80-bit examples; the secrets this endpoint draws are 160 bits.
-    totp_rs::Builder::new()
-        .with_algorithm(Algorithm::SHA1)
-        .with_digits(6)
-        .with_skew(1)
-        .with_step_duration(30)
-        .with_secret(Secret::from(secret.to_vec()))
-        .build_noncompliant()
-}
-
-fn now_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
-/// The step whose code `code` is, if any, after `last_step`.
-fn matching_step(secret: &[u8], code: &str, last_step: Option<u64>) -> Option<u64> {
-    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    totp(secret)
-        .check(code, now_secs())
-        .filter(|step| last_step.is_none_or(|last| *step > last))
-}
-
-impl Mfa {
-    /// TOTP enabled and preferred with the seed's base32 `totp_secret`.
-    pub(crate) fn from_seed_secret(base32: &str) -> Result<Self, String> {
-        let secret = Secret::try_from_base32(base32.trim_end_matches('='))
-            .map_err(|_| "seed: totp_secret must be base32")?;
-        let bytes: &[u8] = secret.as_ref();
-        if bytes.is_empty() {
-            return Err("seed: totp_secret is empty".to_owned());
-        }
-        Ok(Mfa {
-            pending: None,
-            secret: Some(Zeroizing::new(bytes.to_vec())),
-            enabled: true,
-            preferred: true,
-            last_step: None,
-        })
-    }
-
-    /// Whether a sign-in must answer `SOFTWARE_TOKEN_MFA`.
-    pub(crate) fn software_token_enabled(&self) -> bool {
-        self.enabled && self.secret.is_some()
-    }
-
-    /// Checks the code of a `SOFTWARE_TOKEN_MFA` answer.
-    pub(crate) fn check_sign_in_code(&mut self, code: &str) -> Result<(), ApiError> {
-        let step = self
-            .secret
-            .as_ref()
-            .and_then(|secret| matching_step(secret, code, self.last_step))
-            .ok_or_else(|| err("CodeMismatchException", "Invalid code received for user"))?;
-        self.last_step = Some(step);
-        Ok(())
-    }
-
-    /// `UserMFASettingList` and `PreferredMfaSetting` of `GetUser`.
-    pub(crate) fn get_user_fields(&self) -> Value {
-        if self.software_token_enabled() {
-            let mut out = json!({ "UserMFASettingList": ["SOFTWARE_TOKEN_MFA"] });
-            if self.preferred {
-                out["PreferredMfaSetting"] = json!("SOFTWARE_TOKEN_MFA");
-            }
-            out
-        } else {
-            json!({})
-        }
-    }
-}
 
 /// A boolean member of an optional settings object, or a type error.
 fn setting(settings: &Value, name: &str) -> Result<Option<bool>, ApiError> {
@@ -138,7 +39,7 @@ impl Endpoint {
                 ));
             }
             // No MFA_SETUP challenge is issued, so no session can be valid here.
-            return Err(crate::session::invalid_session());
+            return Err(invalid_session());
         }
         let secret = Zeroizing::new(random_bytes::<20>().to_vec());
         let code = Secret::from(secret.to_vec()).to_base32();
@@ -158,7 +59,7 @@ impl Endpoint {
             ));
         }
         if body.get("Session").is_some() && body.get("AccessToken").is_none() {
-            return Err(crate::session::invalid_session());
+            return Err(invalid_session());
         }
         self.with_access_token(body, |user| {
             let pending = user.mfa.pending.take().ok_or_else(|| {

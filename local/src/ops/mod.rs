@@ -10,11 +10,12 @@ use crate::error::{ApiResult, err};
 mod account;
 mod admin;
 mod devices;
-pub(crate) mod flows;
-pub(crate) mod mfa;
+mod flows;
+mod mfa;
 mod pue;
 mod refresh;
 mod srp;
+mod tokens;
 mod users;
 
 impl Endpoint {

@@ -1,4 +1,4 @@
-//! `PreventUserExistenceErrors` for SRP sign-in (COGNITO-BEHAVIOUR.md §8).
+//! `PreventUserExistenceErrors` for SRP sign-in.
 //!
 //! Under `LEGACY` an unknown user gets `UserNotFoundException` at once.
 //! Under `ENABLED` the endpoint answers as for a real user: a
@@ -19,8 +19,8 @@ use zeroize::Zeroizing;
 
 use crate::Endpoint;
 use crate::error::{ApiError, err, no_such_user};
+use crate::model::pool::Client;
 use crate::random::{random_bytes, uuid_from};
-use crate::store::Client;
 
 /// The key the decoys are derived under, and the decoy verifier's bytes:
 /// drawn once per process, never sent.

@@ -11,7 +11,7 @@ use subtle::ConstantTimeEq;
 use crate::Endpoint;
 use crate::error::{ApiError, ApiResult, err};
 use crate::input::{field, required};
-use crate::store::Client;
+use crate::model::pool::Client;
 
 /// Whether `given` is `client`'s secret, compared through the HMAC it keys
 /// (the endpoint keeps no copy of the secret in the clear).

@@ -11,11 +11,11 @@ use serde_json::{Value, json};
 use crate::Endpoint;
 use crate::error::{ApiResult, err, from_srp, invalid_parameter, no_such_device, not_authorized};
 use crate::input::{check_username, field, required, string_map};
+use crate::model::pool::Client;
+use crate::model::session::expired_session;
+use crate::model::signin::{Flow, Pending, SignInProgress};
 use crate::ops::admin::check_sign_in_metadata;
-use crate::ops::flows::{Flow, SignInProgress};
 use crate::random::token;
-use crate::session::expired_session;
-use crate::store::{Client, Pending};
 
 impl Endpoint {
     pub(crate) fn initiate_auth(&self, body: &Value) -> ApiResult {

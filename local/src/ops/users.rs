@@ -9,8 +9,8 @@ use crate::error::{
     ApiError, ApiResult, err, from_srp, invalid_parameter, no_such_pool, no_such_user,
 };
 use crate::input::{check_username, field};
+use crate::model::user::User;
 use crate::random::token;
-use crate::store::User;
 
 impl Endpoint {
     pub(crate) fn sign_up(&self, body: &Value) -> ApiResult {

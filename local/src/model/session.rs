@@ -1,5 +1,5 @@
 //! The `Session` of a challenge: an opaque random string the client sends
-//! back unchanged with its answer (COGNITO-BEHAVIOUR.md §6.7).
+//! back unchanged with its answer.
 //!
 //! A session is bound to the pool, the app client, the user's real username
 //! and the name of the challenge it answers, and carries whatever state the
@@ -12,8 +12,11 @@
 //!
 //! `PASSWORD_VERIFIER` carries no session: its `SECRET_BLOCK` binds the
 //! answer (see `ops::srp`).
+//!
+//! The table is typed by what a session carries (a sign-in's
+//! [`SignInProgress`](crate::model::signin::SignInProgress) on the
+//! endpoint): what an answer takes out is what its challenge put in.
 
-use std::any::Any;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -35,14 +38,14 @@ pub(crate) struct SessionBinding {
     pub challenge: &'static str,
 }
 
-struct Entry {
+struct Entry<S> {
     binding: SessionBinding,
-    state: Box<dyn Any + Send>,
+    state: S,
 }
 
-/// The sessions in flight.
-pub(crate) struct Sessions {
-    map: Expiring<Entry>,
+/// The sessions in flight, each carrying an `S`.
+pub(crate) struct Sessions<S> {
+    map: Expiring<Entry<S>>,
     lifetime: Duration,
 }
 
@@ -73,7 +76,7 @@ fn fresh_session() -> String {
     )
 }
 
-impl Sessions {
+impl<S> Sessions<S> {
     /// At most `cap` sessions in flight, each valid for `lifetime`.
     pub(crate) fn new(cap: usize, lifetime: Duration) -> Self {
         Sessions {
@@ -89,17 +92,14 @@ impl Sessions {
 
     /// Issues a session for `binding` carrying `state`; refused with
     /// `TooManyRequestsException` when `cap` sessions are in flight.
-    pub(crate) fn issue<S: Any + Send>(
+    pub(crate) fn issue(
         &mut self,
         binding: SessionBinding,
         state: S,
         now: Instant,
     ) -> Result<String, ApiError> {
         let session = fresh_session();
-        let entry = Entry {
-            binding,
-            state: Box::new(state),
-        };
+        let entry = Entry { binding, state };
         self.map
             .try_insert(session.clone(), entry, now + self.lifetime, now)
             .map_err(|_| too_many_requests())?;
@@ -107,9 +107,9 @@ impl Sessions {
     }
 
     /// Takes the session `session` (the request's `Session`, if any): it must
-    /// exist, be live, have been issued for exactly `binding`, and carry a
-    /// state of type `S`. Whatever the outcome, the session is used up.
-    pub(crate) fn take<S: Any + Send>(
+    /// exist, be live and have been issued for exactly `binding`. Whatever
+    /// the outcome, the session is used up.
+    pub(crate) fn take(
         &mut self,
         session: Option<&str>,
         binding: &SessionBinding,
@@ -124,34 +124,7 @@ impl Sessions {
         if entry.binding != *binding {
             return Err(invalid_session());
         }
-        entry
-            .state
-            .downcast::<S>()
-            .map(|state| *state)
-            .map_err(|_| invalid_session())
-    }
-}
-
-impl crate::Endpoint {
-    /// Issues a `Session` for the challenge named in `binding`, carrying
-    /// `state` for the step that answers it.
-    pub(crate) fn issue_session<S: Any + Send>(
-        &self,
-        binding: SessionBinding,
-        state: S,
-    ) -> Result<String, ApiError> {
-        self.state().sessions.issue(binding, state, Instant::now())
-    }
-
-    /// Takes the request's `Session` (the `Session` field of `body`), which
-    /// must have been issued for exactly `binding`; its state.
-    pub(crate) fn take_session<S: Any + Send>(
-        &self,
-        body: &serde_json::Value,
-        binding: &SessionBinding,
-    ) -> Result<S, ApiError> {
-        let session = body.get("Session").and_then(serde_json::Value::as_str);
-        self.state().sessions.take(session, binding, Instant::now())
+        Ok(entry.state)
     }
 }
 
@@ -177,11 +150,8 @@ mod tests {
             .unwrap();
         assert!(s.starts_with("AYAB") && s.len() >= 20 && s.len() <= 4096);
         let b = binding("alice", "DEVICE_SRP_AUTH");
-        assert_eq!(sessions.take::<u32>(Some(&s), &b, now), Ok(42));
-        assert_eq!(
-            sessions.take::<u32>(Some(&s), &b, now),
-            Err(invalid_session())
-        );
+        assert_eq!(sessions.take(Some(&s), &b, now), Ok(42));
+        assert_eq!(sessions.take(Some(&s), &b, now), Err(invalid_session()));
     }
 
     #[test]
@@ -191,33 +161,25 @@ mod tests {
         let b = binding("alice", "DEVICE_SRP_AUTH");
         let s = sessions.issue(b.clone(), (), now).unwrap();
         assert_eq!(
-            sessions.take::<()>(Some(&s), &binding("bob", "DEVICE_SRP_AUTH"), now),
+            sessions.take(Some(&s), &binding("bob", "DEVICE_SRP_AUTH"), now),
             Err(invalid_session())
         );
         // Refused once, used up: the rightful answer is refused too.
-        assert_eq!(
-            sessions.take::<()>(Some(&s), &b, now),
-            Err(invalid_session())
-        );
+        assert_eq!(sessions.take(Some(&s), &b, now), Err(invalid_session()));
         let s = sessions.issue(b.clone(), (), now).unwrap();
         assert_eq!(
-            sessions.take::<()>(Some(&s), &binding("alice", "NEW_PASSWORD_REQUIRED"), now),
+            sessions.take(Some(&s), &binding("alice", "NEW_PASSWORD_REQUIRED"), now),
             Err(invalid_session())
         );
         assert_eq!(
-            sessions.take::<()>(Some("AYABmadeupmadeupmadeup"), &b, now),
+            sessions.take(Some("AYABmadeupmadeupmadeup"), &b, now),
             Err(invalid_session())
         );
-        assert_eq!(sessions.take::<()>(None, &b, now), Err(invalid_session()));
+        assert_eq!(sessions.take(None, &b, now), Err(invalid_session()));
         let s = sessions.issue(b.clone(), (), now).unwrap();
         assert_eq!(
-            sessions.take::<()>(Some(&s), &b, now + Duration::from_secs(181)),
+            sessions.take(Some(&s), &b, now + Duration::from_secs(181)),
             Err(expired_session())
-        );
-        let s = sessions.issue(b.clone(), 1u8, now).unwrap();
-        assert_eq!(
-            sessions.take::<u16>(Some(&s), &b, now),
-            Err(invalid_session())
         );
     }
 
@@ -232,7 +194,7 @@ mod tests {
             sessions.issue(b.clone(), 3u8, now),
             Err(too_many_requests())
         );
-        assert_eq!(sessions.take::<u8>(Some(&first), &b, now), Ok(1));
+        assert_eq!(sessions.take(Some(&first), &b, now), Ok(1));
         assert!(sessions.issue(b, 4u8, now).is_ok());
     }
 }

@@ -3,7 +3,7 @@
 //! Each sign-in that succeeds is a *grant*: an `origin_jti`, an `event_id`, an
 //! `auth_time`, the device it used if any, and an opaque refresh token. Its ID
 //! and access tokens are RS256 JWTs signed by two different RSA keys (as a
-//! pool's are: `COGNITO-BEHAVIOUR.md` §9), both in the key set at
+//! pool's are), both in the key set at
 //! `/<pool id>/.well-known/jwks.json` under distinct `kid`s. The two tokens
 //! of one sign-in share its `event_id` and `origin_jti`; tokens minted from
 //! the refresh token keep them and the first `auth_time`.
@@ -13,226 +13,20 @@
 //! `RevokeToken` on its refresh token or by `GlobalSignOut`), with Cognito's
 //! messages for each refusal.
 //!
-//! Signing stays on `openssl`, which the crate already uses: it generates the
-//! RSA keys at start-up, which no pure-JWT crate does, and a JWT is just two
-//! base64url JSON documents and one RS256 signature.
+//! The keys and the signing are [`crate::jwt`]'s; the grants are the
+//! model's ([`crate::model::grant`]).
 
-use std::collections::HashMap;
-use std::time::Duration;
-
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
-use openssl::hash::MessageDigest;
-use openssl::pkey::{PKey, Private};
-use openssl::rsa::Rsa;
-use openssl::sign::{Signer, Verifier};
 use serde_json::{Map, Value, json};
 
+use crate::Endpoint;
 use crate::error::{ApiError, err, no_such_user};
 use crate::input::field;
+use crate::jwt::TokenUse;
+use crate::model::grant::{Grant, REFRESH_TOKEN_LIFETIME};
+use crate::model::pool::Client;
+use crate::model::user::{Device, User};
 use crate::random::{token, uuid};
-use crate::store::{Client, Device, User};
-use crate::{Endpoint, TOKEN_LIFETIME_SECS};
-
-/// How long a refresh token lives: Cognito's default, 30 days.
-pub const REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
-/// At most this many grants are remembered; past it the oldest is forgotten
-/// (its tokens then read as revoked).
-const MAX_GRANTS: usize = 65_536;
-
-/// Which of a sign-in's two JWTs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TokenUse {
-    Id,
-    Access,
-}
-
-impl TokenUse {
-    fn claim(self) -> &'static str {
-        match self {
-            TokenUse::Id => "id",
-            TokenUse::Access => "access",
-        }
-    }
-}
-
-/// One RSA signing key and its public half as a JWK.
-struct SigningKey {
-    key: PKey<Private>,
-    kid: String,
-    jwk: Value,
-}
-
-impl SigningKey {
-    fn generate() -> Result<Self, openssl::error::ErrorStack> {
-        let rsa = Rsa::generate(2048)?;
-        let n = rsa.n().to_vec();
-        let kid = URL_SAFE_NO_PAD.encode(&openssl::sha::sha256(&n)[..12]);
-        let jwk = json!({
-            "alg": "RS256", "e": URL_SAFE_NO_PAD.encode(rsa.e().to_vec()), "kid": kid,
-            "kty": "RSA", "n": URL_SAFE_NO_PAD.encode(&n), "use": "sig",
-        });
-        Ok(SigningKey {
-            key: PKey::from_rsa(rsa)?,
-            kid,
-            jwk,
-        })
-    }
-
-    fn sign(&self, claims: &Value) -> String {
-        let header = json!({ "kid": self.kid, "alg": "RS256" });
-        let signing_input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
-        );
-        // Signing with a key we generated cannot fail short of memory exhaustion.
-        let signature = Signer::new(MessageDigest::sha256(), &self.key)
-            .and_then(|mut s| {
-                s.update(signing_input.as_bytes())?;
-                s.sign_to_vec()
-            })
-            .unwrap_or_default();
-        format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature))
-    }
-
-    /// The claims of `jwt` if this key signed it.
-    fn verify(&self, jwt: &str) -> Option<Map<String, Value>> {
-        let (signing_input, signature) = jwt.rsplit_once('.')?;
-        let (header, payload) = signing_input.split_once('.')?;
-        let header: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).ok()?).ok()?;
-        if header["alg"] != "RS256" || header["kid"] != self.kid.as_str() {
-            return None;
-        }
-        let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
-        let mut verifier = Verifier::new(MessageDigest::sha256(), &self.key).ok()?;
-        verifier.update(signing_input.as_bytes()).ok()?;
-        if !verifier.verify(&signature).ok()? {
-            return None;
-        }
-        match serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()? {
-            Value::Object(claims) => Some(claims),
-            _ => None,
-        }
-    }
-}
-
-/// The endpoint's two signing keys: one for ID tokens, one for access tokens
-/// (fresh 2048-bit RSA keys per process).
-pub struct TokenSigner {
-    id: SigningKey,
-    access: SigningKey,
-}
-
-impl TokenSigner {
-    /// Two new keys.
-    pub fn generate() -> Result<Self, openssl::error::ErrorStack> {
-        Ok(TokenSigner {
-            id: SigningKey::generate()?,
-            access: SigningKey::generate()?,
-        })
-    }
-
-    fn key(&self, token_use: TokenUse) -> &SigningKey {
-        match token_use {
-            TokenUse::Id => &self.id,
-            TokenUse::Access => &self.access,
-        }
-    }
-
-    /// `header.payload.signature`, RS256, with the key for `token_use`.
-    pub(crate) fn sign(&self, token_use: TokenUse, claims: &Value) -> String {
-        self.key(token_use).sign(claims)
-    }
-
-    /// The claims of `jwt` if the key for `token_use` signed it and its
-    /// `token_use` claim says so.
-    pub(crate) fn verify(&self, token_use: TokenUse, jwt: &str) -> Option<Map<String, Value>> {
-        self.key(token_use)
-            .verify(jwt)
-            .filter(|claims| claims.get("token_use") == Some(&json!(token_use.claim())))
-    }
-
-    /// The JSON Web Key Set: both public keys.
-    pub fn jwks(&self) -> Value {
-        json!({ "keys": [self.id.jwk, self.access.jwk] })
-    }
-}
-
-/// A sign-in that succeeded, as long as its refresh token may be used.
-#[derive(Debug, Clone)]
-pub(crate) struct Grant {
-    pub pool_id: String,
-    pub client_id: String,
-    pub sub: String,
-    pub origin_jti: String,
-    pub event_id: String,
-    pub auth_time: i64,
-    /// The device the sign-in went through (`DEVICE_SRP_AUTH`), if any.
-    pub device_key: Option<String>,
-    pub refresh_token: String,
-    /// Unix time after which the refresh token is refused.
-    pub refresh_expires: i64,
-    pub revoked: bool,
-}
-
-/// The grants, by `origin_jti` and by refresh token.
-pub(crate) struct Grants {
-    by_origin: HashMap<String, Grant>,
-    by_refresh: HashMap<String, String>,
-    /// `ExpiresIn` of ID and access tokens, in seconds.
-    pub token_lifetime_secs: u64,
-}
-
-impl Default for Grants {
-    fn default() -> Self {
-        Grants {
-            by_origin: HashMap::new(),
-            by_refresh: HashMap::new(),
-            token_lifetime_secs: TOKEN_LIFETIME_SECS,
-        }
-    }
-}
-
-impl Grants {
-    fn insert(&mut self, grant: Grant) {
-        if self.by_origin.len() >= MAX_GRANTS {
-            let oldest = self
-                .by_origin
-                .values()
-                .min_by_key(|g| g.auth_time)
-                .map(|g| (g.origin_jti.clone(), g.refresh_token.clone()));
-            if let Some((origin, refresh)) = oldest {
-                self.by_origin.remove(&origin);
-                self.by_refresh.remove(&refresh);
-            }
-        }
-        self.by_refresh
-            .insert(grant.refresh_token.clone(), grant.origin_jti.clone());
-        self.by_origin.insert(grant.origin_jti.clone(), grant);
-    }
-
-    /// The grant of a refresh token.
-    pub(crate) fn by_refresh_token(&mut self, refresh_token: &str) -> Option<&mut Grant> {
-        let origin = self.by_refresh.get(refresh_token)?;
-        self.by_origin.get_mut(origin)
-    }
-
-    /// The grant of an `origin_jti`.
-    pub(crate) fn by_origin(&self, origin_jti: &str) -> Option<&Grant> {
-        self.by_origin.get(origin_jti)
-    }
-
-    /// Revokes every grant of one user (`GlobalSignOut`).
-    pub(crate) fn revoke_user(&mut self, pool_id: &str, sub: &str) {
-        for grant in self.by_origin.values_mut() {
-            if grant.pool_id == pool_id && grant.sub == sub {
-                grant.revoked = true;
-            }
-        }
-    }
-}
 
 /// `NotAuthorizedException` with `message`.
 fn refused(message: &str) -> ApiError {
@@ -263,7 +57,7 @@ impl Endpoint {
     }
 
     /// `/<pool id>/.well-known/openid-configuration`, with the fields a
-    /// pool's document has (`COGNITO-BEHAVIOUR.md` §9).
+    /// pool's document has.
     pub(crate) fn openid_configuration(&self, pool_id: &str) -> Value {
         let issuer = self.issuer(pool_id);
         json!({
@@ -278,13 +72,6 @@ impl Endpoint {
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
             "userinfo_endpoint": format!("{issuer}/oauth2/userInfo"),
         })
-    }
-
-    /// Shortens the life of the ID and access tokens issued from now on
-    /// (for tests of expiry; Cognito's shortest is five minutes).
-    pub fn with_token_lifetime(self, lifetime: Duration) -> Self {
-        self.state().grants.token_lifetime_secs = lifetime.as_secs().max(1);
-        self
     }
 
     /// An ID and an access token for `grant`, freshly signed.

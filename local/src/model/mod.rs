@@ -1,0 +1,51 @@
+//! The endpoint's data: pools, app clients, users, devices, grants and
+//! sign-ins in progress. Nothing here knows of the operations, the
+//! transport or the wire: those sit on top of it.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+pub(crate) mod grant;
+pub(crate) mod pool;
+pub(crate) mod session;
+pub(crate) mod signin;
+pub(crate) mod user;
+
+use crate::expiring::Expiring;
+use grant::Grants;
+use pool::{Client, Pool};
+use session::Sessions;
+use signin::{Pending, SignInProgress};
+
+/// How long a challenge may wait for its answer: Cognito's default
+/// authentication session validity, three minutes.
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(180);
+/// How long issued tokens live, in seconds (`ExpiresIn`).
+pub(crate) const TOKEN_LIFETIME_SECS: u64 = 3600;
+/// At most this many challenges in flight and this many live access tokens
+/// are remembered.
+pub(crate) const MAX_REMEMBERED: usize = 65_536;
+
+/// Everything behind the endpoint's lock.
+pub(crate) struct State {
+    pub pools: HashMap<String, Pool>,
+    pub clients: HashMap<String, Client>,
+    /// Challenges in flight, by `SECRET_BLOCK` (pycognito sends no `Session`).
+    pub pending: Expiring<Pending>,
+    /// Sessions of the challenges that carry one.
+    pub sessions: Sessions<SignInProgress>,
+    /// Sign-ins that ended in tokens, with their refresh tokens.
+    pub grants: Grants,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            pools: HashMap::new(),
+            clients: HashMap::new(),
+            pending: Expiring::new(MAX_REMEMBERED),
+            sessions: Sessions::new(MAX_REMEMBERED, SESSION_LIFETIME),
+            grants: Grants::default(),
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Sign-ins in progress: how each started, which of its later steps it has
+//! done, and the `PASSWORD_VERIFIER` challenges waiting for their answer.
+
+use cognito_srp::ServerSession;
+
+/// How a sign-in started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flow {
+    /// `USER_SRP_AUTH`.
+    UserSrp,
+    /// `USER_AUTH` with the `PASSWORD_SRP` choice.
+    UserAuth,
+    /// `CUSTOM_AUTH` started with `SRP_A`.
+    CustomSrp,
+}
+
+/// A sign-in past its first step: who, how it started, and which of the
+/// later steps it has done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SignInProgress {
+    pub flow: Flow,
+    pub sub: String,
+    /// The `DEVICE_KEY` the client announced, if any.
+    pub device_key: Option<String>,
+    pub new_password_done: bool,
+    pub device_done: bool,
+    pub mfa_done: bool,
+    pub custom_done: bool,
+}
+
+impl SignInProgress {
+    /// A sign-in of `sub` that has just started.
+    pub(crate) fn new(flow: Flow, sub: &str, device_key: Option<String>) -> Self {
+        SignInProgress {
+            flow,
+            sub: sub.to_owned(),
+            device_key,
+            new_password_done: false,
+            device_done: false,
+            mfa_done: false,
+            custom_done: false,
+        }
+    }
+}
+
+/// A `PASSWORD_VERIFIER` or `DEVICE_PASSWORD_VERIFIER` challenge in flight,
+/// found by its `SECRET_BLOCK`.
+pub(crate) struct Pending {
+    pub client_id: String,
+    pub session: ServerSession,
+    /// Where the sign-in goes once this step is answered.
+    pub progress: SignInProgress,
+}

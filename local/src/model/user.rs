@@ -1,0 +1,155 @@
+//! Users and what belongs to each: devices, attributes and software-token
+//! MFA.
+//!
+//! TOTP codes are RFC 6238 as authenticator apps compute them (HMAC-SHA1,
+//! six digits, 30-second steps, one step of clock skew either way), from
+//! the `totp-rs` crate. A code is accepted once: a step already used is
+//! refused, as RFC 6238 §5.2 asks.
+
+use std::collections::{BTreeMap, HashMap};
+
+use cognito_srp::StoredVerifier;
+use serde_json::{Value, json};
+use totp_rs::{Algorithm, Secret, Totp};
+use zeroize::Zeroizing;
+
+use crate::error::{ApiError, err};
+
+/// A device of a user.
+pub(crate) struct Device {
+    pub group_key: String,
+    pub verifier: Option<StoredVerifier>,
+    pub remembered: bool,
+    /// `device_name` from `ConfirmDevice`'s `DeviceName`.
+    pub name: Option<String>,
+    /// Unix times of its creation and of its last sign-in.
+    pub created: i64,
+    pub last_authenticated: i64,
+}
+
+impl Device {
+    /// A device just announced in `NewDeviceMetadata`, not yet confirmed.
+    pub(crate) fn new(group_key: String, now: i64) -> Self {
+        Device {
+            group_key,
+            verifier: None,
+            remembered: false,
+            name: None,
+            created: now,
+            last_authenticated: now,
+        }
+    }
+}
+
+/// A user of a pool.
+pub(crate) struct User {
+    /// The real username: `USERNAME` and `USER_ID_FOR_SRP` in challenges,
+    /// `cognito:username` in tokens; the `sub` in pools with
+    /// `username_attributes`.
+    pub username: String,
+    pub sub: String,
+    pub verifier: Option<StoredVerifier>,
+    pub confirmed: bool,
+    pub device_group_key: String,
+    pub devices: HashMap<String, Device>,
+    /// Attributes by name (`email`, `custom:...`), `sub` excluded.
+    pub attributes: BTreeMap<String, String>,
+    /// `FORCE_CHANGE_PASSWORD`: the password is temporary, and the next
+    /// sign-in must answer `NEW_PASSWORD_REQUIRED`.
+    pub force_change_password: bool,
+    /// Software-token (TOTP) MFA.
+    pub mfa: Mfa,
+}
+
+/// A user's software-token MFA.
+#[derive(Default)]
+pub(crate) struct Mfa {
+    /// The secret of `AssociateSoftwareToken`, until `VerifySoftwareToken`.
+    pub pending: Option<Zeroizing<Vec<u8>>>,
+    /// The verified secret.
+    pub secret: Option<Zeroizing<Vec<u8>>>,
+    pub enabled: bool,
+    pub preferred: bool,
+    /// The last time step whose code was accepted.
+    pub last_step: Option<u64>,
+}
+
+impl std::fmt::Debug for Mfa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mfa")
+            .field("enabled", &self.enabled)
+            .field("preferred", &self.preferred)
+            .finish_non_exhaustive()
+    }
+}
+
+fn totp(secret: &[u8]) -> Totp {
+    // Non-compliant only in allowing secrets under 128 bits: seeds may carry
+    // the classic 80-bit examples; the secrets this endpoint draws are 160 bits.
+    totp_rs::Builder::new()
+        .with_algorithm(Algorithm::SHA1)
+        .with_digits(6)
+        .with_skew(1)
+        .with_step_duration(30)
+        .with_secret(Secret::from(secret.to_vec()))
+        .build_noncompliant()
+}
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// The step whose code `code` is, if any, after `last_step`.
+pub(crate) fn matching_step(secret: &[u8], code: &str, last_step: Option<u64>) -> Option<u64> {
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    totp(secret)
+        .check(code, now_secs())
+        .filter(|step| last_step.is_none_or(|last| *step > last))
+}
+
+impl Mfa {
+    /// TOTP enabled and preferred with `secret` (raw bytes, not empty).
+    pub(crate) fn with_secret(secret: Vec<u8>) -> Self {
+        Mfa {
+            pending: None,
+            secret: Some(Zeroizing::new(secret)),
+            enabled: true,
+            preferred: true,
+            last_step: None,
+        }
+    }
+
+    /// Whether a sign-in must answer `SOFTWARE_TOKEN_MFA`.
+    pub(crate) fn software_token_enabled(&self) -> bool {
+        self.enabled && self.secret.is_some()
+    }
+
+    /// Checks the code of a `SOFTWARE_TOKEN_MFA` answer.
+    pub(crate) fn check_sign_in_code(&mut self, code: &str) -> Result<(), ApiError> {
+        let step = self
+            .secret
+            .as_ref()
+            .and_then(|secret| matching_step(secret, code, self.last_step))
+            .ok_or_else(|| err("CodeMismatchException", "Invalid code received for user"))?;
+        self.last_step = Some(step);
+        Ok(())
+    }
+
+    /// `UserMFASettingList` and `PreferredMfaSetting` of `GetUser`.
+    pub(crate) fn get_user_fields(&self) -> Value {
+        if self.software_token_enabled() {
+            let mut out = json!({ "UserMFASettingList": ["SOFTWARE_TOKEN_MFA"] });
+            if self.preferred {
+                out["PreferredMfaSetting"] = json!("SOFTWARE_TOKEN_MFA");
+            }
+            out
+        } else {
+            json!({})
+        }
+    }
+}

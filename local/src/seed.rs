@@ -1,0 +1,166 @@
+//! The seed file (`LOCAL-ENDPOINT.md` gives its format), read as changes to
+//! the model: the IAM `credentials`, and per pool its app clients and users,
+//! `username_attributes`, `password_policy` and `custom_challenge`, and per
+//! user `attributes`, `temporary_password` and `totp_secret`.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use totp_rs::Secret;
+
+use crate::Endpoint;
+use crate::model::pool::CustomChallenge;
+use crate::model::user::Mfa;
+use crate::password_policy::PasswordPolicy;
+use crate::sigv4::CredentialStore;
+
+/// The endpoint's seed: pools, app clients and users (see `LOCAL-ENDPOINT.md`).
+pub fn seed_from_json(seed: &Value) -> Result<Endpoint, String> {
+    let endpoint = Endpoint::new()
+        .map_err(|e| e.to_string())?
+        .with_credentials(credentials(seed)?);
+    for pool in seed["pools"]
+        .as_array()
+        .ok_or("seed: `pools` must be an array")?
+    {
+        let pool_id = pool["id"].as_str().ok_or("seed: a pool needs an `id`")?;
+        endpoint.add_pool(pool_id).map_err(|e| e.message)?;
+        let username_attributes = pool["username_attributes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|a| match a.as_str() {
+                Some(a @ ("email" | "phone_number")) => Ok(a.to_owned()),
+                _ => Err("seed: `username_attributes` holds `email` and/or `phone_number`"),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(pool) = endpoint.state().pools.get_mut(pool_id) {
+            pool.username_attributes = username_attributes;
+        }
+        for client in pool["clients"].as_array().into_iter().flatten() {
+            let id = client["id"]
+                .as_str()
+                .ok_or("seed: a client needs an `id`")?;
+            endpoint
+                .add_client(
+                    pool_id,
+                    id,
+                    client["secret"].as_str(),
+                    client["remember_devices"].as_bool().unwrap_or(false),
+                )
+                .map_err(|e| e.message)?;
+            let prevent = match client["prevent_user_existence_errors"].as_str() {
+                None | Some("LEGACY") => false,
+                Some("ENABLED") => true,
+                Some(_) => {
+                    return Err("seed: `prevent_user_existence_errors` is LEGACY or ENABLED".into());
+                }
+            };
+            if let Some(client) = endpoint.state().clients.get_mut(id) {
+                client.prevent_user_existence_errors = prevent;
+            }
+        }
+        for user in pool["users"].as_array().into_iter().flatten() {
+            let name = user["username"]
+                .as_str()
+                .ok_or("seed: a user needs a `username`")?;
+            let password = user["password"]
+                .as_str()
+                .ok_or("seed: a user needs a `password`")?;
+            endpoint
+                .add_user(pool_id, name, password, true)
+                .map_err(|e| e.message)?;
+        }
+        pool_extras(&endpoint, pool)?;
+    }
+    Ok(endpoint)
+}
+
+/// The IAM credentials of the seed's `credentials` list.
+pub(crate) fn credentials(seed: &Value) -> Result<CredentialStore, String> {
+    let mut store = CredentialStore::new();
+    for entry in seed["credentials"].as_array().into_iter().flatten() {
+        let (Some(access_key_id), Some(secret)) = (
+            entry["access_key_id"].as_str(),
+            entry["secret_access_key"].as_str(),
+        ) else {
+            return Err("seed: a credential needs `access_key_id` and `secret_access_key`".into());
+        };
+        store.insert(access_key_id, secret);
+    }
+    Ok(store)
+}
+
+/// Applies a seeded pool's policy, custom challenge and users' extras
+/// (the pool and its users must exist already).
+fn pool_extras(endpoint: &Endpoint, pool_seed: &Value) -> Result<(), String> {
+    let pool_id = pool_seed["id"]
+        .as_str()
+        .ok_or("seed: a pool needs an `id`")?;
+    let policy = PasswordPolicy::from_seed(pool_seed.get("password_policy"))?;
+    let custom = pool_seed
+        .get("custom_challenge")
+        .filter(|v| !v.is_null())
+        .map(custom_challenge)
+        .transpose()?;
+    let mut state = endpoint.state();
+    let pool = state
+        .pools
+        .get_mut(pool_id)
+        .ok_or_else(|| format!("seed: no pool {pool_id}"))?;
+    pool.password_policy = policy;
+    pool.custom_challenge = custom;
+    for user_seed in pool_seed["users"].as_array().into_iter().flatten() {
+        let name = user_seed["username"]
+            .as_str()
+            .ok_or("seed: a user needs a `username`")?;
+        let user = pool
+            .user_mut(name)
+            .ok_or_else(|| format!("seed: no user {name}"))?;
+        if let Some(attributes) = user_seed.get("attributes").and_then(Value::as_object) {
+            for (key, value) in attributes {
+                let value = value
+                    .as_str()
+                    .ok_or_else(|| format!("seed: attribute {key} of {name} must be a string"))?;
+                if key != "sub" {
+                    user.attributes
+                        .entry(key.clone())
+                        .or_insert_with(|| value.to_owned());
+                }
+            }
+        }
+        if user_seed["temporary_password"].as_bool() == Some(true) {
+            user.force_change_password = true;
+        }
+        if let Some(secret) = user_seed["totp_secret"].as_str() {
+            user.mfa = totp_secret(secret)?;
+        }
+    }
+    Ok(())
+}
+
+/// The seed's `custom_challenge`: `{"parameters": {...}, "answer": "..."}`.
+fn custom_challenge(seed: &Value) -> Result<CustomChallenge, String> {
+    let answer = seed["answer"]
+        .as_str()
+        .ok_or("seed: custom_challenge needs a string `answer`")?;
+    let mut parameters = BTreeMap::new();
+    for (key, value) in seed["parameters"].as_object().into_iter().flatten() {
+        let value = value
+            .as_str()
+            .ok_or("seed: custom_challenge.parameters values must be strings")?;
+        parameters.insert(key.clone(), value.to_owned());
+    }
+    Ok(CustomChallenge::new(parameters, answer))
+}
+
+/// TOTP enabled and preferred with the seed's base32 `totp_secret`.
+fn totp_secret(base32: &str) -> Result<Mfa, String> {
+    let secret = Secret::try_from_base32(base32.trim_end_matches('='))
+        .map_err(|_| "seed: totp_secret must be base32")?;
+    let bytes: &[u8] = secret.as_ref();
+    if bytes.is_empty() {
+        return Err("seed: totp_secret is empty".to_owned());
+    }
+    Ok(Mfa::with_secret(bytes.to_vec()))
+}
