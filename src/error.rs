@@ -73,6 +73,20 @@ pub enum Field {
     IdToken,
     /// A kept sign-in, as a caller stored it between runs.
     KeptSignIn,
+    /// `PASSWORD`, which the password flows send to the service.
+    Password,
+    /// `AvailableChallenges` of a `SELECT_CHALLENGE` reply.
+    AvailableChallenges,
+    /// `SecretCode` of `AssociateSoftwareToken`: the TOTP secret.
+    SecretCode,
+    /// `Status` of `VerifySoftwareToken`.
+    Status,
+    /// `CREDENTIAL_REQUEST_OPTIONS` of `WEB_AUTHN`.
+    CredentialRequestOptions,
+    /// `CREDENTIAL`, the answer to `WEB_AUTHN`.
+    Credential,
+    /// `AuthFlow`, which goes with one entry operation.
+    AuthFlow,
 }
 
 impl Field {
@@ -111,6 +125,13 @@ impl Field {
             Field::RefreshToken => "RefreshToken",
             Field::IdToken => "IdToken",
             Field::KeptSignIn => "kept sign-in",
+            Field::Password => "PASSWORD",
+            Field::AvailableChallenges => "AvailableChallenges",
+            Field::SecretCode => "SecretCode",
+            Field::Status => "Status",
+            Field::CredentialRequestOptions => "CREDENTIAL_REQUEST_OPTIONS",
+            Field::Credential => "CREDENTIAL",
+            Field::AuthFlow => "AuthFlow",
         }
     }
 }

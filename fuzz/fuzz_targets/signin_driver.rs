@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 
 use cognito_srp::signin::{
-    AuthenticationResult, Call, Entry, Flow, MfaType, NewDeviceMetadata, Next, Prompt, Reply,
-    Request, SignIn, Step,
+    AuthenticationResult, Call, Entry, FirstFactor, Flow, MfaType, NewDeviceMetadata, Next, Prompt,
+    Reply, Request, SignIn, Step,
 };
 use cognito_srp::{
     AppClient, ClientSecret, DeviceCredentials, DevicePassword, Error, Password, PoolId,
@@ -20,7 +20,7 @@ const CLIENT_ID: &str = "fuzzclient";
 const USER_ID: &str = "c7a3e4b2-5d1f-4a2e-9b8c-0d6e2f1a3b4c";
 const DEVICE_KEY: &str = "us-east-1_device";
 
-const CHALLENGES: [&str; 12] = [
+const CHALLENGES: [&str; 14] = [
     "PASSWORD_VERIFIER",
     "SELECT_CHALLENGE",
     "DEVICE_SRP_AUTH",
@@ -32,10 +32,12 @@ const CHALLENGES: [&str; 12] = [
     "SELECT_MFA_TYPE",
     "CUSTOM_CHALLENGE",
     "MFA_SETUP",
+    "SMS_OTP",
+    "WEB_AUTHN",
     "PASSWORD",
 ];
 
-const KEYS: [&str; 13] = [
+const KEYS: [&str; 14] = [
     "SRP_B",
     "SALT",
     "SECRET_BLOCK",
@@ -49,6 +51,7 @@ const KEYS: [&str; 13] = [
     "CODE_DELIVERY_DESTINATION",
     "CODE_DELIVERY_DELIVERY_MEDIUM",
     "question",
+    "CREDENTIAL_REQUEST_OPTIONS",
 ];
 
 /// Values that let a reply get past parsing, so the fuzzer reaches every state.
@@ -111,9 +114,23 @@ fn reply(u: &mut Unstructured<'_>) -> Result<Reply> {
         reply.session = Some(text(u, &VALUES)?);
     }
     for _ in 0..u.int_in_range(0..=2)? {
-        reply
-            .available_challenges
-            .push(text(u, &["PASSWORD_SRP", "PASSWORD", "EMAIL_OTP"])?);
+        reply.available_challenges.push(text(
+            u,
+            &[
+                "PASSWORD_SRP",
+                "PASSWORD",
+                "EMAIL_OTP",
+                "SMS_OTP",
+                "WEB_AUTHN",
+            ],
+        )?);
+    }
+    // The replies of AssociateSoftwareToken and VerifySoftwareToken.
+    if u.ratio(1, 4)? {
+        reply.secret_code = Some(text(u, &["JBSWY3DPEHPK3PXP"])?);
+    }
+    if u.ratio(1, 4)? {
+        reply.status = Some(text(u, &["SUCCESS", "ERROR"])?);
     }
     Ok(reply)
 }
@@ -125,7 +142,17 @@ fn check_request(request: &Request, app: &AppClient) {
         request.user_pool_id.as_deref(),
         request.operation.is_admin().then_some(POOL)
     );
-    let parameters = request.call.parameters();
+    let body: serde_json::Value = serde_json::from_str(&request.to_json()).expect("JSON body");
+    let Some(parameters) = request.call.parameters() else {
+        // The TOTP set-up calls carry a Session and no ClientId.
+        assert!(matches!(
+            request.call,
+            Call::AssociateSoftwareToken { .. } | Call::VerifySoftwareToken { .. }
+        ));
+        assert!(!body["Session"].as_str().expect("Session").is_empty());
+        assert!(body.get("ClientId").is_none());
+        return;
+    };
     let username = parameters
         .get("USERNAME")
         .expect("USERNAME in every request");
@@ -134,7 +161,6 @@ fn check_request(request: &Request, app: &AppClient) {
         parameters.get("SECRET_HASH").cloned(),
         app.secret_hash(username)
     );
-    let body: serde_json::Value = serde_json::from_str(&request.to_json()).expect("JSON body");
     assert_eq!(body["ClientId"], CLIENT_ID);
     if let Call::Respond { challenge_name, .. } = &request.call {
         assert!(CHALLENGES.contains(&challenge_name.as_str()));
@@ -163,9 +189,10 @@ fn answer(u: &mut Unstructured<'_>, prompt: Prompt) -> Result<Option<Step>> {
             p.answer(Password::new(text(u, &["New-Password-1"])?), attributes)
                 .map_err(|r| r.error)
         }
-        Prompt::SmsMfa(p) | Prompt::SoftwareTokenMfa(p) | Prompt::EmailOtp(p) => {
-            p.answer(&text(u, &["123456"])?).map_err(|r| r.error)
-        }
+        Prompt::SmsMfa(p)
+        | Prompt::SoftwareTokenMfa(p)
+        | Prompt::EmailOtp(p)
+        | Prompt::SmsOtp(p) => p.answer(&text(u, &["123456"])?).map_err(|r| r.error),
         Prompt::SelectMfaType(p) => {
             let choice = *u.choose(&[
                 MfaType::SmsMfa,
@@ -175,10 +202,25 @@ fn answer(u: &mut Unstructured<'_>, prompt: Prompt) -> Result<Option<Step>> {
             p.answer(choice).map_err(|r| r.error)
         }
         Prompt::CustomChallenge(p) => p.answer(&text(u, &["4"])?).map_err(|r| r.error),
+        Prompt::SelectChallenge(p) => {
+            let choice = *u.choose(&[
+                FirstFactor::Password,
+                FirstFactor::PasswordSrp,
+                FirstFactor::EmailOtp,
+                FirstFactor::SmsOtp,
+                FirstFactor::WebAuthn,
+            ])?;
+            p.answer(choice).map_err(|r| r.error)
+        }
+        Prompt::WebAuthn(p) => p
+            .answer(&text(u, &[r#"{"id":"abc","type":"public-key"}"#])?)
+            .map_err(|r| r.error),
         Prompt::MfaSetup(p) => {
+            if let Some(uri) = p.otpauth_uri(&text(u, &["Example"])?) {
+                assert!(uri.starts_with("otpauth://totp/"));
+            }
             if u.arbitrary()? {
-                p.answer_software_token(text(u, &["AYAB-verified"])?)
-                    .map_err(|r| r.error)
+                p.answer(&text(u, &["123456"])?).map_err(|r| r.error)
             } else {
                 p.answer_email(&text(u, &["a@example.com"])?)
                     .map_err(|r| r.error)
@@ -200,6 +242,12 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
         Flow::UserAuthPasswordSrp,
         Flow::UserAuth,
         Flow::CustomAuthSrp,
+        Flow::UserPasswordAuth,
+        Flow::AdminUserPasswordAuth,
+        Flow::UserAuthPassword,
+        Flow::UserAuthEmailOtp,
+        Flow::UserAuthSmsOtp,
+        Flow::UserAuthWebAuthn,
     ])?;
     let entry = *u.choose(&[Entry::InitiateAuth, Entry::AdminInitiateAuth])?;
     let app = if u.arbitrary()? {
@@ -221,9 +269,17 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
         signin = signin.with_device(device);
     }
     // A small fixed `a` keeps each run deterministic.
-    let mut step = signin
-        .start_with_private_ephemeral(Password::new("password"), &[7])
-        .unwrap();
+    let mut step = match signin.start_with_private_ephemeral(Password::new("password"), &[7]) {
+        Ok(step) => step,
+        Err(error) => {
+            // Only a password flow through the other entry is refused.
+            assert!(
+                flow.required_entry().is_some_and(|e| e != entry),
+                "{error:?}"
+            );
+            return Ok(());
+        }
+    };
     for _ in 0..12 {
         check_request(step.request(), &app);
         // Now and then the reply comes as arbitrary JSON text, read strictly.

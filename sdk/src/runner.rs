@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, AuthenticationResultType, ChallengeNameType, DeviceRememberedStatusType,
-    DeviceSecretVerifierConfigType, VerifySoftwareTokenResponseType,
+    DeviceSecretVerifierConfigType,
 };
 use cognito_srp::signin::{
-    AuthenticationResult, Call, MfaType, NewDevice, NewDeviceMetadata, Next, Operation, Prompt,
+    AuthenticationResult, Call, FirstFactor, NewDevice, NewDeviceMetadata, Next, Operation, Prompt,
     Rejected, Reply, Request, SignIn, Step,
 };
 use cognito_srp::{DeviceCredentials, Password};
@@ -319,6 +319,45 @@ impl Runner {
                     out.authentication_result(),
                 )
             }
+            (Operation::AssociateSoftwareToken, Call::AssociateSoftwareToken { session }) => {
+                let out = self
+                    .client
+                    .associate_software_token()
+                    .session(session.clone())
+                    .send()
+                    .await
+                    .map_err(|e| Error::from_sdk(name, e))?;
+                let reply = Reply {
+                    secret_code: out.secret_code().map(str::to_owned),
+                    session: out.session().map(str::to_owned),
+                    ..Default::default()
+                };
+                (reply, None)
+            }
+            (
+                Operation::VerifySoftwareToken,
+                Call::VerifySoftwareToken {
+                    session,
+                    user_code,
+                    friendly_device_name,
+                },
+            ) => {
+                let out = self
+                    .client
+                    .verify_software_token()
+                    .session(session.clone())
+                    .user_code(user_code.clone())
+                    .set_friendly_device_name(friendly_device_name.clone())
+                    .send()
+                    .await
+                    .map_err(|e| Error::from_sdk(name, e))?;
+                let reply = Reply {
+                    status: out.status().map(|status| status.as_str().to_owned()),
+                    session: out.session().map(str::to_owned),
+                    ..Default::default()
+                };
+                (reply, None)
+            }
             _ => {
                 return Err(Error::Network(format!(
                     "{name}: the driver asked for a call this operation does not make"
@@ -337,7 +376,8 @@ impl Runner {
             }
             Prompt::SmsMfa(challenge)
             | Prompt::SoftwareTokenMfa(challenge)
-            | Prompt::EmailOtp(challenge) => {
+            | Prompt::EmailOtp(challenge)
+            | Prompt::SmsOtp(challenge) => {
                 let code = prompter.mfa_code(&challenge)?;
                 challenge.answer(&code).map_err(invalid)?
             }
@@ -349,46 +389,37 @@ impl Runner {
                 let answer = prompter.custom_challenge(challenge.parameters())?;
                 challenge.answer(&answer).map_err(invalid)?
             }
+            // The driver has fetched the secret (AssociateSoftwareToken); it
+            // sends VerifySoftwareToken with the code and then MFA_SETUP.
             Prompt::MfaSetup(setup) => {
-                if !setup.mfas_can_setup().contains(&MfaType::SoftwareTokenMfa) {
+                let Some(secret_code) = setup.secret_code() else {
                     return Err(PromptError::Unanswerable(
                         "MFA_SETUP: only a software token can be set up here".into(),
                     )
                     .into());
-                }
-                let associated = self
-                    .client
-                    .associate_software_token()
-                    .session(setup.session())
-                    .send()
-                    .await
-                    .map_err(|e| Error::from_sdk("AssociateSoftwareToken", e))?;
-                let (Some(secret_code), Some(session)) =
-                    (associated.secret_code(), associated.session())
-                else {
-                    return Err(Error::Network(
-                        "AssociateSoftwareToken: the reply lacks SecretCode or Session".into(),
-                    ));
                 };
                 let code = prompter.software_token_setup(secret_code)?;
-                let verified = self
-                    .client
-                    .verify_software_token()
-                    .session(session)
-                    .user_code(code)
-                    .send()
-                    .await
-                    .map_err(|e| Error::from_sdk("VerifySoftwareToken", e))?;
-                match (verified.status(), verified.session()) {
-                    (Some(VerifySoftwareTokenResponseType::Success), Some(session)) => setup
-                        .answer_software_token(session.to_owned())
-                        .map_err(invalid)?,
-                    _ => {
-                        return Err(Error::Network(
-                            "VerifySoftwareToken: no SUCCESS status with a Session".into(),
-                        ));
-                    }
+                setup.answer(&code).map_err(invalid)?
+            }
+            // The runner signs in with the password it was given: by SRP.
+            Prompt::SelectChallenge(choice) => {
+                if !choice
+                    .available_challenges()
+                    .contains(&FirstFactor::PasswordSrp)
+                {
+                    return Err(PromptError::Unanswerable(format!(
+                        "SELECT_CHALLENGE: PASSWORD_SRP is not among {:?}",
+                        choice.available_challenges()
+                    ))
+                    .into());
                 }
+                choice.answer(FirstFactor::PasswordSrp).map_err(invalid)?
+            }
+            Prompt::WebAuthn(_) => {
+                return Err(PromptError::Unanswerable(
+                    "WEB_AUTHN: the runner has no passkey authenticator".into(),
+                )
+                .into());
             }
         })
     }
@@ -428,6 +459,7 @@ fn reply(
             .map(|name| name.as_str().to_owned())
             .collect(),
         authentication_result: authentication_result.map(driver_result),
+        ..Default::default()
     };
     (reply, authentication_result.cloned())
 }

@@ -12,11 +12,16 @@ use crate::error::{Error, Field, Result};
 use crate::secret::Password;
 use crate::wire::{ParameterMap, names};
 
-use super::prompt::{self, Prompt};
+use super::first_factor::FirstFactor;
+use super::prompt::{self, MfaType, Prompt};
 use super::reply::{AuthenticationResult, Reply};
-use super::request::{Call, Request};
+use super::request::{Call, Operation, Request};
 use super::signed_in::SignedIn;
-use super::{Flow, SignIn};
+use super::{Entry, Flow, SignIn};
+
+const ANSWER: &str = "ANSWER";
+const PASSWORD: &str = "PASSWORD";
+const PREFERRED_CHALLENGE: &str = "PREFERRED_CHALLENGE";
 
 /// The challenges the driver knows, by their `ChallengeName`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,10 +37,12 @@ pub(crate) enum ChallengeName {
     SelectMfaType,
     CustomChallenge,
     MfaSetup,
+    SmsOtp,
+    WebAuthn,
 }
 
 impl ChallengeName {
-    const ALL: [ChallengeName; 11] = [
+    const ALL: [ChallengeName; 13] = [
         ChallengeName::PasswordVerifier,
         ChallengeName::SelectChallenge,
         ChallengeName::DeviceSrpAuth,
@@ -47,6 +54,8 @@ impl ChallengeName {
         ChallengeName::SelectMfaType,
         ChallengeName::CustomChallenge,
         ChallengeName::MfaSetup,
+        ChallengeName::SmsOtp,
+        ChallengeName::WebAuthn,
     ];
 
     pub(crate) const fn name(self) -> &'static str {
@@ -62,6 +71,8 @@ impl ChallengeName {
             ChallengeName::SelectMfaType => "SELECT_MFA_TYPE",
             ChallengeName::CustomChallenge => "CUSTOM_CHALLENGE",
             ChallengeName::MfaSetup => "MFA_SETUP",
+            ChallengeName::SmsOtp => "SMS_OTP",
+            ChallengeName::WebAuthn => "WEB_AUTHN",
         }
     }
 
@@ -79,6 +90,8 @@ impl ChallengeName {
             ChallengeName::SelectMfaType => "the SELECT_MFA_TYPE answer",
             ChallengeName::CustomChallenge => "the CUSTOM_CHALLENGE answer",
             ChallengeName::MfaSetup => "the MFA_SETUP answer",
+            ChallengeName::SmsOtp => "the SMS_OTP answer",
+            ChallengeName::WebAuthn => "the WEB_AUTHN answer",
         }
     }
 
@@ -91,18 +104,22 @@ impl ChallengeName {
         !matches!(
             self,
             ChallengeName::PasswordVerifier
-                | ChallengeName::SelectChallenge
                 | ChallengeName::DeviceSrpAuth
                 | ChallengeName::DevicePasswordVerifier
+                | ChallengeName::MfaSetup
         )
     }
 }
 
 /// What the request in flight was.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Sent {
+pub(crate) enum Sent {
     Initiate,
     Answer(ChallengeName),
+    /// `SELECT_CHALLENGE` answered with this first factor.
+    Selected(FirstFactor),
+    AssociateSoftwareToken,
+    VerifySoftwareToken,
 }
 
 impl Sent {
@@ -110,26 +127,10 @@ impl Sent {
         match self {
             Sent::Initiate => "InitiateAuth",
             Sent::Answer(challenge) => challenge.answer(),
+            Sent::Selected(_) => ChallengeName::SelectChallenge.answer(),
+            Sent::AssociateSoftwareToken => "AssociateSoftwareToken",
+            Sent::VerifySoftwareToken => "VerifySoftwareToken",
         }
-    }
-
-    /// Whether a reply to this request may carry the tokens: only once a
-    /// proof (or a prompt's answer) was sent, never right after `SRP_A`.
-    const fn may_end(self) -> bool {
-        matches!(
-            self,
-            Sent::Answer(
-                ChallengeName::PasswordVerifier
-                    | ChallengeName::DevicePasswordVerifier
-                    | ChallengeName::NewPasswordRequired
-                    | ChallengeName::SmsMfa
-                    | ChallengeName::SoftwareTokenMfa
-                    | ChallengeName::EmailOtp
-                    | ChallengeName::SelectMfaType
-                    | ChallengeName::CustomChallenge
-                    | ChallengeName::MfaSetup
-            )
-        )
     }
 }
 
@@ -151,6 +152,10 @@ pub(crate) struct Driver {
     device_started: bool,
     fixed_a: Option<Zeroizing<Vec<u8>>>,
     session: Option<String>,
+    /// `MFAS_CAN_SETUP` of an `MFA_SETUP` whose TOTP secret is being fetched.
+    mfas_can_setup: Vec<MfaType>,
+    /// The `Session` of that `MFA_SETUP` challenge, for an `EMAIL` answer.
+    mfa_setup_session: Option<String>,
 }
 
 impl fmt::Debug for Driver {
@@ -173,6 +178,11 @@ impl Driver {
         self.names.last().map_or("", String::as_str)
     }
 
+    /// The name the sign-in started with, as typed.
+    pub(crate) fn typed_username(&self) -> &str {
+        &self.config.username
+    }
+
     /// `USERNAME`, `SECRET_HASH` (for that name) and `DEVICE_KEY` when they
     /// apply: what every answer carries.
     pub(crate) fn base_responses(&self) -> ParameterMap {
@@ -186,11 +196,6 @@ impl Driver {
             map.insert(names::DEVICE_KEY.into(), device.device_key().into());
         }
         map
-    }
-
-    /// The `Session` of the last reply.
-    pub(crate) fn session(&self) -> Option<&str> {
-        self.session.as_deref()
     }
 
     /// The next step: answer `challenge` with `responses` and the last `Session`.
@@ -210,6 +215,16 @@ impl Driver {
         responses: ParameterMap,
         session: Option<String>,
     ) -> Step {
+        self.respond_as(Sent::Answer(challenge), challenge, responses, session)
+    }
+
+    fn respond_as(
+        self: Box<Self>,
+        sent: Sent,
+        challenge: ChallengeName,
+        responses: ParameterMap,
+        session: Option<String>,
+    ) -> Step {
         let entry = self.config.entry;
         let request = self.request(
             entry.respond_operation(),
@@ -219,14 +234,94 @@ impl Driver {
                 session,
             },
         );
-        Step {
-            driver: self,
-            request,
-            sent: Sent::Answer(challenge),
+        Step::new(self, request, sent)
+    }
+
+    /// Whether the sign-in holds the password (given at the start, not yet sent or signed).
+    pub(crate) fn holds_password(&self) -> bool {
+        self.password.is_some()
+    }
+
+    /// Gives the sign-in the password, for a password factor chosen at `SELECT_CHALLENGE`.
+    pub(crate) fn set_password(&mut self, password: Password) {
+        self.password = Some(password);
+    }
+
+    /// A fresh SRP start for the typed username (with the fixed `a` of a test).
+    fn new_login(&self) -> Result<UserSrpLogin> {
+        let config = &self.config;
+        let mut client =
+            UserSrpClient::new(config.pool.clone()).with_app_client(config.app.clone());
+        if let Some(device) = &config.device {
+            client = client.with_device_key(device.device_key());
+        }
+        match &self.fixed_a {
+            Some(a) => client.start_with_private_ephemeral(&config.username, a),
+            None => client.start(&config.username),
         }
     }
 
-    fn request(&self, operation: super::Operation, call: Call) -> Request {
+    /// Makes ready what answering `SELECT_CHALLENGE` with `factor` needs: the
+    /// SRP start for `PASSWORD_SRP`.
+    pub(crate) fn prepare(&mut self, factor: FirstFactor) -> Result<()> {
+        if factor == FirstFactor::PasswordSrp && self.login.is_none() {
+            self.login = Some(self.new_login()?);
+        }
+        Ok(())
+    }
+
+    /// Answers `SELECT_CHALLENGE` with `factor`, with `PASSWORD` or `SRP_A`
+    /// beside it for the password factors ([`Driver::prepare`] first).
+    pub(crate) fn select(mut self: Box<Self>, factor: FirstFactor) -> Step {
+        let mut responses = self.base_responses();
+        responses.insert(ANSWER.into(), factor.as_str().into());
+        match factor {
+            FirstFactor::Password => {
+                if let Some(password) = self.password.take() {
+                    responses.insert(PASSWORD.into(), password.expose_secret().into());
+                }
+            }
+            FirstFactor::PasswordSrp => {
+                if let Some(login) = &self.login {
+                    responses.insert(names::SRP_A.into(), login.srp_a().to_owned());
+                    self.srp_a_sent = true;
+                }
+            }
+            FirstFactor::EmailOtp | FirstFactor::SmsOtp | FirstFactor::WebAuthn => {}
+        }
+        let session = self.session.clone();
+        self.respond_as(
+            Sent::Selected(factor),
+            ChallengeName::SelectChallenge,
+            responses,
+            session,
+        )
+    }
+
+    /// `VerifySoftwareToken` with the first code of the authenticator whose
+    /// secret `AssociateSoftwareToken` gave.
+    pub(crate) fn verify_software_token(
+        self: Box<Self>,
+        user_code: &str,
+        friendly_device_name: Option<String>,
+    ) -> Step {
+        let request = self.request(
+            Operation::VerifySoftwareToken,
+            Call::VerifySoftwareToken {
+                session: self.session.clone().unwrap_or_default(),
+                user_code: user_code.into(),
+                friendly_device_name,
+            },
+        );
+        Step::new(self, request, Sent::VerifySoftwareToken)
+    }
+
+    /// The `Session` of the `MFA_SETUP` challenge itself.
+    pub(crate) fn mfa_setup_session(&self) -> Option<String> {
+        self.mfa_setup_session.clone()
+    }
+
+    fn request(&self, operation: Operation, call: Call) -> Request {
         Request {
             operation,
             client_id: self.config.app.client_id().into(),
@@ -237,11 +332,36 @@ impl Driver {
         }
     }
 
+    /// The first factor that the request in flight started, if any.
+    fn pending_factor(&self, sent: Sent) -> Option<FirstFactor> {
+        match sent {
+            Sent::Initiate => self.config.flow.preferred_challenge(),
+            Sent::Selected(factor) => Some(factor),
+            _ => None,
+        }
+    }
+
+    /// Whether the request in flight proved who the user is (a password, an
+    /// SRP claim, a code, a credential): only then may the reply carry the
+    /// tokens or ask the challenges that follow the first factor.
+    fn proven_by(&self, sent: Sent) -> bool {
+        match sent {
+            Sent::Initiate => self.config.flow.sends_password(),
+            Sent::Selected(factor) => factor == FirstFactor::Password,
+            Sent::Answer(challenge) => !matches!(
+                challenge,
+                ChallengeName::DeviceSrpAuth | ChallengeName::SelectChallenge
+            ),
+            Sent::AssociateSoftwareToken | Sent::VerifySoftwareToken => false,
+        }
+    }
+
     /// Whether `challenge` may come in reply to `sent`.
     fn allows(&self, sent: Sent, challenge: ChallengeName) -> bool {
         let flow = self.config.flow;
         let custom = flow == Flow::CustomAuthSrp;
-        let after_proof = sent.may_end();
+        let proven = self.proven_by(sent);
+        let pending = self.pending_factor(sent);
         match challenge {
             // `a` answers one PASSWORD_VERIFIER, and only after `SRP_A` was sent;
             // in CUSTOM_AUTH the Lambdas may put custom challenges first.
@@ -249,25 +369,30 @@ impl Driver {
                 self.login.is_some()
                     && self.srp_a_sent
                     && match sent {
-                        Sent::Initiate | Sent::Answer(ChallengeName::SelectChallenge) => true,
+                        Sent::Initiate | Sent::Selected(FirstFactor::PasswordSrp) => true,
                         Sent::Answer(ChallengeName::CustomChallenge) => custom,
-                        Sent::Answer(_) => false,
+                        _ => false,
                     }
             }
+            // A preferred factor the user cannot use also ends in SELECT_CHALLENGE.
             ChallengeName::SelectChallenge => flow.is_user_auth() && sent == Sent::Initiate,
             // The device step comes once the password is proven.
             ChallengeName::DeviceSrpAuth => {
                 self.config.device.is_some()
                     && self.login.is_none()
                     && !self.device_started
-                    && after_proof
+                    && proven
                     && sent != Sent::Answer(ChallengeName::DevicePasswordVerifier)
             }
             ChallengeName::DevicePasswordVerifier => {
                 sent == Sent::Answer(ChallengeName::DeviceSrpAuth)
             }
-            ChallengeName::CustomChallenge => custom && (after_proof || sent == Sent::Initiate),
-            _ => after_proof,
+            ChallengeName::CustomChallenge => custom && (proven || sent == Sent::Initiate),
+            // EMAIL_OTP is a first factor and an MFA alike.
+            ChallengeName::EmailOtp => proven || pending == Some(FirstFactor::EmailOtp),
+            ChallengeName::SmsOtp => pending == Some(FirstFactor::SmsOtp),
+            ChallengeName::WebAuthn => pending == Some(FirstFactor::WebAuthn),
+            _ => proven,
         }
     }
 
@@ -361,27 +486,39 @@ impl Driver {
                     self.respond(challenge, claim.into_challenge_responses()),
                 ))
             }
-            ChallengeName::SelectChallenge => {
-                if !reply.available_challenges.is_empty()
-                    && !reply
-                        .available_challenges
-                        .iter()
-                        .any(|c| c == "PASSWORD_SRP")
-                {
-                    return Err(Error::UnexpectedReply {
-                        reason: "PASSWORD_SRP is not among AvailableChallenges",
-                        after,
-                    });
-                }
-                let Some(login) = &self.login else {
-                    return Err(Error::unexpected_challenge(name, after));
+            ChallengeName::SelectChallenge => Ok(Next::Prompt(prompt::select_challenge(
+                self,
+                &reply.available_challenges,
+            )?)),
+            ChallengeName::MfaSetup => {
+                let mfas_can_setup = prompt::mfas_can_setup(&parameters)?;
+                let session = match self.session.take() {
+                    Some(session) if !session.is_empty() => session,
+                    _ => {
+                        return Err(Error::Missing {
+                            field: Field::Session,
+                        });
+                    }
                 };
-                let srp_a = login.srp_a().to_owned();
-                let mut responses = self.base_responses();
-                responses.insert("ANSWER".into(), "PASSWORD_SRP".into());
-                responses.insert(names::SRP_A.into(), srp_a);
-                self.srp_a_sent = true;
-                Ok(Next::Send(self.respond(challenge, responses)))
+                self.mfa_setup_session = Some(session.clone());
+                self.session = Some(session.clone());
+                // TOTP is what `MFAS_CAN_SETUP` lists when it lists anything:
+                // the driver fetches the secret to show at once.
+                let totp = mfas_can_setup.is_empty()
+                    || mfas_can_setup.contains(&MfaType::SoftwareTokenMfa);
+                if !totp {
+                    return Ok(Next::Prompt(prompt::mfa_setup(self, mfas_can_setup, None)));
+                }
+                self.mfas_can_setup = mfas_can_setup;
+                let request = self.request(
+                    Operation::AssociateSoftwareToken,
+                    Call::AssociateSoftwareToken { session },
+                );
+                Ok(Next::Send(Step::new(
+                    self,
+                    request,
+                    Sent::AssociateSoftwareToken,
+                )))
             }
             ChallengeName::DeviceSrpAuth => {
                 let Some(device) = self.config.device.clone() else {
@@ -414,6 +551,75 @@ impl Driver {
             }
         }
     }
+
+    /// `AssociateSoftwareToken`'s reply: the secret, for the [`prompt::MfaSetup`] prompt.
+    fn software_token_associated(mut self: Box<Self>, reply: Reply) -> Result<Next> {
+        let secret = match reply.secret_code {
+            Some(secret) if !secret.is_empty() => Zeroizing::new(secret),
+            _ => {
+                return Err(Error::Missing {
+                    field: Field::SecretCode,
+                });
+            }
+        };
+        match reply.session {
+            Some(session) if !session.is_empty() => self.session = Some(session),
+            _ => {
+                return Err(Error::Missing {
+                    field: Field::Session,
+                });
+            }
+        }
+        let mfas_can_setup = core::mem::take(&mut self.mfas_can_setup);
+        Ok(Next::Prompt(prompt::mfa_setup(
+            self,
+            mfas_can_setup,
+            Some(secret),
+        )))
+    }
+
+    /// `VerifySoftwareToken`'s reply: on `SUCCESS`, the `MFA_SETUP` answer
+    /// with its `Session`.
+    fn software_token_verified(self: Box<Self>, reply: Reply) -> Result<Next> {
+        match reply.status.as_deref() {
+            Some("SUCCESS") => {}
+            Some("ERROR") => {
+                return Err(Error::UnexpectedReply {
+                    reason: "Status ERROR: the code did not verify",
+                    after: Sent::VerifySoftwareToken.describe(),
+                });
+            }
+            Some(_) => return Err(Error::invalid(Field::Status, "neither SUCCESS nor ERROR")),
+            None => {
+                return Err(Error::Missing {
+                    field: Field::Status,
+                });
+            }
+        }
+        let session = match reply.session {
+            Some(session) if !session.is_empty() => session,
+            _ => {
+                return Err(Error::Missing {
+                    field: Field::Session,
+                });
+            }
+        };
+        let responses = self.base_responses();
+        Ok(Next::Send(self.respond_with_session(
+            ChallengeName::MfaSetup,
+            responses,
+            Some(session),
+        )))
+    }
+}
+
+/// A request that wipes the passwords it carries when it drops.
+struct Outgoing(Request);
+
+impl Drop for Outgoing {
+    fn drop(&mut self) {
+        self.0.call.wipe_passwords();
+    }
 }
 
 /// One request in flight. [`Step::receive`] consumes it, so it takes one reply:
@@ -438,7 +644,7 @@ impl Driver {
 /// ```
 pub struct Step {
     driver: Box<Driver>,
-    request: Request,
+    request: Outgoing,
     sent: Sent,
 }
 
@@ -446,55 +652,85 @@ impl fmt::Debug for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Step")
             .field("driver", &self.driver)
-            .field("request", &self.request)
+            .field("request", &self.request.0)
             .finish()
     }
 }
 
 impl Step {
+    fn new(driver: Box<Driver>, request: Request, sent: Sent) -> Self {
+        Step {
+            driver,
+            request: Outgoing(request),
+            sent,
+        }
+    }
+
     pub(crate) fn start(
         config: SignIn,
-        password: Password,
+        password: Option<Password>,
         fixed_a: Option<&[u8]>,
     ) -> Result<Self> {
-        let mut client =
-            UserSrpClient::new(config.pool.clone()).with_app_client(config.app.clone());
-        if let Some(device) = &config.device {
-            client = client.with_device_key(device.device_key());
-        }
-        let login = match fixed_a {
-            Some(a) => client.start_with_private_ephemeral(&config.username, a)?,
-            None => client.start(&config.username)?,
-        };
         let flow = config.flow;
+        match flow.required_entry() {
+            Some(entry) if entry != config.entry => {
+                return Err(Error::invalid(
+                    Field::AuthFlow,
+                    match entry {
+                        Entry::InitiateAuth => "USER_PASSWORD_AUTH goes through InitiateAuth only",
+                        Entry::AdminInitiateAuth => {
+                            "ADMIN_USER_PASSWORD_AUTH goes through AdminInitiateAuth only"
+                        }
+                    },
+                ));
+            }
+            _ => {}
+        }
+        match &password {
+            None if flow.needs_password() => {
+                return Err(Error::Missing {
+                    field: Field::Password,
+                });
+            }
+            Some(password) if flow.sends_password() && password.expose_secret().is_empty() => {
+                return Err(Error::invalid(Field::Password, "empty"));
+            }
+            _ => {}
+        }
         let mut driver = Box::new(Driver {
             names: vec![config.username.clone()],
             real_username_known: false,
-            password: Some(password),
+            password,
             login: None,
-            srp_a_sent: flow != Flow::UserAuth,
+            srp_a_sent: flow.srp_at_once(),
             device_login: None,
             device_started: false,
             fixed_a: fixed_a.map(|a| Zeroizing::new(a.to_vec())),
             session: None,
+            mfas_can_setup: Vec::new(),
+            mfa_setup_session: None,
             config,
         });
-        let auth_parameters = match flow {
-            Flow::UserSrpAuth => login.auth_parameters(),
-            Flow::UserAuthPasswordSrp => {
-                let mut map = login.auth_parameters();
-                map.insert("PREFERRED_CHALLENGE".into(), "PASSWORD_SRP".into());
-                map
-            }
-            // `SRP_A` waits for SELECT_CHALLENGE.
-            Flow::UserAuth => driver.base_responses(),
-            Flow::CustomAuthSrp => {
-                let mut map = login.auth_parameters();
-                map.insert("CHALLENGE_NAME".into(), "SRP_A".into());
-                map
-            }
+        let mut auth_parameters = if flow.srp_at_once() {
+            let login = driver.new_login()?;
+            let map = login.auth_parameters();
+            driver.login = Some(login);
+            map
+        } else {
+            driver.base_responses()
         };
-        driver.login = Some(login);
+        if let Some(factor) = flow.preferred_challenge() {
+            auth_parameters.insert(PREFERRED_CHALLENGE.into(), factor.as_str().into());
+        }
+        if flow == Flow::CustomAuthSrp {
+            auth_parameters.insert("CHALLENGE_NAME".into(), "SRP_A".into());
+        }
+        if flow.sends_password() {
+            // Moved out of the sign-in: wiped when this map's step is answered or dropped.
+            if let Some(password) = driver.password.take() {
+                auth_parameters.insert(PASSWORD.into(), password.expose_secret().into());
+            }
+        }
         let request = driver.request(
             driver.config.entry.operation(),
             Call::Initiate {
@@ -502,11 +738,7 @@ impl Step {
                 auth_parameters,
             },
         );
-        Ok(Step {
-            driver,
-            request,
-            sent: Sent::Initiate,
-        })
+        Ok(Step::new(driver, request, Sent::Initiate))
     }
 
     /// Whether the sign-in still holds the password.
@@ -517,19 +749,35 @@ impl Step {
 
     /// The request to send.
     pub fn request(&self) -> &Request {
-        &self.request
+        &self.request.0
     }
 
     /// Takes the reply to [`Step::request`]: the next request, a prompt, or the
     /// finished sign-in. A reply the protocol does not allow here is an error
     /// naming it, and ends the sign-in.
     pub fn receive(self, mut reply: Reply) -> Result<Next> {
+        // The request drops here, and wipes any password it carried.
         let Step { driver, sent, .. } = self;
         let after = sent.describe();
-        match (
-            reply.challenge_name.is_some(),
-            reply.authentication_result.take(),
+        let is_challenge = reply.challenge_name.is_some();
+        let result = reply.authentication_result.take();
+        if matches!(
+            sent,
+            Sent::AssociateSoftwareToken | Sent::VerifySoftwareToken
         ) {
+            if is_challenge || result.is_some() {
+                return Err(Error::UnexpectedReply {
+                    reason: "a ChallengeName or an AuthenticationResult",
+                    after,
+                });
+            }
+            return if sent == Sent::AssociateSoftwareToken {
+                driver.software_token_associated(reply)
+            } else {
+                driver.software_token_verified(reply)
+            };
+        }
+        match (is_challenge, result) {
             (true, Some(_)) => Err(Error::UnexpectedReply {
                 reason: "both a ChallengeName and an AuthenticationResult",
                 after,
@@ -539,9 +787,9 @@ impl Step {
                 after,
             }),
             (false, Some(result)) => {
-                if !sent.may_end() {
+                if !driver.proven_by(sent) {
                     return Err(Error::UnexpectedReply {
-                        reason: "an AuthenticationResult before the SRP proof was sent",
+                        reason: "an AuthenticationResult before any proof was sent",
                         after,
                     });
                 }
@@ -570,8 +818,9 @@ impl Step {
 #[derive(Debug)]
 pub enum Next {
     /// The driver answered a challenge itself (`PASSWORD_VERIFIER`,
-    /// `SELECT_CHALLENGE`, `DEVICE_SRP_AUTH`, `DEVICE_PASSWORD_VERIFIER`):
-    /// send this step's request.
+    /// `DEVICE_SRP_AUTH`, `DEVICE_PASSWORD_VERIFIER`), or makes a call of
+    /// `MFA_SETUP` (`AssociateSoftwareToken`, and the `MFA_SETUP` answer after
+    /// `VerifySoftwareToken`): send this step's request.
     Send(Step),
     /// The pool asks what only the user or the app can give.
     Prompt(Prompt),

@@ -1,5 +1,6 @@
 //! Challenge parameters that Cognito sends as JSON inside a string
-//! (`requiredAttributes`, `userAttributes`, `MFAS_CAN_CHOOSE`, `MFAS_CAN_SETUP`).
+//! (`requiredAttributes`, `userAttributes`, `MFAS_CAN_CHOOSE`, `MFAS_CAN_SETUP`,
+//! `CREDENTIAL_REQUEST_OPTIONS`).
 
 use crate::error::{Error, Field, Result};
 use crate::wire::ParameterMap;
@@ -25,6 +26,11 @@ pub(crate) fn string_object(field: Field, text: &str) -> Result<ParameterMap> {
         }
     }
     Ok(out)
+}
+
+/// Whether `text` is a JSON object (`CREDENTIAL_REQUEST_OPTIONS`, `CREDENTIAL`).
+pub(crate) fn is_object(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text).is_ok()
 }
 
 #[cfg(test)]

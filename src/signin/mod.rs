@@ -1,11 +1,18 @@
 //! A whole sign-in, without I/O: the driver says what to send next and takes
 //! what came back, until it holds the tokens.
 //!
-//! The driver answers `PASSWORD_VERIFIER`, `SELECT_CHALLENGE`,
-//! `DEVICE_SRP_AUTH` and `DEVICE_PASSWORD_VERIFIER` itself, and stops with a
-//! typed [`Prompt`] for what only a person or an app can give
+//! Every [`Flow`] of the `AuthFlow`s a client starts: `USER_SRP_AUTH`, the
+//! password flows `USER_PASSWORD_AUTH` and `ADMIN_USER_PASSWORD_AUTH` (which
+//! send the password itself to the service), `USER_AUTH` with a preferred
+//! first factor or the choice left to the caller, and `CUSTOM_AUTH`.
+//!
+//! The driver answers `PASSWORD_VERIFIER`, `DEVICE_SRP_AUTH` and
+//! `DEVICE_PASSWORD_VERIFIER` itself, makes the `AssociateSoftwareToken` and
+//! `VerifySoftwareToken` calls of `MFA_SETUP`, and stops with a typed
+//! [`Prompt`] for what only a person or an app can give
 //! (`NEW_PASSWORD_REQUIRED`, `SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`,
-//! `SELECT_MFA_TYPE`, `CUSTOM_CHALLENGE`, `MFA_SETUP`). It carries `Session`,
+//! `SMS_OTP`, `SELECT_MFA_TYPE`, `SELECT_CHALLENGE`, `WEB_AUTHN`,
+//! `CUSTOM_CHALLENGE`, and `MFA_SETUP`'s TOTP code). It carries `Session`,
 //! the real username (`USER_ID_FOR_SRP`) and `SECRET_HASH` from step to step,
 //! and when the result carries `NewDeviceMetadata` it hands back the device
 //! credentials to keep and the `ConfirmDevice` input.
@@ -46,6 +53,7 @@
 //! #             session.take().unwrap().verify(challenge_responses)?;
 //! #             Reply::authenticated(AuthenticationResult { access_token: Some("eyJ...".into()), ..Default::default() })
 //! #         }
+//! #         _ => unreachable!(),
 //! #     })
 //! # };
 //!
@@ -65,6 +73,7 @@
 //! ```
 
 mod driver;
+mod first_factor;
 mod json;
 mod keep;
 #[cfg(feature = "serde")]
@@ -89,10 +98,11 @@ use crate::secret::Password;
 use crate::secret_hash::AppClient;
 
 pub use driver::{Next, Step};
+pub use first_factor::FirstFactor;
 pub use keep::KeptSignIn;
 pub use prompt::{
     Answered, CustomChallenge, MfaCode, MfaSetup, MfaType, NewPasswordRequired, Prompt, Rejected,
-    SelectMfaType,
+    SelectChallenge, SelectMfaType, WebAuthn,
 };
 pub use refresh::{Refresh, RefreshWith, Refreshed};
 pub use reply::{AuthenticationResult, NewDeviceMetadata, Reply};
@@ -134,22 +144,49 @@ impl Entry {
     }
 }
 
-/// The `AuthFlow`, and how SRP starts in it.
+/// The `AuthFlow`, and what its first request carries.
+///
+/// The password flows ([`Flow::UserPasswordAuth`], [`Flow::AdminUserPasswordAuth`],
+/// [`Flow::UserAuthPassword`], and [`FirstFactor::Password`] chosen at
+/// `SELECT_CHALLENGE`) **send the password itself to the service**, in the
+/// request's `PASSWORD`; every other flow proves it by SRP and never sends it.
 ///
 /// ```
-/// use cognito_srp::signin::Flow;
+/// use cognito_srp::signin::{FirstFactor, Flow};
 /// assert_eq!(Flow::UserAuth.auth_flow(), "USER_AUTH");
 /// assert_eq!(Flow::CustomAuthSrp.auth_flow(), "CUSTOM_AUTH");
+/// assert_eq!(Flow::AdminUserPasswordAuth.auth_flow(), "ADMIN_USER_PASSWORD_AUTH");
+/// assert_eq!(Flow::UserAuthEmailOtp.preferred_challenge(), Some(FirstFactor::EmailOtp));
+/// assert!(Flow::UserPasswordAuth.sends_password() && !Flow::UserSrpAuth.sends_password());
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Flow {
     /// `USER_SRP_AUTH`: `SRP_A` at once, `PASSWORD_VERIFIER` next.
     #[default]
     UserSrpAuth,
+    /// `USER_PASSWORD_AUTH` through `InitiateAuth`: `USERNAME` and `PASSWORD`
+    /// at once (the password goes to the service).
+    UserPasswordAuth,
+    /// `ADMIN_USER_PASSWORD_AUTH` through `AdminInitiateAuth` (formerly
+    /// `ADMIN_NO_SRP_AUTH`): `USERNAME` and `PASSWORD` at once (the password
+    /// goes to the service).
+    AdminUserPasswordAuth,
     /// `USER_AUTH` with `PREFERRED_CHALLENGE=PASSWORD_SRP` and `SRP_A`.
     UserAuthPasswordSrp,
-    /// `USER_AUTH` without a preference: the driver answers
-    /// `SELECT_CHALLENGE` with `ANSWER=PASSWORD_SRP` and `SRP_A`.
+    /// `USER_AUTH` with `PREFERRED_CHALLENGE=PASSWORD` and `PASSWORD` (the
+    /// password goes to the service).
+    UserAuthPassword,
+    /// `USER_AUTH` with `PREFERRED_CHALLENGE=EMAIL_OTP`: the pool emails a
+    /// code, asked by [`Prompt::EmailOtp`].
+    UserAuthEmailOtp,
+    /// `USER_AUTH` with `PREFERRED_CHALLENGE=SMS_OTP`: the pool texts a code,
+    /// asked by [`Prompt::SmsOtp`].
+    UserAuthSmsOtp,
+    /// `USER_AUTH` with `PREFERRED_CHALLENGE=WEB_AUTHN`: a passkey, asked by
+    /// [`Prompt::WebAuthn`].
+    UserAuthWebAuthn,
+    /// `USER_AUTH` without a preference: the pool answers `SELECT_CHALLENGE`
+    /// and [`Prompt::SelectChallenge`] leaves the choice to the caller.
     UserAuth,
     /// `CUSTOM_AUTH` started with `CHALLENGE_NAME=SRP_A` and `SRP_A`; the pool's
     /// Lambdas may then ask `CUSTOM_CHALLENGE`s.
@@ -161,13 +198,76 @@ impl Flow {
     pub const fn auth_flow(self) -> &'static str {
         match self {
             Flow::UserSrpAuth => "USER_SRP_AUTH",
-            Flow::UserAuthPasswordSrp | Flow::UserAuth => "USER_AUTH",
+            Flow::UserPasswordAuth => "USER_PASSWORD_AUTH",
+            Flow::AdminUserPasswordAuth => "ADMIN_USER_PASSWORD_AUTH",
+            Flow::UserAuthPasswordSrp
+            | Flow::UserAuthPassword
+            | Flow::UserAuthEmailOtp
+            | Flow::UserAuthSmsOtp
+            | Flow::UserAuthWebAuthn
+            | Flow::UserAuth => "USER_AUTH",
             Flow::CustomAuthSrp => "CUSTOM_AUTH",
         }
     }
 
+    /// `PREFERRED_CHALLENGE` of a `USER_AUTH` flow that names one.
+    pub const fn preferred_challenge(self) -> Option<FirstFactor> {
+        match self {
+            Flow::UserAuthPasswordSrp => Some(FirstFactor::PasswordSrp),
+            Flow::UserAuthPassword => Some(FirstFactor::Password),
+            Flow::UserAuthEmailOtp => Some(FirstFactor::EmailOtp),
+            Flow::UserAuthSmsOtp => Some(FirstFactor::SmsOtp),
+            Flow::UserAuthWebAuthn => Some(FirstFactor::WebAuthn),
+            _ => None,
+        }
+    }
+
+    /// Whether the first request carries the password itself.
+    pub const fn sends_password(self) -> bool {
+        matches!(
+            self,
+            Flow::UserPasswordAuth | Flow::AdminUserPasswordAuth | Flow::UserAuthPassword
+        )
+    }
+
+    /// Whether the flow cannot start without the password (every flow but the
+    /// passwordless `USER_AUTH` ones and `USER_AUTH` without a preference).
+    pub const fn needs_password(self) -> bool {
+        !matches!(
+            self,
+            Flow::UserAuthEmailOtp | Flow::UserAuthSmsOtp | Flow::UserAuthWebAuthn | Flow::UserAuth
+        )
+    }
+
+    /// The entry this flow must go through, if only one allows it:
+    /// `ADMIN_USER_PASSWORD_AUTH` is refused by `InitiateAuth`, and
+    /// `USER_PASSWORD_AUTH` by `AdminInitiateAuth` (`Initiate Auth method not supported.`).
+    pub const fn required_entry(self) -> Option<Entry> {
+        match self {
+            Flow::UserPasswordAuth => Some(Entry::InitiateAuth),
+            Flow::AdminUserPasswordAuth => Some(Entry::AdminInitiateAuth),
+            _ => None,
+        }
+    }
+
     const fn is_user_auth(self) -> bool {
-        matches!(self, Flow::UserAuthPasswordSrp | Flow::UserAuth)
+        matches!(
+            self,
+            Flow::UserAuthPasswordSrp
+                | Flow::UserAuthPassword
+                | Flow::UserAuthEmailOtp
+                | Flow::UserAuthSmsOtp
+                | Flow::UserAuthWebAuthn
+                | Flow::UserAuth
+        )
+    }
+
+    /// Whether the flow starts SRP at once (sends `SRP_A` in the first request).
+    const fn srp_at_once(self) -> bool {
+        matches!(
+            self,
+            Flow::UserSrpAuth | Flow::UserAuthPasswordSrp | Flow::CustomAuthSrp
+        )
     }
 }
 
@@ -294,9 +394,32 @@ impl SignIn {
     /// first [`Step`] holds the `InitiateAuth` request.
     ///
     /// The password is moved in: the driver keeps it only until it signs
-    /// `PASSWORD_VERIFIER`, then wipes it (or when the sign-in is dropped).
+    /// `PASSWORD_VERIFIER` or puts it in a `PASSWORD` (the password flows),
+    /// then wipes it (or when the sign-in is dropped). A request that carries
+    /// `PASSWORD` wipes it when the step is answered or dropped.
+    ///
+    /// An `AuthFlow` that only one entry allows ([`Flow::required_entry`])
+    /// through the other is refused here, as the service would refuse it.
     pub fn start(self, password: Password) -> Result<Step> {
-        Step::start(self, password, None)
+        Step::start(self, Some(password), None)
+    }
+
+    /// Starts a flow that needs no password: the passwordless `USER_AUTH`
+    /// flows ([`Flow::UserAuthEmailOtp`], [`Flow::UserAuthSmsOtp`],
+    /// [`Flow::UserAuthWebAuthn`]) and [`Flow::UserAuth`], where a password
+    /// factor chosen later comes with [`SelectChallenge::answer_with_password`].
+    ///
+    /// ```
+    /// use cognito_srp::signin::{Flow, SignIn};
+    /// use cognito_srp::{AppClient, Error, PoolId};
+    /// let signin = SignIn::new(PoolId::parse("us-east-1_AbCdEf123")?, AppClient::new("client-id")?, "alice")?;
+    /// let step = signin.clone().with_flow(Flow::UserAuthEmailOtp).start_without_password()?;
+    /// assert!(!step.request().to_json().contains("SRP_A"));
+    /// assert!(matches!(signin.start_without_password(), Err(Error::Missing { .. })));
+    /// # Ok::<(), cognito_srp::Error>(())
+    /// ```
+    pub fn start_without_password(self) -> Result<Step> {
+        Step::start(self, None, None)
     }
 
     /// Starts with a caller-given `a` of 1 to 128 big-endian bytes, used for the
@@ -304,6 +427,6 @@ impl SignIn {
     ///
     /// For tests and known answers only: a real sign-in must use [`SignIn::start`].
     pub fn start_with_private_ephemeral(self, password: Password, a: &[u8]) -> Result<Step> {
-        Step::start(self, password, Some(a))
+        Step::start(self, Some(password), Some(a))
     }
 }

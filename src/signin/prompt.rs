@@ -6,11 +6,14 @@
 
 use core::fmt;
 
+use zeroize::Zeroizing;
+
 use crate::error::{Error, Field, Result};
 use crate::secret::Password;
 use crate::wire::ParameterMap;
 
 use super::driver::{ChallengeName, Driver, Step};
+use super::first_factor::FirstFactor;
 use super::json;
 
 /// A challenge for the caller. Answer it through the variant's own type.
@@ -20,11 +23,15 @@ use super::json;
 /// fn describe(prompt: &Prompt) -> String {
 ///     match prompt {
 ///         Prompt::NewPasswordRequired(p) => format!("new password, with {:?}", p.required_attributes()),
-///         Prompt::SmsMfa(p) | Prompt::EmailOtp(p) => format!("code sent to {:?}", p.code_delivery_destination()),
+///         Prompt::SmsMfa(p) | Prompt::EmailOtp(p) | Prompt::SmsOtp(p) => {
+///             format!("code sent to {:?}", p.code_delivery_destination())
+///         }
 ///         Prompt::SoftwareTokenMfa(_) => "authenticator code".into(),
 ///         Prompt::SelectMfaType(p) => format!("one of {:?}", p.choices()),
 ///         Prompt::CustomChallenge(p) => format!("answer to {:?}", p.parameters()),
-///         Prompt::MfaSetup(p) => format!("set up one of {:?}", p.mfas_can_setup()),
+///         Prompt::MfaSetup(p) => format!("add {:?} to an authenticator", p.otpauth_uri("Example")),
+///         Prompt::SelectChallenge(p) => format!("sign in with one of {:?}", p.available_challenges()),
+///         Prompt::WebAuthn(p) => format!("passkey for {}", p.credential_request_options()),
 ///     }
 /// }
 /// ```
@@ -36,14 +43,22 @@ pub enum Prompt {
     SmsMfa(MfaCode),
     /// `SOFTWARE_TOKEN_MFA`: the code of the user's authenticator app (TOTP).
     SoftwareTokenMfa(MfaCode),
-    /// `EMAIL_OTP`: the code sent by email.
+    /// `EMAIL_OTP`: the code sent by email (an MFA, or the first factor of
+    /// `USER_AUTH`).
     EmailOtp(MfaCode),
+    /// `SMS_OTP`: the code sent by SMS as the first factor of `USER_AUTH`.
+    SmsOtp(MfaCode),
     /// `SELECT_MFA_TYPE`: which MFA to use this time.
     SelectMfaType(SelectMfaType),
     /// `CUSTOM_CHALLENGE`: a challenge of the pool's Lambdas.
     CustomChallenge(CustomChallenge),
-    /// `MFA_SETUP`: MFA is required and the user has none yet.
+    /// `MFA_SETUP`: MFA is required and the user has none yet. The driver
+    /// has already asked `AssociateSoftwareToken` for the TOTP secret.
     MfaSetup(MfaSetup),
+    /// `SELECT_CHALLENGE`: `USER_AUTH` leaves the first factor to the caller.
+    SelectChallenge(SelectChallenge),
+    /// `WEB_AUTHN`: a passkey, answered by an authenticator.
+    WebAuthn(WebAuthn),
 }
 
 impl Prompt {
@@ -57,12 +72,15 @@ impl Prompt {
     pub fn challenge_name(&self) -> &'static str {
         match self {
             Prompt::NewPasswordRequired(_) => ChallengeName::NewPasswordRequired.name(),
-            Prompt::SmsMfa(p) | Prompt::SoftwareTokenMfa(p) | Prompt::EmailOtp(p) => {
-                p.challenge_name()
-            }
+            Prompt::SmsMfa(p)
+            | Prompt::SoftwareTokenMfa(p)
+            | Prompt::EmailOtp(p)
+            | Prompt::SmsOtp(p) => p.challenge_name(),
             Prompt::SelectMfaType(_) => ChallengeName::SelectMfaType.name(),
             Prompt::CustomChallenge(_) => ChallengeName::CustomChallenge.name(),
             Prompt::MfaSetup(_) => ChallengeName::MfaSetup.name(),
+            Prompt::SelectChallenge(_) => ChallengeName::SelectChallenge.name(),
+            Prompt::WebAuthn(_) => ChallengeName::WebAuthn.name(),
         }
     }
 }
@@ -150,7 +168,10 @@ pub(crate) fn build(
                 user_attributes,
             })
         }
-        ChallengeName::SmsMfa | ChallengeName::SoftwareTokenMfa | ChallengeName::EmailOtp => {
+        ChallengeName::SmsMfa
+        | ChallengeName::SoftwareTokenMfa
+        | ChallengeName::EmailOtp
+        | ChallengeName::SmsOtp => {
             let code = MfaCode {
                 driver,
                 challenge,
@@ -159,6 +180,7 @@ pub(crate) fn build(
             match challenge {
                 ChallengeName::SmsMfa => Prompt::SmsMfa(code),
                 ChallengeName::SoftwareTokenMfa => Prompt::SoftwareTokenMfa(code),
+                ChallengeName::SmsOtp => Prompt::SmsOtp(code),
                 _ => Prompt::EmailOtp(code),
             }
         }
@@ -178,34 +200,80 @@ pub(crate) fn build(
         ChallengeName::CustomChallenge => {
             Prompt::CustomChallenge(CustomChallenge { driver, parameters })
         }
-        ChallengeName::MfaSetup => {
-            let mfas_can_setup = match parameters.get("MFAS_CAN_SETUP") {
-                None => Vec::new(),
-                Some(text) => mfa_types(Field::MfasCanSetup, text)?,
-            };
-            let session = match driver.session() {
-                Some(session) if !session.is_empty() => session.to_owned(),
-                _ => {
-                    return Err(Error::Missing {
-                        field: Field::Session,
-                    });
-                }
-            };
-            Prompt::MfaSetup(MfaSetup {
-                driver,
-                mfas_can_setup,
-                session,
-            })
+        ChallengeName::WebAuthn => {
+            let options = parameters
+                .get(CREDENTIAL_REQUEST_OPTIONS)
+                .ok_or(Error::Missing {
+                    field: Field::CredentialRequestOptions,
+                })?;
+            if !json::is_object(options) {
+                return Err(Error::invalid(
+                    Field::CredentialRequestOptions,
+                    "not a JSON object",
+                ));
+            }
+            let options = options.clone();
+            Prompt::WebAuthn(WebAuthn { driver, options })
         }
-        // The driver answers the others itself.
+        // The driver answers the others itself, or builds their prompts apart.
         ChallengeName::PasswordVerifier
         | ChallengeName::SelectChallenge
         | ChallengeName::DeviceSrpAuth
-        | ChallengeName::DevicePasswordVerifier => {
+        | ChallengeName::DevicePasswordVerifier
+        | ChallengeName::MfaSetup => {
             return Err(Error::unexpected_challenge(challenge.name(), "a prompt"));
         }
     })
 }
+
+/// The [`SelectChallenge`] prompt for `AvailableChallenges`.
+pub(crate) fn select_challenge(driver: Box<Driver>, available: &[String]) -> Result<Prompt> {
+    if available.is_empty() {
+        return Err(Error::Missing {
+            field: Field::AvailableChallenges,
+        });
+    }
+    // Names this crate does not know are left out.
+    let mut factors: Vec<FirstFactor> = Vec::new();
+    for factor in available.iter().filter_map(|name| FirstFactor::parse(name)) {
+        if !factors.contains(&factor) {
+            factors.push(factor);
+        }
+    }
+    if factors.is_empty() {
+        return Err(Error::invalid(
+            Field::AvailableChallenges,
+            "names no first factor (PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP, WEB_AUTHN)",
+        ));
+    }
+    Ok(Prompt::SelectChallenge(SelectChallenge {
+        driver,
+        available: factors,
+    }))
+}
+
+/// `MFAS_CAN_SETUP`, the known types of it (empty when not given).
+pub(crate) fn mfas_can_setup(parameters: &ParameterMap) -> Result<Vec<MfaType>> {
+    match parameters.get("MFAS_CAN_SETUP") {
+        None => Ok(Vec::new()),
+        Some(text) => mfa_types(Field::MfasCanSetup, text),
+    }
+}
+
+/// The [`MfaSetup`] prompt, with the TOTP secret when `AssociateSoftwareToken` gave one.
+pub(crate) fn mfa_setup(
+    driver: Box<Driver>,
+    mfas_can_setup: Vec<MfaType>,
+    secret_code: Option<Zeroizing<String>>,
+) -> Prompt {
+    Prompt::MfaSetup(MfaSetup {
+        driver,
+        mfas_can_setup,
+        secret_code,
+    })
+}
+
+const CREDENTIAL_REQUEST_OPTIONS: &str = "CREDENTIAL_REQUEST_OPTIONS";
 
 const USER_ATTRIBUTES_PREFIX: &str = "userAttributes.";
 
@@ -339,7 +407,7 @@ impl fmt::Debug for NewPasswordRequired {
     }
 }
 
-/// `SMS_MFA`, `SOFTWARE_TOKEN_MFA` or `EMAIL_OTP`: a one-time code.
+/// `SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP` or `SMS_OTP`: a one-time code.
 ///
 /// A prompt takes one answer:
 /// ```compile_fail,E0382
@@ -364,7 +432,7 @@ pub struct MfaCode {
 }
 
 impl MfaCode {
-    /// `SMS_MFA`, `SOFTWARE_TOKEN_MFA` or `EMAIL_OTP`.
+    /// `SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP` or `SMS_OTP`.
     pub fn challenge_name(&self) -> &'static str {
         self.challenge.name()
     }
@@ -390,16 +458,13 @@ impl MfaCode {
 
     /// Answers with the code: ASCII digits only.
     pub fn answer(self, code: &str) -> Answered<Self> {
-        if code.is_empty() {
-            return Err(Rejected::new(self, Error::invalid(Field::Code, "empty")));
-        }
-        if !code.bytes().all(|b| b.is_ascii_digit()) {
-            let error = Error::invalid(Field::Code, "not ASCII digits");
+        if let Err(error) = check_code(code) {
             return Err(Rejected::new(self, error));
         }
         let key = match self.challenge {
             ChallengeName::SmsMfa => "SMS_MFA_CODE",
             ChallengeName::SoftwareTokenMfa => "SOFTWARE_TOKEN_MFA_CODE",
+            ChallengeName::SmsOtp => "SMS_OTP_CODE",
             _ => "EMAIL_OTP_CODE",
         };
         let mut responses = self.driver.base_responses();
@@ -504,24 +569,29 @@ impl fmt::Debug for CustomChallenge {
 
 /// `MFA_SETUP`: the pool requires MFA and the user has none.
 ///
-/// For an authenticator app, call `AssociateSoftwareToken` with
-/// [`MfaSetup::session`] (it gives the secret to show and a new `Session`),
-/// then `VerifySoftwareToken` with that `Session` and a code from the app, and
-/// answer with the `Session` it returns. For email, answer with the address.
+/// When `MFAS_CAN_SETUP` lists `SOFTWARE_TOKEN_MFA` (or nothing), the driver
+/// has already sent `AssociateSoftwareToken` with the challenge's `Session`:
+/// the prompt holds the TOTP secret to add to an authenticator app (as text,
+/// or as an `otpauth://` URI for a QR code) and takes the app's first code.
+/// The driver then sends `VerifySoftwareToken`, and on `SUCCESS` answers
+/// `MFA_SETUP` with the `Session` that call returned.
 ///
 /// ```
 /// # use cognito_srp::{Result, signin::{MfaSetup, Step}};
-/// # fn associate_and_verify(session: &str) -> String { session.to_owned() }
+/// # fn read_code_from_app(uri: &str) -> String { "123456".into() }
 /// fn set_up_totp(prompt: MfaSetup) -> Result<Step> {
-///     // Your client's AssociateSoftwareToken + VerifySoftwareToken calls:
-///     let verified_session = associate_and_verify(prompt.session());
-///     Ok(prompt.answer_software_token(verified_session)?)
+///     let uri = prompt.otpauth_uri("Example Corp").expect("a TOTP secret");
+///     assert!(uri.starts_with("otpauth://totp/Example%20Corp:"));
+///     let code = read_code_from_app(&uri);
+///     Ok(prompt.answer(&code)?)
 /// }
 /// ```
+///
+/// Its `Debug` leaves out the secret.
 pub struct MfaSetup {
     driver: Box<Driver>,
     mfas_can_setup: Vec<MfaType>,
-    session: String,
+    secret_code: Option<Zeroizing<String>>,
 }
 
 impl MfaSetup {
@@ -530,21 +600,47 @@ impl MfaSetup {
         &self.mfas_can_setup
     }
 
-    /// The challenge's `Session`, for `AssociateSoftwareToken`.
-    pub fn session(&self) -> &str {
-        &self.session
+    /// The TOTP secret (`SecretCode`, base32), when TOTP can be set up. Show it
+    /// to the user only: it is the key of every later code.
+    pub fn secret_code(&self) -> Option<&str> {
+        self.secret_code.as_deref().map(String::as_str)
     }
 
-    /// Answers after `VerifySoftwareToken`, with the `Session` it returned.
-    pub fn answer_software_token(self, verified_session: impl Into<String>) -> Answered<Self> {
-        let session = verified_session.into();
-        if session.is_empty() {
-            return Err(Rejected::new(self, Error::invalid(Field::Session, "empty")));
+    /// The secret as the `otpauth://totp/<issuer>:<username>?secret=...&issuer=<issuer>`
+    /// URI that authenticator apps read from a QR code (the account is the
+    /// name the sign-in started with).
+    ///
+    /// It holds the secret: show it, do not log it.
+    pub fn otpauth_uri(&self, issuer: &str) -> Option<String> {
+        let secret = self.secret_code.as_deref()?;
+        let issuer = percent_encode(issuer);
+        let account = percent_encode(self.driver.typed_username());
+        Some(format!(
+            "otpauth://totp/{issuer}:{account}?secret={}&issuer={issuer}",
+            percent_encode(secret)
+        ))
+    }
+
+    /// Answers with the authenticator's first code (ASCII digits): the driver
+    /// sends `VerifySoftwareToken`.
+    pub fn answer(self, code: &str) -> Answered<Self> {
+        self.verify(code, None)
+    }
+
+    /// [`MfaSetup::answer`], naming the authenticator (`FriendlyDeviceName`).
+    pub fn answer_with_device_name(self, code: &str, device_name: &str) -> Answered<Self> {
+        self.verify(code, Some(device_name.to_owned()))
+    }
+
+    fn verify(self, code: &str, device_name: Option<String>) -> Answered<Self> {
+        if self.secret_code.is_none() {
+            let error = Error::invalid(Field::MfasCanSetup, "SOFTWARE_TOKEN_MFA cannot be set up");
+            return Err(Rejected::new(self, error));
         }
-        let responses = self.driver.base_responses();
-        Ok(self
-            .driver
-            .respond_with_session(ChallengeName::MfaSetup, responses, Some(session)))
+        if let Err(error) = check_code(code) {
+            return Err(Rejected::new(self, error));
+        }
+        Ok(self.driver.verify_software_token(code, device_name))
     }
 
     /// Answers with the address to send `EMAIL_OTP` codes to.
@@ -554,7 +650,10 @@ impl MfaSetup {
         }
         let mut responses = self.driver.base_responses();
         responses.insert("EMAIL".into(), email.into());
-        Ok(self.driver.respond(ChallengeName::MfaSetup, responses))
+        let session = self.driver.mfa_setup_session();
+        Ok(self
+            .driver
+            .respond_with_session(ChallengeName::MfaSetup, responses, session))
     }
 }
 
@@ -562,6 +661,160 @@ impl fmt::Debug for MfaSetup {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MfaSetup")
             .field("mfas_can_setup", &self.mfas_can_setup)
+            .field(
+                "secret_code",
+                &self
+                    .secret_code
+                    .as_ref()
+                    .map(|_| format_args!("<redacted>")),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// RFC 3986 percent-encoding of everything but the unreserved characters.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// A one-time code: ASCII digits, not empty.
+fn check_code(code: &str) -> Result<()> {
+    if code.is_empty() {
+        return Err(Error::invalid(Field::Code, "empty"));
+    }
+    if !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::invalid(Field::Code, "not ASCII digits"));
+    }
+    Ok(())
+}
+
+/// `SELECT_CHALLENGE`: `USER_AUTH` without a preference (or with one the user
+/// cannot use); the caller picks one of `AvailableChallenges`.
+///
+/// `PASSWORD` and `PASSWORD_SRP` need the password: the one the sign-in
+/// started with, or one given with [`SelectChallenge::answer_with_password`].
+/// `PASSWORD` sends the password to the service; `PASSWORD_SRP` does not.
+///
+/// ```
+/// # use cognito_srp::{Result, signin::{FirstFactor, SelectChallenge, Step}};
+/// fn prefer_srp(prompt: SelectChallenge) -> Result<Step> {
+///     let choice = if prompt.available_challenges().contains(&FirstFactor::PasswordSrp) {
+///         FirstFactor::PasswordSrp
+///     } else {
+///         prompt.available_challenges()[0]
+///     };
+///     Ok(prompt.answer(choice)?)
+/// }
+/// ```
+pub struct SelectChallenge {
+    driver: Box<Driver>,
+    available: Vec<FirstFactor>,
+}
+
+impl SelectChallenge {
+    /// `AvailableChallenges` that this crate knows (never empty).
+    pub fn available_challenges(&self) -> &[FirstFactor] {
+        &self.available
+    }
+
+    /// Answers with `factor`: `ANSWER`, and `PASSWORD` or `SRP_A` for the
+    /// password factors.
+    pub fn answer(mut self, factor: FirstFactor) -> Answered<Self> {
+        if !self.available.contains(&factor) {
+            let error = Error::invalid(Field::Answer, "not among AvailableChallenges");
+            return Err(Rejected::new(self, error));
+        }
+        if factor.needs_password() && !self.driver.holds_password() {
+            let error = Error::Missing {
+                field: Field::Password,
+            };
+            return Err(Rejected::new(self, error));
+        }
+        if let Err(error) = self.driver.prepare(factor) {
+            return Err(Rejected::new(self, error));
+        }
+        Ok(self.driver.select(factor))
+    }
+
+    /// Answers with a password factor and the password, for a sign-in started
+    /// without one ([`SignIn::start_without_password`](super::SignIn::start_without_password)).
+    pub fn answer_with_password(
+        mut self,
+        factor: FirstFactor,
+        password: Password,
+    ) -> Answered<Self> {
+        if !factor.needs_password() {
+            let error = Error::invalid(Field::Answer, "not a password factor");
+            return Err(Rejected::new(self, error));
+        }
+        if password.expose_secret().is_empty() {
+            return Err(Rejected::new(
+                self,
+                Error::invalid(Field::Password, "empty"),
+            ));
+        }
+        self.driver.set_password(password);
+        self.answer(factor)
+    }
+}
+
+impl fmt::Debug for SelectChallenge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SelectChallenge")
+            .field("available_challenges", &self.available)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `WEB_AUTHN`: sign in with a passkey. The crate does not do WebAuthn: hand
+/// [`WebAuthn::credential_request_options`] (the `PublicKeyCredentialRequestOptions`
+/// as JSON) to an authenticator or a browser's `navigator.credentials.get`,
+/// and answer with the credential it returns, as JSON
+/// (`AuthenticationResponseJSON`).
+///
+/// ```
+/// # use cognito_srp::{Result, signin::{Step, WebAuthn}};
+/// # fn authenticator(options: &str) -> String { r#"{"id":"abc","type":"public-key"}"#.into() }
+/// fn use_passkey(prompt: WebAuthn) -> Result<Step> {
+///     let credential = authenticator(prompt.credential_request_options());
+///     Ok(prompt.answer(&credential)?)
+/// }
+/// ```
+pub struct WebAuthn {
+    driver: Box<Driver>,
+    options: String,
+}
+
+impl WebAuthn {
+    /// `CREDENTIAL_REQUEST_OPTIONS`: a JSON object.
+    pub fn credential_request_options(&self) -> &str {
+        &self.options
+    }
+
+    /// Answers with `CREDENTIAL`: the authenticator's credential, a JSON object.
+    pub fn answer(self, credential_json: &str) -> Answered<Self> {
+        if !json::is_object(credential_json) {
+            let error = Error::invalid(Field::Credential, "not a JSON object");
+            return Err(Rejected::new(self, error));
+        }
+        let mut responses = self.driver.base_responses();
+        responses.insert("CREDENTIAL".into(), credential_json.into());
+        Ok(self.driver.respond(ChallengeName::WebAuthn, responses))
+    }
+}
+
+impl fmt::Debug for WebAuthn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebAuthn")
+            .field("credential_request_options", &self.options)
             .finish_non_exhaustive()
     }
 }

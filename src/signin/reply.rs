@@ -5,9 +5,10 @@ use core::fmt;
 use crate::wire::ParameterMap;
 
 /// The output of `InitiateAuth` or `RespondToAuthChallenge` (or their `Admin*`
-/// forms), as any client gives it: fill the fields from your client's output.
+/// forms), or of `AssociateSoftwareToken` or `VerifySoftwareToken`, as any
+/// client gives it: fill the fields from your client's output.
 ///
-/// Its `Debug` leaves out `Session` and the tokens.
+/// Its `Debug` leaves out `Session`, `SecretCode` and the tokens.
 ///
 /// ```
 /// use std::collections::HashMap;
@@ -37,6 +38,10 @@ pub struct Reply {
     pub available_challenges: Vec<String>,
     /// `AuthenticationResult`, when the sign-in is done.
     pub authentication_result: Option<AuthenticationResult>,
+    /// `SecretCode` of `AssociateSoftwareToken`: the TOTP secret (base32).
+    pub secret_code: Option<String>,
+    /// `Status` of `VerifySoftwareToken` (`SUCCESS` or `ERROR`).
+    pub status: Option<String>,
 }
 
 impl Reply {
@@ -49,6 +54,39 @@ impl Reply {
         Reply {
             challenge_name: Some(challenge_name.into()),
             challenge_parameters,
+            session,
+            ..Default::default()
+        }
+    }
+
+    /// `AssociateSoftwareToken`'s reply: the TOTP secret and a new `Session`.
+    ///
+    /// ```
+    /// use cognito_srp::signin::Reply;
+    /// let reply = Reply::software_token_associated("JBSWY3DPEHPK3PXP", "AYAB-2");
+    /// assert!(!format!("{reply:?}").contains("JBSW"));
+    /// ```
+    pub fn software_token_associated(
+        secret_code: impl Into<String>,
+        session: impl Into<String>,
+    ) -> Self {
+        Reply {
+            secret_code: Some(secret_code.into()),
+            session: Some(session.into()),
+            ..Default::default()
+        }
+    }
+
+    /// `VerifySoftwareToken`'s reply: its `Status` and a new `Session`.
+    ///
+    /// ```
+    /// use cognito_srp::signin::Reply;
+    /// let reply = Reply::software_token_verified("SUCCESS", Some("AYAB-3".into()));
+    /// assert_eq!(reply.status.as_deref(), Some("SUCCESS"));
+    /// ```
+    pub fn software_token_verified(status: impl Into<String>, session: Option<String>) -> Self {
+        Reply {
+            status: Some(status.into()),
             session,
             ..Default::default()
         }
@@ -122,6 +160,8 @@ impl fmt::Debug for Reply {
             .field("session", &redacted(&self.session))
             .field("available_challenges", &self.available_challenges)
             .field("authentication_result", &self.authentication_result)
+            .field("secret_code", &redacted(&self.secret_code))
+            .field("status", &self.status)
             .finish()
     }
 }

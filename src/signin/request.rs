@@ -2,6 +2,8 @@
 
 use core::fmt;
 
+use zeroize::Zeroize;
+
 use crate::wire::ParameterMap;
 
 /// A Cognito operation of the sign-in.
@@ -30,6 +32,11 @@ pub enum Operation {
     GlobalSignOut,
     /// `AdminUserGlobalSignOut` (SigV4).
     AdminUserGlobalSignOut,
+    /// `AssociateSoftwareToken` with the `MFA_SETUP` `Session` (unsigned):
+    /// the TOTP secret to set up.
+    AssociateSoftwareToken,
+    /// `VerifySoftwareToken` with that `Session` and the first code (unsigned).
+    VerifySoftwareToken,
 }
 
 impl Operation {
@@ -44,6 +51,8 @@ impl Operation {
             Operation::RevokeToken => "RevokeToken",
             Operation::GlobalSignOut => "GlobalSignOut",
             Operation::AdminUserGlobalSignOut => "AdminUserGlobalSignOut",
+            Operation::AssociateSoftwareToken => "AssociateSoftwareToken",
+            Operation::VerifySoftwareToken => "VerifySoftwareToken",
         }
     }
 
@@ -67,7 +76,7 @@ impl fmt::Display for Operation {
 /// One request to send: the operation and its input, in the plain strings and
 /// maps that every Cognito client takes.
 ///
-/// Its `Debug` leaves out `NEW_PASSWORD` and `Session`.
+/// Its `Debug` leaves out `PASSWORD`, `NEW_PASSWORD`, `Session` and codes.
 ///
 /// ```
 /// use cognito_srp::signin::{Call, Operation, SignIn};
@@ -87,7 +96,8 @@ impl fmt::Display for Operation {
 pub struct Request {
     /// The operation.
     pub operation: Operation,
-    /// `ClientId`.
+    /// `ClientId` (not sent with `AssociateSoftwareToken` and
+    /// `VerifySoftwareToken`, which take none).
     pub client_id: String,
     /// `UserPoolId`: set exactly for the `Admin*` operations.
     pub user_pool_id: Option<String>,
@@ -95,7 +105,8 @@ pub struct Request {
     pub call: Call,
 }
 
-/// The input of `InitiateAuth` or of `RespondToAuthChallenge` (or their `Admin*` forms).
+/// The input of `InitiateAuth` or of `RespondToAuthChallenge` (or their
+/// `Admin*` forms), or of the two calls that set up TOTP in `MFA_SETUP`.
 ///
 /// ```
 /// use cognito_srp::signin::Call;
@@ -105,8 +116,12 @@ pub struct Request {
 ///         Call::Respond { challenge_name, session, .. } => {
 ///             eprintln!("answer {challenge_name} (with a Session: {})", session.is_some())
 ///         }
+///         Call::AssociateSoftwareToken { .. } => eprintln!("ask the TOTP secret"),
+///         Call::VerifySoftwareToken { .. } => eprintln!("verify the first TOTP code"),
 ///     }
-///     assert!(call.parameters().contains_key("USERNAME"));
+///     if let Some(parameters) = call.parameters() {
+///         assert!(parameters.contains_key("USERNAME"));
+///     }
 /// }
 /// ```
 #[derive(Clone, PartialEq, Eq)]
@@ -127,12 +142,40 @@ pub enum Call {
         /// `Session`, as the last reply gave it.
         session: Option<String>,
     },
+    /// `AssociateSoftwareToken`.
+    AssociateSoftwareToken {
+        /// `Session`, of the `MFA_SETUP` challenge.
+        session: String,
+    },
+    /// `VerifySoftwareToken`.
+    VerifySoftwareToken {
+        /// `Session`, of `AssociateSoftwareToken`'s reply.
+        session: String,
+        /// `UserCode`: the first code of the authenticator.
+        user_code: String,
+        /// `FriendlyDeviceName`, if the caller named the authenticator.
+        friendly_device_name: Option<String>,
+    },
 }
 
 impl Call {
-    /// `AuthParameters` or `ChallengeResponses`.
-    pub fn parameters(&self) -> &ParameterMap {
+    /// `AuthParameters` or `ChallengeResponses` (none for the TOTP set-up calls).
+    pub fn parameters(&self) -> Option<&ParameterMap> {
         match self {
+            Call::Initiate {
+                auth_parameters, ..
+            } => Some(auth_parameters),
+            Call::Respond {
+                challenge_responses,
+                ..
+            } => Some(challenge_responses),
+            Call::AssociateSoftwareToken { .. } | Call::VerifySoftwareToken { .. } => None,
+        }
+    }
+
+    /// Wipes the password values it holds (`PASSWORD`, `NEW_PASSWORD`).
+    pub(crate) fn wipe_passwords(&mut self) {
+        let map = match self {
             Call::Initiate {
                 auth_parameters, ..
             } => auth_parameters,
@@ -140,12 +183,21 @@ impl Call {
                 challenge_responses,
                 ..
             } => challenge_responses,
+            Call::AssociateSoftwareToken { .. } | Call::VerifySoftwareToken { .. } => return,
+        };
+        for key in PASSWORD_KEYS {
+            if let Some(value) = map.get_mut(key) {
+                value.zeroize();
+            }
         }
     }
 }
 
+/// Keys that hold a password: `Debug` leaves them out, and a step wipes them
+/// once answered.
+const PASSWORD_KEYS: [&str; 2] = ["PASSWORD", "NEW_PASSWORD"];
 /// Keys whose values `Debug` leaves out.
-const REDACTED_KEYS: [&str; 1] = ["NEW_PASSWORD"];
+const REDACTED_KEYS: [&str; 2] = PASSWORD_KEYS;
 
 struct RedactedMap<'a>(&'a ParameterMap);
 
@@ -188,6 +240,19 @@ impl fmt::Debug for Call {
                     "session",
                     &session.as_ref().map(|_| format_args!("<redacted>")),
                 )
+                .finish(),
+            Call::AssociateSoftwareToken { .. } => f
+                .debug_struct("AssociateSoftwareToken")
+                .field("session", &format_args!("<redacted>"))
+                .finish(),
+            Call::VerifySoftwareToken {
+                friendly_device_name,
+                ..
+            } => f
+                .debug_struct("VerifySoftwareToken")
+                .field("session", &format_args!("<redacted>"))
+                .field("user_code", &format_args!("<redacted>"))
+                .field("friendly_device_name", friendly_device_name)
                 .finish(),
         }
     }

@@ -231,8 +231,26 @@ fn user_auth_with_password_srp_preferred_sends_srp_a_at_once() {
     expect_signed_in(step.receive(tokens()));
 }
 
+fn select_challenge(available: &[&str]) -> Reply {
+    Reply {
+        available_challenges: available.iter().map(|c| (*c).to_owned()).collect(),
+        ..Reply::challenge(
+            "SELECT_CHALLENGE",
+            map(&[("USERNAME", USER_ID)]),
+            Some("AYAB-select".into()),
+        )
+    }
+}
+
+fn expect_select(next: Result<Next>) -> SelectChallenge {
+    match expect_prompt(next) {
+        Prompt::SelectChallenge(prompt) => prompt,
+        other => panic!("expected SELECT_CHALLENGE, got {other:?}"),
+    }
+}
+
 #[test]
-fn user_auth_without_preference_answers_select_challenge_with_password_srp() {
+fn user_auth_without_preference_leaves_the_choice_to_a_select_challenge_prompt() {
     let mut pool = Pool::new();
     let step = SignIn::new(pool_id(), app(true), TYPED)
         .unwrap()
@@ -245,19 +263,33 @@ fn user_auth_without_preference_answers_select_challenge_with_password_srp() {
     assert!(!parameters.contains_key("PREFERRED_CHALLENGE"));
     assert_eq!(parameters["SECRET_HASH"], hash(TYPED));
 
-    let select = Reply {
-        available_challenges: vec!["PASSWORD".into(), "PASSWORD_SRP".into()],
-        ..Reply::challenge(
-            "SELECT_CHALLENGE",
-            map(&[("USERNAME", USER_ID)]),
-            Some("AYAB-select".into()),
-        )
-    };
-    let step = expect_send(step.receive(select));
+    let prompt = expect_select(step.receive(select_challenge(&[
+        "PASSWORD",
+        "PASSWORD_SRP",
+        "SOMETHING_NEW",
+        "EMAIL_OTP",
+    ])));
+    assert_eq!(
+        prompt.available_challenges(),
+        [
+            FirstFactor::Password,
+            FirstFactor::PasswordSrp,
+            FirstFactor::EmailOtp
+        ]
+    );
+    // A factor not offered is refused, and the prompt comes back.
+    let rejected = prompt.answer(FirstFactor::WebAuthn).unwrap_err();
+    assert_eq!(
+        rejected.error,
+        Error::invalid(Field::Answer, "not among AvailableChallenges")
+    );
+    let step = rejected.prompt.answer(FirstFactor::PasswordSrp).unwrap();
     let (name, responses, session) = respond(&step);
     assert_eq!(name, "SELECT_CHALLENGE");
     assert_eq!(session, Some("AYAB-select"));
     assert_eq!(responses["ANSWER"], "PASSWORD_SRP");
+    assert!(responses.contains_key("SRP_A"));
+    assert!(!responses.contains_key("PASSWORD"));
     assert_eq!(responses["USERNAME"], USER_ID);
     assert_eq!(responses["SECRET_HASH"], hash(USER_ID));
 
@@ -271,22 +303,390 @@ fn user_auth_without_preference_answers_select_challenge_with_password_srp() {
 }
 
 #[test]
-fn select_challenge_without_password_srp_is_refused() {
+fn select_challenge_with_password_sends_it_and_may_end_at_once() {
     let step = signin()
         .with_flow(Flow::UserAuth)
         .start(Password::new(PASSWORD))
         .unwrap();
-    let select = Reply {
-        available_challenges: vec!["EMAIL_OTP".into(), "WEB_AUTHN".into()],
-        ..Reply::challenge("SELECT_CHALLENGE", ParameterMap::new(), Some("s".into()))
-    };
+    let prompt = expect_select(step.receive(select_challenge(&["PASSWORD", "EMAIL_OTP"])));
+    let step = prompt.answer(FirstFactor::Password).unwrap();
+    assert!(!step.holds_password(), "moved into the request");
+    let (_, responses, _) = respond(&step);
+    assert_eq!(responses["ANSWER"], "PASSWORD");
+    assert_eq!(responses["PASSWORD"], PASSWORD);
+    assert!(!format!("{step:?}").contains(PASSWORD));
+    expect_signed_in(step.receive(tokens()));
+}
+
+#[test]
+fn select_challenge_started_without_a_password_asks_for_it_with_the_factor() {
+    let mut pool = Pool::new();
+    let step = signin()
+        .with_flow(Flow::UserAuth)
+        .start_without_password()
+        .unwrap();
+    let prompt = expect_select(step.receive(select_challenge(&["PASSWORD_SRP", "SMS_OTP"])));
+    let rejected = prompt.answer(FirstFactor::PasswordSrp).unwrap_err();
     assert_eq!(
-        step.receive(select).unwrap_err(),
-        Error::UnexpectedReply {
-            reason: "PASSWORD_SRP is not among AvailableChallenges",
-            after: "InitiateAuth"
+        rejected.error,
+        Error::Missing {
+            field: Field::Password
         }
     );
+    let rejected = rejected
+        .prompt
+        .answer_with_password(FirstFactor::SmsOtp, Password::new(PASSWORD))
+        .unwrap_err();
+    assert_eq!(
+        rejected.error,
+        Error::invalid(Field::Answer, "not a password factor")
+    );
+    let step = rejected
+        .prompt
+        .answer_with_password(FirstFactor::PasswordSrp, Password::new(PASSWORD))
+        .unwrap();
+    let reply = pool.password_verifier(respond(&step).1);
+    let step = expect_send(step.receive(reply));
+    pool.verify(respond(&step).1);
+    expect_signed_in(step.receive(tokens()));
+}
+
+#[test]
+fn select_challenge_without_known_factors_is_refused() {
+    for (available, error) in [
+        (
+            &[][..],
+            Error::Missing {
+                field: Field::AvailableChallenges,
+            },
+        ),
+        (
+            &["SOMETHING_NEW"][..],
+            Error::invalid(
+                Field::AvailableChallenges,
+                "names no first factor (PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP, WEB_AUTHN)",
+            ),
+        ),
+    ] {
+        let step = signin()
+            .with_flow(Flow::UserAuth)
+            .start_without_password()
+            .unwrap();
+        assert_eq!(
+            step.receive(select_challenge(available)).unwrap_err(),
+            error
+        );
+    }
+    // Outside USER_AUTH, SELECT_CHALLENGE is out of order.
+    let step = signin().start(Password::new(PASSWORD)).unwrap();
+    assert_eq!(
+        step.receive(select_challenge(&["PASSWORD_SRP"]))
+            .unwrap_err(),
+        Error::unexpected_challenge("SELECT_CHALLENGE", "InitiateAuth")
+    );
+}
+
+#[test]
+fn password_flows_send_the_password_and_may_end_at_once() {
+    for (entry, flow, operation, auth_flow, secret) in [
+        (
+            Entry::InitiateAuth,
+            Flow::UserPasswordAuth,
+            Operation::InitiateAuth,
+            "USER_PASSWORD_AUTH",
+            false,
+        ),
+        (
+            Entry::InitiateAuth,
+            Flow::UserPasswordAuth,
+            Operation::InitiateAuth,
+            "USER_PASSWORD_AUTH",
+            true,
+        ),
+        (
+            Entry::AdminInitiateAuth,
+            Flow::AdminUserPasswordAuth,
+            Operation::AdminInitiateAuth,
+            "ADMIN_USER_PASSWORD_AUTH",
+            true,
+        ),
+        (
+            Entry::AdminInitiateAuth,
+            Flow::UserAuthPassword,
+            Operation::AdminInitiateAuth,
+            "USER_AUTH",
+            false,
+        ),
+    ] {
+        let step = SignIn::new(pool_id(), app(secret), TYPED)
+            .unwrap()
+            .with_entry(entry)
+            .with_flow(flow)
+            .start(Password::new(PASSWORD))
+            .unwrap();
+        assert!(!step.holds_password(), "moved into the request");
+        assert_eq!(step.request().operation, operation);
+        let (sent_flow, parameters) = initiate(&step);
+        assert_eq!(sent_flow, auth_flow);
+        assert_eq!(parameters["PASSWORD"], PASSWORD);
+        assert_eq!(parameters["USERNAME"], TYPED);
+        assert!(!parameters.contains_key("SRP_A"));
+        assert_eq!(
+            parameters.get("SECRET_HASH").cloned(),
+            secret.then(|| hash(TYPED))
+        );
+        assert_eq!(
+            parameters.get("PREFERRED_CHALLENGE").map(String::as_str),
+            (flow == Flow::UserAuthPassword).then_some("PASSWORD")
+        );
+        assert!(!format!("{step:?}").contains(PASSWORD), "{flow:?}");
+        assert!(!format!("{:?}", step.request()).contains(PASSWORD));
+        let done = expect_signed_in(step.receive(tokens()));
+        assert_eq!(done.username(), TYPED);
+    }
+}
+
+#[test]
+fn password_flows_go_through_their_own_entry_and_need_a_password() {
+    for (entry, flow, reason) in [
+        (
+            Entry::AdminInitiateAuth,
+            Flow::UserPasswordAuth,
+            "USER_PASSWORD_AUTH goes through InitiateAuth only",
+        ),
+        (
+            Entry::InitiateAuth,
+            Flow::AdminUserPasswordAuth,
+            "ADMIN_USER_PASSWORD_AUTH goes through AdminInitiateAuth only",
+        ),
+    ] {
+        let signin = signin().with_entry(entry).with_flow(flow);
+        assert_eq!(
+            signin.start(Password::new(PASSWORD)).unwrap_err(),
+            Error::invalid(Field::AuthFlow, reason)
+        );
+    }
+    for flow in [
+        Flow::UserSrpAuth,
+        Flow::UserPasswordAuth,
+        Flow::UserAuthPassword,
+        Flow::UserAuthPasswordSrp,
+        Flow::CustomAuthSrp,
+    ] {
+        assert_eq!(
+            signin()
+                .with_flow(flow)
+                .start_without_password()
+                .unwrap_err(),
+            Error::Missing {
+                field: Field::Password
+            },
+            "{flow:?}"
+        );
+    }
+    assert_eq!(
+        signin()
+            .with_flow(Flow::UserPasswordAuth)
+            .start(Password::new(""))
+            .unwrap_err(),
+        Error::invalid(Field::Password, "empty")
+    );
+}
+
+#[test]
+fn password_flows_go_on_to_mfa_new_password_and_the_device() {
+    let mut pool = Pool::new();
+    // MFA after the password.
+    let step = signin()
+        .with_flow(Flow::UserPasswordAuth)
+        .start(Password::new(PASSWORD))
+        .unwrap();
+    let reply = Reply::challenge(
+        "SOFTWARE_TOKEN_MFA",
+        map(&[("USERNAME", USER_ID)]),
+        Some("AYAB-mfa".into()),
+    );
+    let Prompt::SoftwareTokenMfa(prompt) = expect_prompt(step.receive(reply)) else {
+        panic!()
+    };
+    let step = prompt.answer("123456").unwrap();
+    let (_, responses, session) = respond(&step);
+    assert_eq!(session, Some("AYAB-mfa"));
+    assert_eq!(responses["SOFTWARE_TOKEN_MFA_CODE"], "123456");
+    assert_eq!(responses["USERNAME"], USER_ID);
+    expect_signed_in(step.receive(tokens()));
+
+    // A remembered device: DEVICE_KEY with the password, then the device's SRP.
+    let device = remembered_device(&mut pool);
+    let step = SignIn::new(pool_id(), app(false), TYPED)
+        .unwrap()
+        .with_entry(Entry::AdminInitiateAuth)
+        .with_flow(Flow::AdminUserPasswordAuth)
+        .with_device(device)
+        .start(Password::new(PASSWORD))
+        .unwrap();
+    assert_eq!(initiate(&step).1["DEVICE_KEY"], DEVICE_KEY);
+    let reply = Reply::challenge(
+        "DEVICE_SRP_AUTH",
+        map(&[("USERNAME", USER_ID)]),
+        Some("AYAB-device".into()),
+    );
+    let step = expect_send(step.receive(reply));
+    let reply = pool.device_password_verifier(respond(&step).1);
+    let step = expect_send(step.receive(reply));
+    pool.verify(respond(&step).1);
+    expect_signed_in(step.receive(tokens()));
+
+    // The SRP challenges never follow a password flow.
+    let step = signin()
+        .with_flow(Flow::UserPasswordAuth)
+        .start(Password::new(PASSWORD))
+        .unwrap();
+    assert_eq!(
+        step.receive(Reply::challenge(
+            "PASSWORD_VERIFIER",
+            ParameterMap::new(),
+            None
+        ))
+        .unwrap_err(),
+        Error::unexpected_challenge("PASSWORD_VERIFIER", "InitiateAuth")
+    );
+}
+
+#[test]
+fn passwordless_first_factors_ask_their_code_or_credential() {
+    for (flow, challenge, key) in [
+        (Flow::UserAuthEmailOtp, "EMAIL_OTP", "EMAIL_OTP_CODE"),
+        (Flow::UserAuthSmsOtp, "SMS_OTP", "SMS_OTP_CODE"),
+    ] {
+        let step = SignIn::new(pool_id(), app(true), TYPED)
+            .unwrap()
+            .with_flow(flow)
+            .start_without_password()
+            .unwrap();
+        let (_, parameters) = initiate(&step);
+        assert_eq!(parameters["PREFERRED_CHALLENGE"], challenge);
+        assert!(!parameters.contains_key("SRP_A") && !parameters.contains_key("PASSWORD"));
+        let reply = Reply::challenge(
+            challenge,
+            map(&[
+                ("CODE_DELIVERY_DELIVERY_MEDIUM", "EMAIL"),
+                ("CODE_DELIVERY_DESTINATION", "a***@e***"),
+                ("USERNAME", USER_ID),
+            ]),
+            Some("AYAB-otp".into()),
+        );
+        let prompt = match expect_prompt(step.receive(reply)) {
+            Prompt::EmailOtp(p) | Prompt::SmsOtp(p) => p,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(prompt.challenge_name(), challenge);
+        assert_eq!(prompt.code_delivery_destination(), Some("a***@e***"));
+        let prompt = prompt.answer("12a456").unwrap_err().prompt;
+        let step = prompt.answer("12345678").unwrap();
+        let (name, responses, session) = respond(&step);
+        assert_eq!(name, challenge);
+        assert_eq!(session, Some("AYAB-otp"));
+        assert_eq!(responses[key], "12345678");
+        assert_eq!(responses["SECRET_HASH"], hash(USER_ID));
+        expect_signed_in(step.receive(tokens()));
+
+        // Tokens straight after the request for a code are refused.
+        let step = signin().with_flow(flow).start_without_password().unwrap();
+        assert!(step.receive(tokens()).is_err());
+    }
+    // SMS_OTP comes only where it was asked for.
+    let step = signin()
+        .with_flow(Flow::UserAuthEmailOtp)
+        .start_without_password()
+        .unwrap();
+    assert_eq!(
+        step.receive(Reply::challenge(
+            "SMS_OTP",
+            ParameterMap::new(),
+            Some("s".into())
+        ))
+        .unwrap_err(),
+        Error::unexpected_challenge("SMS_OTP", "InitiateAuth")
+    );
+    // Chosen through SELECT_CHALLENGE: only ANSWER goes, then the code.
+    let step = signin()
+        .with_flow(Flow::UserAuth)
+        .start_without_password()
+        .unwrap();
+    let prompt = expect_select(step.receive(select_challenge(&["EMAIL_OTP", "SMS_OTP"])));
+    let step = prompt.answer(FirstFactor::SmsOtp).unwrap();
+    let (_, responses, _) = respond(&step);
+    assert_eq!(
+        responses,
+        &map(&[("USERNAME", USER_ID), ("ANSWER", "SMS_OTP")])
+    );
+    let reply = Reply::challenge("SMS_OTP", ParameterMap::new(), Some("AYAB-otp".into()));
+    let Prompt::SmsOtp(prompt) = expect_prompt(step.receive(reply)) else {
+        panic!()
+    };
+    expect_signed_in(prompt.answer("123456").unwrap().receive(tokens()));
+}
+
+#[test]
+fn web_authn_hands_out_the_options_and_takes_the_credential() {
+    const OPTIONS: &str =
+        r#"{"challenge":"c2lnbi1pbg","rpId":"example.com","allowCredentials":[]}"#;
+    const CREDENTIAL: &str =
+        r#"{"id":"Y3JlZA","rawId":"Y3JlZA","type":"public-key","response":{}}"#;
+    let via_select = |select: bool| {
+        let flow = if select {
+            Flow::UserAuth
+        } else {
+            Flow::UserAuthWebAuthn
+        };
+        let step = signin().with_flow(flow).start_without_password().unwrap();
+        if select {
+            let prompt = expect_select(step.receive(select_challenge(&["WEB_AUTHN"])));
+            prompt.answer(FirstFactor::WebAuthn).unwrap()
+        } else {
+            assert_eq!(initiate(&step).1["PREFERRED_CHALLENGE"], "WEB_AUTHN");
+            step
+        }
+    };
+    for select in [false, true] {
+        let step = via_select(select);
+        let reply = Reply::challenge(
+            "WEB_AUTHN",
+            map(&[("CREDENTIAL_REQUEST_OPTIONS", OPTIONS)]),
+            Some("AYAB-webauthn".into()),
+        );
+        let Prompt::WebAuthn(prompt) = expect_prompt(step.receive(reply)) else {
+            panic!()
+        };
+        assert_eq!(prompt.credential_request_options(), OPTIONS);
+        let rejected = prompt.answer("not json").unwrap_err();
+        assert_eq!(
+            rejected.error,
+            Error::invalid(Field::Credential, "not a JSON object")
+        );
+        let step = rejected.prompt.answer(CREDENTIAL).unwrap();
+        let (name, responses, session) = respond(&step);
+        assert_eq!(name, "WEB_AUTHN");
+        assert_eq!(session, Some("AYAB-webauthn"));
+        assert_eq!(responses["CREDENTIAL"], CREDENTIAL);
+        expect_signed_in(step.receive(tokens()));
+    }
+    for (parameters, error) in [
+        (
+            ParameterMap::new(),
+            Error::Missing {
+                field: Field::CredentialRequestOptions,
+            },
+        ),
+        (
+            map(&[("CREDENTIAL_REQUEST_OPTIONS", "[]")]),
+            Error::invalid(Field::CredentialRequestOptions, "not a JSON object"),
+        ),
+    ] {
+        let reply = Reply::challenge("WEB_AUTHN", parameters, Some("s".into()));
+        assert_eq!(via_select(false).receive(reply).unwrap_err(), error);
+    }
 }
 
 #[test]
@@ -495,46 +895,106 @@ fn select_mfa_type_then_the_chosen_code() {
     expect_signed_in(step.receive(tokens()));
 }
 
+const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+fn mfa_setup(mfas_can_setup: &str) -> Reply {
+    Reply::challenge(
+        "MFA_SETUP",
+        map(&[("MFAS_CAN_SETUP", mfas_can_setup), ("USERNAME", USER_ID)]),
+        Some("AYAB-setup".into()),
+    )
+}
+
 #[test]
-fn mfa_setup_answers_with_the_session_of_verify_software_token() {
+fn mfa_setup_fetches_the_secret_verifies_the_first_code_and_answers() {
     let mut pool = Pool::new();
     let step = through_password(signin(), &mut pool);
-    let reply = Reply::challenge(
-        "MFA_SETUP",
-        map(&[("MFAS_CAN_SETUP", r#"["SOFTWARE_TOKEN_MFA"]"#)]),
-        Some("AYAB-setup".into()),
+    // The driver asks for the secret itself, with the challenge's Session.
+    let step = expect_send(step.receive(mfa_setup(r#"["SOFTWARE_TOKEN_MFA"]"#)));
+    assert_eq!(step.request().operation, Operation::AssociateSoftwareToken);
+    assert_eq!(
+        step.request().call,
+        Call::AssociateSoftwareToken {
+            session: "AYAB-setup".into()
+        }
     );
+    assert_eq!(
+        step.request().to_json(),
+        r#"{"Session":"AYAB-setup"}"#,
+        "no ClientId"
+    );
+    let reply = Reply::software_token_associated(TOTP_SECRET, "AYAB-associated");
     let Prompt::MfaSetup(prompt) = expect_prompt(step.receive(reply)) else {
         panic!()
     };
     assert_eq!(prompt.mfas_can_setup(), [MfaType::SoftwareTokenMfa]);
-    assert_eq!(prompt.session(), "AYAB-setup");
-    let prompt = prompt.answer_software_token("").unwrap_err().prompt;
-    let step = prompt.answer_software_token("AYAB-verified").unwrap();
+    assert_eq!(prompt.secret_code(), Some(TOTP_SECRET));
+    assert_eq!(
+        prompt.otpauth_uri("Example Corp").unwrap(),
+        format!(
+            "otpauth://totp/Example%20Corp:alice%40example.com?secret={TOTP_SECRET}&issuer=Example%20Corp"
+        )
+    );
+    assert!(!format!("{prompt:?}").contains(TOTP_SECRET));
+    let prompt = prompt.answer("").unwrap_err().prompt;
+    let prompt = prompt.answer("12 456").unwrap_err().prompt;
+
+    // The first code goes to VerifySoftwareToken with AssociateSoftwareToken's Session.
+    let step = prompt.answer_with_device_name("123456", "phone").unwrap();
+    assert_eq!(step.request().operation, Operation::VerifySoftwareToken);
+    assert_eq!(
+        step.request().call,
+        Call::VerifySoftwareToken {
+            session: "AYAB-associated".into(),
+            user_code: "123456".into(),
+            friendly_device_name: Some("phone".into()),
+        }
+    );
+    assert!(!format!("{:?}", step.request()).contains("123456"));
+
+    // On SUCCESS, MFA_SETUP is answered with the Session VerifySoftwareToken gave.
+    let reply = Reply::software_token_verified("SUCCESS", Some("AYAB-verified".into()));
+    let step = expect_send(step.receive(reply));
     let (name, responses, session) = respond(&step);
     assert_eq!(name, "MFA_SETUP");
     assert_eq!(session, Some("AYAB-verified"));
     assert_eq!(responses, &map(&[("USERNAME", USER_ID)]));
     expect_signed_in(step.receive(tokens()));
+}
 
-    // By email: the address goes with the challenge's own Session.
+#[test]
+fn mfa_setup_by_email_answers_with_the_challenge_session() {
+    let mut pool = Pool::new();
     let step = through_password(signin(), &mut pool);
-    let reply = Reply::challenge(
-        "MFA_SETUP",
-        map(&[("MFAS_CAN_SETUP", r#"["EMAIL_OTP"]"#)]),
-        Some("AYAB-setup".into()),
+    let Prompt::MfaSetup(prompt) = expect_prompt(step.receive(mfa_setup(r#"["EMAIL_OTP"]"#)))
+    else {
+        panic!()
+    };
+    assert_eq!(prompt.secret_code(), None);
+    assert_eq!(prompt.otpauth_uri("Example"), None);
+    let rejected = prompt.answer("123456").unwrap_err();
+    assert_eq!(
+        rejected.error,
+        Error::invalid(Field::MfasCanSetup, "SOFTWARE_TOKEN_MFA cannot be set up")
     );
+    let step = rejected.prompt.answer_email("alice@example.com").unwrap();
+    let (_, responses, session) = respond(&step);
+    assert_eq!(session, Some("AYAB-setup"));
+    assert_eq!(responses["EMAIL"], "alice@example.com");
+
+    // With both, the secret is fetched and the address still goes with the first Session.
+    let step = through_password(signin(), &mut pool);
+    let step = expect_send(step.receive(mfa_setup(r#"["SOFTWARE_TOKEN_MFA","EMAIL_OTP"]"#)));
+    let reply = Reply::software_token_associated(TOTP_SECRET, "AYAB-associated");
     let Prompt::MfaSetup(prompt) = expect_prompt(step.receive(reply)) else {
         panic!()
     };
     let step = prompt.answer_email("alice@example.com").unwrap();
-    let (_, responses, session) = respond(&step);
-    assert_eq!(session, Some("AYAB-setup"));
-    assert_eq!(responses["EMAIL"], "alice@example.com");
+    assert_eq!(respond(&step).2, Some("AYAB-setup"));
 }
 
 #[test]
-fn mfa_setup_needs_a_session() {
+fn mfa_setup_replies_are_checked() {
     let mut pool = Pool::new();
     let step = through_password(signin(), &mut pool);
     let reply = Reply::challenge("MFA_SETUP", ParameterMap::new(), None);
@@ -544,6 +1004,69 @@ fn mfa_setup_needs_a_session() {
             field: Field::Session
         }
     );
+    let associate = |pool: &mut Pool| {
+        let step = through_password(signin(), pool);
+        expect_send(step.receive(mfa_setup(r#"["SOFTWARE_TOKEN_MFA"]"#)))
+    };
+    for (reply, error) in [
+        (
+            Reply::software_token_associated("", "s"),
+            Error::Missing {
+                field: Field::SecretCode,
+            },
+        ),
+        (
+            Reply::software_token_associated(TOTP_SECRET, ""),
+            Error::Missing {
+                field: Field::Session,
+            },
+        ),
+        (
+            tokens(),
+            Error::UnexpectedReply {
+                reason: "a ChallengeName or an AuthenticationResult",
+                after: "AssociateSoftwareToken",
+            },
+        ),
+    ] {
+        assert_eq!(associate(&mut pool).receive(reply).unwrap_err(), error);
+    }
+    let verify = |pool: &mut Pool| {
+        let step = associate(pool);
+        let reply = Reply::software_token_associated(TOTP_SECRET, "AYAB-associated");
+        let Prompt::MfaSetup(prompt) = expect_prompt(step.receive(reply)) else {
+            panic!()
+        };
+        prompt.answer("123456").unwrap()
+    };
+    for (reply, error) in [
+        (
+            Reply::software_token_verified("ERROR", Some("s".into())),
+            Error::UnexpectedReply {
+                reason: "Status ERROR: the code did not verify",
+                after: "VerifySoftwareToken",
+            },
+        ),
+        (
+            Reply::software_token_verified("MAYBE", Some("s".into())),
+            Error::invalid(Field::Status, "neither SUCCESS nor ERROR"),
+        ),
+        (
+            Reply::software_token_verified("SUCCESS", None),
+            Error::Missing {
+                field: Field::Session,
+            },
+        ),
+        (
+            Reply::challenge("MFA_SETUP", ParameterMap::new(), Some("s".into())),
+            Error::UnexpectedReply {
+                reason: "a ChallengeName or an AuthenticationResult",
+                after: "VerifySoftwareToken",
+            },
+        ),
+    ] {
+        assert_eq!(verify(&mut pool).receive(reply).unwrap_err(), error);
+    }
 }
 
 /// A device confirmed earlier, and the pool's verifier for it.
@@ -728,7 +1251,7 @@ fn a_challenge_after_the_password_cannot_repeat_the_srp_steps() {
         (
             tokens(),
             Error::UnexpectedReply {
-                reason: "an AuthenticationResult before the SRP proof was sent",
+                reason: "an AuthenticationResult before any proof was sent",
                 after: "the DEVICE_SRP_AUTH answer",
             },
         ),
@@ -762,7 +1285,7 @@ fn tokens_before_any_proof_and_malformed_replies_are_refused() {
     assert_eq!(
         reply_to_initiate(tokens()),
         Error::UnexpectedReply {
-            reason: "an AuthenticationResult before the SRP proof was sent",
+            reason: "an AuthenticationResult before any proof was sent",
             after: "InitiateAuth"
         }
     );

@@ -27,7 +27,8 @@ impl Request {
     }
 
     /// The JSON body (`Content-Type: application/x-amz-json-1.1`). It holds
-    /// what the request holds (a `NEW_PASSWORD`, a `Session`): treat it as a secret.
+    /// what the request holds (a `PASSWORD`, a `NEW_PASSWORD`, a `Session`):
+    /// treat it as a secret.
     ///
     /// ```
     /// # use cognito_srp::signin::SignIn;
@@ -69,6 +70,22 @@ impl Request {
                 body.insert("ChallengeResponses".into(), strings(challenge_responses));
                 if let Some(session) = session {
                     body.insert("Session".into(), session.clone().into());
+                }
+            }
+            Call::AssociateSoftwareToken { session } => {
+                body.clear();
+                body.insert("Session".into(), session.clone().into());
+            }
+            Call::VerifySoftwareToken {
+                session,
+                user_code,
+                friendly_device_name,
+            } => {
+                body.clear();
+                body.insert("Session".into(), session.clone().into());
+                body.insert("UserCode".into(), user_code.clone().into());
+                if let Some(name) = friendly_device_name {
+                    body.insert("FriendlyDeviceName".into(), name.clone().into());
                 }
             }
         }
@@ -128,6 +145,8 @@ impl Reply {
                 }
             },
             authentication_result: result,
+            secret_code: string(&body, "SecretCode", Field::SecretCode)?,
+            status: string(&body, "Status", Field::Status)?,
         })
     }
 }
