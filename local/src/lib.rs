@@ -61,6 +61,20 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// Answers one HTTP request: the transport hands over the method, the
+    /// path, every header and the raw body (an `Admin*` call's signature
+    /// covers them all).
+    pub fn dispatch(&self, request: &sigv4::ReceivedRequest<'_>) -> Response {
+        routes::dispatch(self, request)
+    }
+
+    /// Handles one operation (`operation` is the part of `X-Amz-Target`
+    /// after `AWSCognitoIdentityProviderService.`), as if its request had
+    /// passed the transport and, for `Admin*`, its signature check.
+    pub fn handle(&self, operation: &str, body: &serde_json::Value) -> error::ApiResult {
+        ops::handle(self, operation, body)
+    }
+
     /// An empty endpoint with a fresh signing key.
     pub fn new() -> Result<Self, openssl::error::ErrorStack> {
         Ok(Endpoint {

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::Endpoint;
 use crate::error::{ApiError, err};
+use crate::ops::{self, tokens::openid_configuration};
 use crate::sigv4::{self, ReceivedRequest};
 
 /// Cognito's content type, on every answer of the JSON protocol.
@@ -60,71 +61,69 @@ impl Response {
     }
 }
 
-impl Endpoint {
-    /// Answers one HTTP request: the transport hands over the method, the
-    /// path, every header and the raw body (an `Admin*` call's signature
-    /// covers them all).
-    pub fn dispatch(&self, request: &ReceivedRequest<'_>) -> Response {
-        match request.method {
-            "GET" => self.well_known(request.path_and_query),
-            "POST" => self.operation(request),
-            _ => Response::error(&err(
-                "UnknownOperationException",
-                "only POST / and GET of a pool's .well-known documents",
-            )),
-        }
+/// Answers one HTTP request: the transport hands over the method, the
+/// path, every header and the raw body (an `Admin*` call's signature covers
+/// them all).
+pub(crate) fn dispatch(endpoint: &Endpoint, request: &ReceivedRequest<'_>) -> Response {
+    match request.method {
+        "GET" => well_known(endpoint, request.path_and_query),
+        "POST" => operation(endpoint, request),
+        _ => Response::error(&err(
+            "UnknownOperationException",
+            "only POST / and GET of a pool's .well-known documents",
+        )),
     }
+}
 
-    fn well_known(&self, path_and_query: &str) -> Response {
-        let path = path_and_query.split('?').next().unwrap_or_default();
-        if let Some((pool_id, document)) = path
-            .strip_prefix('/')
-            .and_then(|p| p.split_once("/.well-known/"))
-            && self.state().pools.contains_key(pool_id)
-        {
-            match document {
-                "jwks.json" => return Response::document(&self.signer.jwks()),
-                "openid-configuration" => {
-                    return Response::document(&self.openid_configuration(pool_id));
-                }
-                _ => {}
+fn well_known(endpoint: &Endpoint, path_and_query: &str) -> Response {
+    let path = path_and_query.split('?').next().unwrap_or_default();
+    if let Some((pool_id, document)) = path
+        .strip_prefix('/')
+        .and_then(|p| p.split_once("/.well-known/"))
+        && endpoint.state().pools.contains_key(pool_id)
+    {
+        match document {
+            "jwks.json" => return Response::document(&endpoint.signer.jwks()),
+            "openid-configuration" => {
+                return Response::document(&openid_configuration(endpoint, pool_id));
             }
+            _ => {}
         }
-        Response::error(&err("ResourceNotFoundException", "Not found").with_status(404))
     }
+    Response::error(&err("ResourceNotFoundException", "Not found").with_status(404))
+}
 
-    fn operation(&self, request: &ReceivedRequest<'_>) -> Response {
-        let target = request
-            .headers
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case("X-Amz-Target"))
-            .and_then(|(_, value)| std::str::from_utf8(value).ok())
-            .unwrap_or_default();
-        let Some(operation) = target.strip_prefix("AWSCognitoIdentityProviderService.") else {
+fn operation(endpoint: &Endpoint, request: &ReceivedRequest<'_>) -> Response {
+    let target = request
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("X-Amz-Target"))
+        .and_then(|(_, value)| std::str::from_utf8(value).ok())
+        .unwrap_or_default();
+    let Some(operation) = target.strip_prefix("AWSCognitoIdentityProviderService.") else {
+        return Response::error(&err(
+            "UnknownOperationException",
+            format!("Unknown target {target:?}"),
+        ));
+    };
+    // Every Admin* operation is SigV4-signed; the others are not, and a
+    // signature sent with them is ignored, as on AWS.
+    if operation.starts_with("Admin")
+        && let Err(e) = sigv4::verify(request, &endpoint.credentials, SystemTime::now())
+    {
+        return Response::error(&e);
+    }
+    let body: Value = match serde_json::from_slice(request.body) {
+        Ok(v) => v,
+        Err(e) => {
             return Response::error(&err(
-                "UnknownOperationException",
-                format!("Unknown target {target:?}"),
+                "SerializationException",
+                format!("malformed JSON: {e}"),
             ));
-        };
-        // Every Admin* operation is SigV4-signed; the others are not, and a
-        // signature sent with them is ignored, as on AWS.
-        if operation.starts_with("Admin")
-            && let Err(e) = sigv4::verify(request, &self.credentials, SystemTime::now())
-        {
-            return Response::error(&e);
         }
-        let body: Value = match serde_json::from_slice(request.body) {
-            Ok(v) => v,
-            Err(e) => {
-                return Response::error(&err(
-                    "SerializationException",
-                    format!("malformed JSON: {e}"),
-                ));
-            }
-        };
-        match self.handle(operation, &body) {
-            Ok(value) => Response::ok(&value),
-            Err(e) => Response::error(&e),
-        }
+    };
+    match ops::handle(endpoint, operation, &body) {
+        Ok(value) => Response::ok(&value),
+        Err(e) => Response::error(&e),
     }
 }

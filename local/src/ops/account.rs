@@ -9,6 +9,8 @@ use crate::Endpoint;
 use crate::error::{ApiResult, err, from_srp, invalid_parameter, no_such_device, not_authorized};
 use crate::input::field;
 use crate::model::user::{Device, User};
+use crate::ops::tokens::check_access_token;
+use crate::ops::tokens::with_access_token;
 
 /// Cognito's page size limit for `ListDevices`.
 const MAX_DEVICES_PER_PAGE: u64 = 60;
@@ -43,127 +45,120 @@ fn user_attributes(user: &User) -> Vec<Value> {
     out
 }
 
-impl Endpoint {
-    /// `GetUser`: the username, attributes and MFA settings.
-    pub(crate) fn get_user(&self, body: &Value) -> ApiResult {
-        self.with_access_token(body, |user| {
-            let mut out = json!({
-                "Username": user.username,
-                "UserAttributes": user_attributes(user),
-            });
-            if let (Value::Object(out), Value::Object(mfa)) = (&mut out, user.mfa.get_user_fields())
-            {
-                out.extend(mfa);
-            }
-            Ok(out)
-        })
-    }
+/// `GetUser`: the username, attributes and MFA settings.
+pub(crate) fn get_user(ep: &Endpoint, body: &Value) -> ApiResult {
+    with_access_token(ep, body, |user| {
+        let mut out = json!({
+            "Username": user.username,
+            "UserAttributes": user_attributes(user),
+        });
+        if let (Value::Object(out), Value::Object(mfa)) = (&mut out, user.mfa.get_user_fields()) {
+            out.extend(mfa);
+        }
+        Ok(out)
+    })
+}
 
-    /// `ChangePassword`: the previous password must be right (checked in
-    /// constant time against the stored verifier), the new one must meet
-    /// the pool's policy.
-    pub(crate) fn change_password(&self, body: &Value) -> ApiResult {
-        let previous = Password::new(field(body, "PreviousPassword")?);
-        let proposed = field(body, "ProposedPassword")?.to_owned();
-        let (pool_id, sub, _) = self.check_access_token(field(body, "AccessToken")?)?;
-        let (pool, policy, username, stored) = {
-            let state = self.state();
-            let pool = state.pools.get(&pool_id).ok_or_else(not_authorized)?;
-            let user = pool.user(&sub).ok_or_else(crate::error::no_such_user)?;
-            (
-                pool.id.clone(),
-                pool.password_policy.clone(),
-                user.username.clone(),
-                user.verifier.clone().ok_or_else(not_authorized)?,
-            )
-        };
-        // The SRP arithmetic runs outside the lock.
-        let recomputed = StoredVerifier::register_user_with_salt(
-            &pool,
-            &username,
-            &previous,
-            stored.salt().clone(),
+/// `ChangePassword`: the previous password must be right (checked in
+/// constant time against the stored verifier), the new one must meet
+/// the pool's policy.
+pub(crate) fn change_password(ep: &Endpoint, body: &Value) -> ApiResult {
+    let previous = Password::new(field(body, "PreviousPassword")?);
+    let proposed = field(body, "ProposedPassword")?.to_owned();
+    let (pool_id, sub, _) = check_access_token(ep, field(body, "AccessToken")?)?;
+    let (pool, policy, username, stored) = {
+        let state = ep.state();
+        let pool = state.pools.get(&pool_id).ok_or_else(not_authorized)?;
+        let user = pool.user(&sub).ok_or_else(crate::error::no_such_user)?;
+        (
+            pool.id.clone(),
+            pool.password_policy.clone(),
+            user.username.clone(),
+            user.verifier.clone().ok_or_else(not_authorized)?,
         )
-        .map_err(from_srp)?;
-        if recomputed != stored {
-            return Err(not_authorized());
-        }
-        policy.check(&proposed)?;
-        let verifier = StoredVerifier::register_user(&pool, &username, &Password::new(proposed))
+    };
+    // The SRP arithmetic runs outside the lock.
+    let recomputed =
+        StoredVerifier::register_user_with_salt(&pool, &username, &previous, stored.salt().clone())
             .map_err(from_srp)?;
-        let mut state = self.state();
-        let user = state
-            .pools
-            .get_mut(&pool_id)
-            .and_then(|p| p.user_mut(&sub))
-            .ok_or_else(crate::error::no_such_user)?;
-        user.verifier = Some(verifier);
-        Ok(json!({}))
+    if recomputed != stored {
+        return Err(not_authorized());
     }
+    policy.check(&proposed)?;
+    let verifier = StoredVerifier::register_user(&pool, &username, &Password::new(proposed))
+        .map_err(from_srp)?;
+    let mut state = ep.state();
+    let user = state
+        .pools
+        .get_mut(&pool_id)
+        .and_then(|p| p.user_mut(&sub))
+        .ok_or_else(crate::error::no_such_user)?;
+    user.verifier = Some(verifier);
+    Ok(json!({}))
+}
 
-    /// `ListDevices`: the user's confirmed devices, by key, `Limit` (at most
-    /// 60) at a time, continued by `PaginationToken`.
-    pub(crate) fn list_devices(&self, body: &Value) -> ApiResult {
-        let limit = match body.get("Limit") {
-            None | Some(Value::Null) => MAX_DEVICES_PER_PAGE,
-            Some(Value::Number(n)) => n
-                .as_u64()
-                .filter(|n| *n <= MAX_DEVICES_PER_PAGE)
-                .ok_or_else(|| {
-                    invalid_parameter(
-                        "1 validation error detected: Value at 'limit' failed to satisfy constraint: \
-                         Member must have value less than or equal to 60",
-                    )
-                })?,
-            Some(_) => return Err(err("SerializationException", "Limit must be a number")),
+/// `ListDevices`: the user's confirmed devices, by key, `Limit` (at most
+/// 60) at a time, continued by `PaginationToken`.
+pub(crate) fn list_devices(ep: &Endpoint, body: &Value) -> ApiResult {
+    let limit = match body.get("Limit") {
+        None | Some(Value::Null) => MAX_DEVICES_PER_PAGE,
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .filter(|n| *n <= MAX_DEVICES_PER_PAGE)
+            .ok_or_else(|| {
+                invalid_parameter(
+                    "1 validation error detected: Value at 'limit' failed to satisfy constraint: \
+                     Member must have value less than or equal to 60",
+                )
+            })?,
+        Some(_) => return Err(err("SerializationException", "Limit must be a number")),
+    }
+    .max(1) as usize;
+    let after = body
+        .get("PaginationToken")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    with_access_token(ep, body, |user| {
+        let mut keys: Vec<&String> = user
+            .devices
+            .iter()
+            .filter(|(_, d)| d.verifier.is_some())
+            .map(|(k, _)| k)
+            .filter(|k| after.as_ref().is_none_or(|a| *k > a))
+            .collect();
+        keys.sort();
+        let page: Vec<Value> = keys
+            .iter()
+            .take(limit)
+            .map(|k| device_type(k, &user.devices[*k]))
+            .collect();
+        let mut out = json!({ "Devices": page });
+        if keys.len() > limit {
+            out["PaginationToken"] = json!(keys[limit - 1]);
         }
-        .max(1) as usize;
-        let after = body
-            .get("PaginationToken")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        self.with_access_token(body, |user| {
-            let mut keys: Vec<&String> = user
-                .devices
-                .iter()
-                .filter(|(_, d)| d.verifier.is_some())
-                .map(|(k, _)| k)
-                .filter(|k| after.as_ref().is_none_or(|a| *k > a))
-                .collect();
-            keys.sort();
-            let page: Vec<Value> = keys
-                .iter()
-                .take(limit)
-                .map(|k| device_type(k, &user.devices[*k]))
-                .collect();
-            let mut out = json!({ "Devices": page });
-            if keys.len() > limit {
-                out["PaginationToken"] = json!(keys[limit - 1]);
-            }
-            Ok(out)
-        })
-    }
+        Ok(out)
+    })
+}
 
-    /// `GetDevice`.
-    pub(crate) fn get_device(&self, body: &Value) -> ApiResult {
-        let key = field(body, "DeviceKey")?.to_owned();
-        self.with_access_token(body, |user| {
-            let device = user
-                .devices
-                .get(&key)
-                .filter(|d| d.verifier.is_some())
-                .ok_or_else(no_such_device)?;
-            Ok(json!({ "Device": device_type(&key, device) }))
-        })
-    }
+/// `GetDevice`.
+pub(crate) fn get_device(ep: &Endpoint, body: &Value) -> ApiResult {
+    let key = field(body, "DeviceKey")?.to_owned();
+    with_access_token(ep, body, |user| {
+        let device = user
+            .devices
+            .get(&key)
+            .filter(|d| d.verifier.is_some())
+            .ok_or_else(no_such_device)?;
+        Ok(json!({ "Device": device_type(&key, device) }))
+    })
+}
 
-    /// `ForgetDevice`: the device is gone; signing in with it again gets
-    /// `ResourceNotFoundException` and the client drops its key.
-    pub(crate) fn forget_device(&self, body: &Value) -> ApiResult {
-        let key = field(body, "DeviceKey")?.to_owned();
-        self.with_access_token(body, |user| {
-            user.devices.remove(&key).ok_or_else(no_such_device)?;
-            Ok(json!({}))
-        })
-    }
+/// `ForgetDevice`: the device is gone; signing in with it again gets
+/// `ResourceNotFoundException` and the client drops its key.
+pub(crate) fn forget_device(ep: &Endpoint, body: &Value) -> ApiResult {
+    let key = field(body, "DeviceKey")?.to_owned();
+    with_access_token(ep, body, |user| {
+        user.devices.remove(&key).ok_or_else(no_such_device)?;
+        Ok(json!({}))
+    })
 }

@@ -12,6 +12,8 @@ use serde_json::Value;
 use crate::Endpoint;
 use crate::error::{ApiError, ApiResult, err, invalid_parameter, no_such_client};
 use crate::input::field;
+use crate::ops::srp::answer_challenge;
+use crate::ops::srp::start_sign_in;
 
 fn wrong_type(name: &str) -> ApiError {
     err(
@@ -94,30 +96,28 @@ pub(crate) fn check_sign_in_metadata(body: &Value, admin: bool) -> Result<(), Ap
     Ok(())
 }
 
-impl Endpoint {
-    /// `UserPoolId` must name the pool of the app client `ClientId`.
-    fn check_admin_pool(&self, body: &Value) -> Result<(), ApiError> {
-        let pool_id = field(body, "UserPoolId")?;
-        let client_id = field(body, "ClientId")?;
-        self.pool_id(pool_id)?;
-        let client = self.client(client_id)?;
-        if client.pool_id != pool_id {
-            return Err(no_such_client(client_id));
-        }
-        Ok(())
+/// `UserPoolId` must name the pool of the app client `ClientId`.
+fn check_admin_pool(ep: &Endpoint, body: &Value) -> Result<(), ApiError> {
+    let pool_id = field(body, "UserPoolId")?;
+    let client_id = field(body, "ClientId")?;
+    ep.pool_id(pool_id)?;
+    let client = ep.client(client_id)?;
+    if client.pool_id != pool_id {
+        return Err(no_such_client(client_id));
     }
+    Ok(())
+}
 
-    /// `AdminInitiateAuth`: `InitiateAuth` for a server holding IAM credentials.
-    pub(crate) fn admin_initiate_auth(&self, body: &Value) -> ApiResult {
-        self.check_admin_pool(body)?;
-        check_sign_in_metadata(body, true)?;
-        self.start_sign_in(body)
-    }
+/// `AdminInitiateAuth`: `InitiateAuth` for a server holding IAM credentials.
+pub(crate) fn admin_initiate_auth(ep: &Endpoint, body: &Value) -> ApiResult {
+    check_admin_pool(ep, body)?;
+    check_sign_in_metadata(body, true)?;
+    start_sign_in(ep, body)
+}
 
-    /// `AdminRespondToAuthChallenge`: `RespondToAuthChallenge` likewise.
-    pub(crate) fn admin_respond_to_auth_challenge(&self, body: &Value) -> ApiResult {
-        self.check_admin_pool(body)?;
-        check_sign_in_metadata(body, true)?;
-        self.answer_challenge(body)
-    }
+/// `AdminRespondToAuthChallenge`: `RespondToAuthChallenge` likewise.
+pub(crate) fn admin_respond_to_auth_challenge(ep: &Endpoint, body: &Value) -> ApiResult {
+    check_admin_pool(ep, body)?;
+    check_sign_in_metadata(body, true)?;
+    answer_challenge(ep, body)
 }

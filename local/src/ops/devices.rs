@@ -6,53 +6,52 @@ use serde_json::{Value, json};
 use crate::Endpoint;
 use crate::error::{ApiResult, from_srp, invalid_parameter, no_such_device};
 use crate::input::field;
+use crate::ops::tokens::with_access_token;
 
-impl Endpoint {
-    pub(crate) fn confirm_device(&self, body: &Value) -> ApiResult {
-        let device_key = field(body, "DeviceKey")?.to_owned();
-        let config = body.get("DeviceSecretVerifierConfig").ok_or_else(|| {
-            invalid_parameter("Missing required parameter DeviceSecretVerifierConfig")
-        })?;
-        let verifier = StoredVerifier::from_device_secret_verifier_config(
-            field(config, "PasswordVerifier")?,
-            field(config, "Salt")?,
-        )
-        .map_err(from_srp)?;
-        let device_name = body
-            .get("DeviceName")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        self.with_access_token(body, |user| {
-            let device = user
-                .devices
-                .get_mut(&device_key)
-                .ok_or_else(no_such_device)?;
-            device.verifier = Some(verifier);
-            device.name = device_name;
-            // Devices are remembered without asking the user.
-            device.remembered = true;
-            Ok(json!({ "UserConfirmationNecessary": false }))
-        })
-    }
+pub(crate) fn confirm_device(ep: &Endpoint, body: &Value) -> ApiResult {
+    let device_key = field(body, "DeviceKey")?.to_owned();
+    let config = body.get("DeviceSecretVerifierConfig").ok_or_else(|| {
+        invalid_parameter("Missing required parameter DeviceSecretVerifierConfig")
+    })?;
+    let verifier = StoredVerifier::from_device_secret_verifier_config(
+        field(config, "PasswordVerifier")?,
+        field(config, "Salt")?,
+    )
+    .map_err(from_srp)?;
+    let device_name = body
+        .get("DeviceName")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    with_access_token(ep, body, |user| {
+        let device = user
+            .devices
+            .get_mut(&device_key)
+            .ok_or_else(no_such_device)?;
+        device.verifier = Some(verifier);
+        device.name = device_name;
+        // Devices are remembered without asking the user.
+        device.remembered = true;
+        Ok(json!({ "UserConfirmationNecessary": false }))
+    })
+}
 
-    pub(crate) fn update_device_status(&self, body: &Value) -> ApiResult {
-        let device_key = field(body, "DeviceKey")?.to_owned();
-        let remembered = match body.get("DeviceRememberedStatus").and_then(Value::as_str) {
-            Some("remembered") => true,
-            Some("not_remembered") | None => false,
-            Some(other) => {
-                return Err(invalid_parameter(format!(
-                    "Unknown DeviceRememberedStatus {other}"
-                )));
-            }
-        };
-        self.with_access_token(body, |user| {
-            let device = user
-                .devices
-                .get_mut(&device_key)
-                .ok_or_else(no_such_device)?;
-            device.remembered = remembered;
-            Ok(json!({}))
-        })
-    }
+pub(crate) fn update_device_status(ep: &Endpoint, body: &Value) -> ApiResult {
+    let device_key = field(body, "DeviceKey")?.to_owned();
+    let remembered = match body.get("DeviceRememberedStatus").and_then(Value::as_str) {
+        Some("remembered") => true,
+        Some("not_remembered") | None => false,
+        Some(other) => {
+            return Err(invalid_parameter(format!(
+                "Unknown DeviceRememberedStatus {other}"
+            )));
+        }
+    };
+    with_access_token(ep, body, |user| {
+        let device = user
+            .devices
+            .get_mut(&device_key)
+            .ok_or_else(no_such_device)?;
+        device.remembered = remembered;
+        Ok(json!({}))
+    })
 }

@@ -23,6 +23,8 @@ use crate::input::{check_username, required};
 use crate::model::pool::Client;
 use crate::model::session::{SessionBinding, invalid_session};
 use crate::model::signin::{Flow, SignInProgress};
+use crate::ops::srp::password_verifier_challenge;
+use crate::ops::tokens::tokens;
 
 /// What comes after the step just passed.
 enum Next {
@@ -33,296 +35,285 @@ enum Next {
     Tokens,
 }
 
-impl Endpoint {
-    /// Binds a session to `challenge` of `username` for `client`.
-    fn binding(client: &Client, username: &str, challenge: &'static str) -> SessionBinding {
-        SessionBinding {
-            pool_id: client.pool_id.clone(),
-            client_id: client.app.client_id().to_owned(),
-            username: username.to_owned(),
-            challenge,
-        }
+/// Binds a session to `challenge` of `username` for `client`.
+fn binding(client: &Client, username: &str, challenge: &'static str) -> SessionBinding {
+    SessionBinding {
+        pool_id: client.pool_id.clone(),
+        client_id: client.app.client_id().to_owned(),
+        username: username.to_owned(),
+        challenge,
     }
+}
 
-    /// The real username of the user a challenge answer names (by username,
-    /// alias or `sub`), to check the answer's `Session` against.
-    fn real_username(
-        &self,
-        client: &Client,
-        responses: &HashMap<String, String>,
-    ) -> Result<String, ApiError> {
-        let named = required(responses, "USERNAME")?;
-        let state = self.state();
-        state
+/// The real username of the user a challenge answer names (by username,
+/// alias or `sub`), to check the answer's `Session` against.
+fn real_username(
+    ep: &Endpoint,
+    client: &Client,
+    responses: &HashMap<String, String>,
+) -> Result<String, ApiError> {
+    let named = required(responses, "USERNAME")?;
+    let state = ep.state();
+    state
+        .pools
+        .get(&client.pool_id)
+        .and_then(|p| p.real_username(named))
+        // An unknown name cannot match a session: the answer is refused as one.
+        .ok_or_else(invalid_session)
+}
+
+/// Issues the next challenge of a sign-in, or ends it with tokens.
+pub(crate) fn next_step(ep: &Endpoint, client: &Client, progress: SignInProgress) -> ApiResult {
+    let (username, next) = {
+        let state = ep.state();
+        let pool = state
             .pools
             .get(&client.pool_id)
-            .and_then(|p| p.real_username(named))
-            // An unknown name cannot match a session: the answer is refused as one.
-            .ok_or_else(invalid_session)
-    }
-
-    /// Issues the next challenge of a sign-in, or ends it with tokens.
-    pub(crate) fn next_step(&self, client: &Client, progress: SignInProgress) -> ApiResult {
-        let (username, next) = {
-            let state = self.state();
-            let pool = state
-                .pools
-                .get(&client.pool_id)
-                .ok_or_else(not_authorized)?;
-            let user = pool.user(&progress.sub).ok_or_else(no_such_user)?;
-            let remembered_device = match (&progress.device_key, progress.device_done) {
-                (Some(key), false) => match user.devices.get(key) {
-                    None => return Err(no_such_device()),
-                    Some(device) => device.verifier.is_some() && device.remembered,
-                },
-                _ => false,
-            };
-            let next = if user.force_change_password && !progress.new_password_done {
-                let attributes: Map<String, Value> = user
-                    .attributes
-                    .iter()
-                    .map(|(k, v)| (k.clone(), json!(v)))
-                    .collect();
-                Next::NewPassword {
-                    user_attributes: Value::Object(attributes).to_string(),
-                }
-            } else if remembered_device {
-                Next::Device
-            } else if user.mfa.software_token_enabled()
-                && !progress.mfa_done
-                && !progress.device_done
-            {
-                Next::SoftwareTokenMfa
-            } else if let (Flow::CustomSrp, false, Some(custom)) =
-                (progress.flow, progress.custom_done, &pool.custom_challenge)
-            {
-                Next::Custom(custom.parameters.clone())
-            } else {
-                Next::Tokens
-            };
-            (user.username.clone(), next)
+            .ok_or_else(not_authorized)?;
+        let user = pool.user(&progress.sub).ok_or_else(no_such_user)?;
+        let remembered_device = match (&progress.device_key, progress.device_done) {
+            (Some(key), false) => match user.devices.get(key) {
+                None => return Err(no_such_device()),
+                Some(device) => device.verifier.is_some() && device.remembered,
+            },
+            _ => false,
         };
-        let (challenge, parameters): (&'static str, Value) = match next {
-            Next::Tokens => {
-                let device_key = progress
-                    .device_key
-                    .as_deref()
-                    .filter(|_| progress.device_done);
-                return Ok(self.tokens(
-                    client,
-                    &client.pool_id,
-                    &progress.sub,
-                    device_key,
-                    !progress.device_done,
-                ));
+        let next = if user.force_change_password && !progress.new_password_done {
+            let attributes: Map<String, Value> = user
+                .attributes
+                .iter()
+                .map(|(k, v)| (k.clone(), json!(v)))
+                .collect();
+            Next::NewPassword {
+                user_attributes: Value::Object(attributes).to_string(),
             }
-            Next::NewPassword { user_attributes } => (
-                "NEW_PASSWORD_REQUIRED",
-                json!({ "USER_ID_FOR_SRP": username, "userAttributes": user_attributes,
-                        "requiredAttributes": "[]" }),
-            ),
-            Next::Device => ("DEVICE_SRP_AUTH", json!({ "USERNAME": username })),
-            Next::SoftwareTokenMfa => ("SOFTWARE_TOKEN_MFA", json!({ "USERNAME": username })),
-            Next::Custom(mut parameters) => {
-                parameters.insert("USERNAME".into(), username.clone());
-                ("CUSTOM_CHALLENGE", json!(parameters))
-            }
+        } else if remembered_device {
+            Next::Device
+        } else if user.mfa.software_token_enabled() && !progress.mfa_done && !progress.device_done {
+            Next::SoftwareTokenMfa
+        } else if let (Flow::CustomSrp, false, Some(custom)) =
+            (progress.flow, progress.custom_done, &pool.custom_challenge)
+        {
+            Next::Custom(custom.parameters.clone())
+        } else {
+            Next::Tokens
         };
-        let session = self.issue_session(Self::binding(client, &username, challenge), progress)?;
-        Ok(
-            json!({ "ChallengeName": challenge, "ChallengeParameters": parameters, "Session": session }),
-        )
-    }
-
-    /// `USER_AUTH`: straight to `PASSWORD_VERIFIER` with
-    /// `PREFERRED_CHALLENGE=PASSWORD_SRP` and `SRP_A`, otherwise
-    /// `SELECT_CHALLENGE` listing the choices this endpoint serves.
-    pub(crate) fn start_user_auth(
-        &self,
-        client: &Client,
-        parameters: &HashMap<String, String>,
-    ) -> ApiResult {
-        let username = required(parameters, "USERNAME")?;
-        check_username(username, "username")?;
-        client.check_secret_hash(username, parameters.get("SECRET_HASH").map(String::as_str))?;
-        if parameters.get("PREFERRED_CHALLENGE").map(String::as_str) == Some("PASSWORD_SRP") {
-            let srp_a = required(parameters, "SRP_A")?;
-            return self.password_verifier_challenge(
+        (user.username.clone(), next)
+    };
+    let (challenge, parameters): (&'static str, Value) = match next {
+        Next::Tokens => {
+            let device_key = progress
+                .device_key
+                .as_deref()
+                .filter(|_| progress.device_done);
+            return Ok(tokens(
+                ep,
                 client,
-                username,
-                srp_a,
-                parameters.get("DEVICE_KEY").cloned(),
-                Flow::UserAuth,
-            );
+                &client.pool_id,
+                &progress.sub,
+                device_key,
+                !progress.device_done,
+            ));
         }
-        let (real, sub) = {
-            let state = self.state();
-            let user = state
-                .pools
-                .get(&client.pool_id)
-                .and_then(|p| p.user(username))
-                .ok_or_else(no_such_user)?;
-            if !user.confirmed {
-                return Err(err("UserNotConfirmedException", "User is not confirmed."));
-            }
-            (user.username.clone(), user.sub.clone())
-        };
-        let progress =
-            SignInProgress::new(Flow::UserAuth, &sub, parameters.get("DEVICE_KEY").cloned());
-        let session =
-            self.issue_session(Self::binding(client, &real, "SELECT_CHALLENGE"), progress)?;
-        Ok(
-            json!({ "ChallengeName": "SELECT_CHALLENGE", "ChallengeParameters": {},
-                   "AvailableChallenges": ["PASSWORD_SRP"], "Session": session }),
-        )
-    }
+        Next::NewPassword { user_attributes } => (
+            "NEW_PASSWORD_REQUIRED",
+            json!({ "USER_ID_FOR_SRP": username, "userAttributes": user_attributes,
+                    "requiredAttributes": "[]" }),
+        ),
+        Next::Device => ("DEVICE_SRP_AUTH", json!({ "USERNAME": username })),
+        Next::SoftwareTokenMfa => ("SOFTWARE_TOKEN_MFA", json!({ "USERNAME": username })),
+        Next::Custom(mut parameters) => {
+            parameters.insert("USERNAME".into(), username.clone());
+            ("CUSTOM_CHALLENGE", json!(parameters))
+        }
+    };
+    let session = ep.issue_session(binding(client, &username, challenge), progress)?;
+    Ok(json!({ "ChallengeName": challenge, "ChallengeParameters": parameters, "Session": session }))
+}
 
-    /// `SELECT_CHALLENGE` answered with `ANSWER=PASSWORD_SRP` and `SRP_A`.
-    pub(crate) fn answer_select_challenge(
-        &self,
-        client: &Client,
-        body: &Value,
-        responses: &HashMap<String, String>,
-    ) -> ApiResult {
-        let username = self.real_username(client, responses)?;
-        let progress: SignInProgress =
-            self.take_session(body, &Self::binding(client, &username, "SELECT_CHALLENGE"))?;
-        match required(responses, "ANSWER")? {
-            "PASSWORD_SRP" => {}
-            other => {
+/// `USER_AUTH`: straight to `PASSWORD_VERIFIER` with
+/// `PREFERRED_CHALLENGE=PASSWORD_SRP` and `SRP_A`, otherwise
+/// `SELECT_CHALLENGE` listing the choices this endpoint serves.
+pub(crate) fn start_user_auth(
+    ep: &Endpoint,
+    client: &Client,
+    parameters: &HashMap<String, String>,
+) -> ApiResult {
+    let username = required(parameters, "USERNAME")?;
+    check_username(username, "username")?;
+    client.check_secret_hash(username, parameters.get("SECRET_HASH").map(String::as_str))?;
+    if parameters.get("PREFERRED_CHALLENGE").map(String::as_str) == Some("PASSWORD_SRP") {
+        let srp_a = required(parameters, "SRP_A")?;
+        return password_verifier_challenge(
+            ep,
+            client,
+            username,
+            srp_a,
+            parameters.get("DEVICE_KEY").cloned(),
+            Flow::UserAuth,
+        );
+    }
+    let (real, sub) = {
+        let state = ep.state();
+        let user = state
+            .pools
+            .get(&client.pool_id)
+            .and_then(|p| p.user(username))
+            .ok_or_else(no_such_user)?;
+        if !user.confirmed {
+            return Err(err("UserNotConfirmedException", "User is not confirmed."));
+        }
+        (user.username.clone(), user.sub.clone())
+    };
+    let progress = SignInProgress::new(Flow::UserAuth, &sub, parameters.get("DEVICE_KEY").cloned());
+    let session = ep.issue_session(binding(client, &real, "SELECT_CHALLENGE"), progress)?;
+    Ok(
+        json!({ "ChallengeName": "SELECT_CHALLENGE", "ChallengeParameters": {},
+               "AvailableChallenges": ["PASSWORD_SRP"], "Session": session }),
+    )
+}
+
+/// `SELECT_CHALLENGE` answered with `ANSWER=PASSWORD_SRP` and `SRP_A`.
+pub(crate) fn answer_select_challenge(
+    ep: &Endpoint,
+    client: &Client,
+    body: &Value,
+    responses: &HashMap<String, String>,
+) -> ApiResult {
+    let username = real_username(ep, client, responses)?;
+    let progress: SignInProgress =
+        ep.take_session(body, &binding(client, &username, "SELECT_CHALLENGE"))?;
+    match required(responses, "ANSWER")? {
+        "PASSWORD_SRP" => {}
+        other => {
+            return Err(invalid_parameter(format!(
+                "The challenge {other} is not available for this user."
+            )));
+        }
+    }
+    let srp_a = required(responses, "SRP_A")?;
+    password_verifier_challenge(
+        ep,
+        client,
+        &username,
+        srp_a,
+        responses.get("DEVICE_KEY").cloned().or(progress.device_key),
+        Flow::UserAuth,
+    )
+}
+
+/// `NEW_PASSWORD_REQUIRED` answered with `NEW_PASSWORD` (and any
+/// `userAttributes.<name>` to set): the pool's policy applies, and the
+/// user leaves `FORCE_CHANGE_PASSWORD`.
+pub(crate) fn answer_new_password(
+    ep: &Endpoint,
+    client: &Client,
+    body: &Value,
+    responses: &HashMap<String, String>,
+) -> ApiResult {
+    let new_password = required(responses, "NEW_PASSWORD")?;
+    let (pool, policy) = {
+        let state = ep.state();
+        let pool = state
+            .pools
+            .get(&client.pool_id)
+            .ok_or_else(not_authorized)?;
+        (pool.id.clone(), pool.password_policy.clone())
+    };
+    // A password the policy refuses leaves the session usable for another try.
+    policy.check(new_password)?;
+    let username = real_username(ep, client, responses)?;
+    let mut progress: SignInProgress =
+        ep.take_session(body, &binding(client, &username, "NEW_PASSWORD_REQUIRED"))?;
+    let mut attributes = Vec::new();
+    for (key, value) in responses {
+        if let Some(name) = key.strip_prefix("userAttributes.") {
+            if name == "sub" || name.is_empty() {
                 return Err(invalid_parameter(format!(
-                    "The challenge {other} is not available for this user."
+                    "Cannot modify the non-mutable attribute {name}"
                 )));
             }
+            attributes.push((name.to_owned(), value.clone()));
         }
-        let srp_a = required(responses, "SRP_A")?;
-        self.password_verifier_challenge(
-            client,
-            &username,
-            srp_a,
-            responses.get("DEVICE_KEY").cloned().or(progress.device_key),
-            Flow::UserAuth,
-        )
     }
-
-    /// `NEW_PASSWORD_REQUIRED` answered with `NEW_PASSWORD` (and any
-    /// `userAttributes.<name>` to set): the pool's policy applies, and the
-    /// user leaves `FORCE_CHANGE_PASSWORD`.
-    pub(crate) fn answer_new_password(
-        &self,
-        client: &Client,
-        body: &Value,
-        responses: &HashMap<String, String>,
-    ) -> ApiResult {
-        let new_password = required(responses, "NEW_PASSWORD")?;
-        let (pool, policy) = {
-            let state = self.state();
-            let pool = state
-                .pools
-                .get(&client.pool_id)
-                .ok_or_else(not_authorized)?;
-            (pool.id.clone(), pool.password_policy.clone())
-        };
-        // A password the policy refuses leaves the session usable for another try.
-        policy.check(new_password)?;
-        let username = self.real_username(client, responses)?;
-        let mut progress: SignInProgress = self.take_session(
-            body,
-            &Self::binding(client, &username, "NEW_PASSWORD_REQUIRED"),
-        )?;
-        let mut attributes = Vec::new();
-        for (key, value) in responses {
-            if let Some(name) = key.strip_prefix("userAttributes.") {
-                if name == "sub" || name.is_empty() {
-                    return Err(invalid_parameter(format!(
-                        "Cannot modify the non-mutable attribute {name}"
-                    )));
-                }
-                attributes.push((name.to_owned(), value.clone()));
-            }
-        }
-        let verifier =
-            StoredVerifier::register_user(&pool, &username, &Password::new(new_password))
-                .map_err(from_srp)?;
-        {
-            let mut state = self.state();
-            let user = state
-                .pools
-                .get_mut(&client.pool_id)
-                .and_then(|p| p.user_mut(&progress.sub))
-                .ok_or_else(no_such_user)?;
-            user.verifier = Some(verifier);
-            user.force_change_password = false;
-            user.confirmed = true;
-            user.attributes.extend(attributes);
-        }
-        progress.new_password_done = true;
-        self.next_step(client, progress)
-    }
-
-    /// `CUSTOM_CHALLENGE` answered with `ANSWER`.
-    pub(crate) fn answer_custom_challenge(
-        &self,
-        client: &Client,
-        body: &Value,
-        responses: &HashMap<String, String>,
-    ) -> ApiResult {
-        let username = self.real_username(client, responses)?;
-        let mut progress: SignInProgress =
-            self.take_session(body, &Self::binding(client, &username, "CUSTOM_CHALLENGE"))?;
-        let answer = required(responses, "ANSWER")?;
-        let passed = self
-            .state()
+    let verifier = StoredVerifier::register_user(&pool, &username, &Password::new(new_password))
+        .map_err(from_srp)?;
+    {
+        let mut state = ep.state();
+        let user = state
             .pools
-            .get(&client.pool_id)
-            .and_then(|p| p.custom_challenge.as_ref())
-            .is_some_and(|c| c.accepts(answer));
-        if !passed {
-            return Err(not_authorized());
-        }
-        progress.custom_done = true;
-        self.next_step(client, progress)
+            .get_mut(&client.pool_id)
+            .and_then(|p| p.user_mut(&progress.sub))
+            .ok_or_else(no_such_user)?;
+        user.verifier = Some(verifier);
+        user.force_change_password = false;
+        user.confirmed = true;
+        user.attributes.extend(attributes);
     }
+    progress.new_password_done = true;
+    next_step(ep, client, progress)
+}
 
-    /// `SOFTWARE_TOKEN_MFA` answered with `SOFTWARE_TOKEN_MFA_CODE`.
-    pub(crate) fn answer_software_token_mfa(
-        &self,
-        client: &Client,
-        body: &Value,
-        responses: &HashMap<String, String>,
-    ) -> ApiResult {
-        let username = self.real_username(client, responses)?;
-        let mut progress: SignInProgress = self.take_session(
-            body,
-            &Self::binding(client, &username, "SOFTWARE_TOKEN_MFA"),
-        )?;
-        let code = required(responses, "SOFTWARE_TOKEN_MFA_CODE")?;
-        {
-            let mut state = self.state();
-            let user = state
-                .pools
-                .get_mut(&client.pool_id)
-                .and_then(|p| p.user_mut(&progress.sub))
-                .ok_or_else(no_such_user)?;
-            user.mfa.check_sign_in_code(code)?;
-        }
-        progress.mfa_done = true;
-        self.next_step(client, progress)
+/// `CUSTOM_CHALLENGE` answered with `ANSWER`.
+pub(crate) fn answer_custom_challenge(
+    ep: &Endpoint,
+    client: &Client,
+    body: &Value,
+    responses: &HashMap<String, String>,
+) -> ApiResult {
+    let username = real_username(ep, client, responses)?;
+    let mut progress: SignInProgress =
+        ep.take_session(body, &binding(client, &username, "CUSTOM_CHALLENGE"))?;
+    let answer = required(responses, "ANSWER")?;
+    let passed = ep
+        .state()
+        .pools
+        .get(&client.pool_id)
+        .and_then(|p| p.custom_challenge.as_ref())
+        .is_some_and(|c| c.accepts(answer));
+    if !passed {
+        return Err(not_authorized());
     }
+    progress.custom_done = true;
+    next_step(ep, client, progress)
+}
 
-    /// The `DEVICE_SRP_AUTH` session of a sign-in: its progress.
-    pub(crate) fn take_device_session(
-        &self,
-        client: &Client,
-        body: &Value,
-        responses: &HashMap<String, String>,
-    ) -> Result<SignInProgress, ApiError> {
-        let username = self.real_username(client, responses)?;
-        let progress: SignInProgress =
-            self.take_session(body, &Self::binding(client, &username, "DEVICE_SRP_AUTH"))?;
-        if progress.device_key.as_deref() != responses.get("DEVICE_KEY").map(String::as_str) {
-            return Err(no_such_device());
-        }
-        Ok(progress)
+/// `SOFTWARE_TOKEN_MFA` answered with `SOFTWARE_TOKEN_MFA_CODE`.
+pub(crate) fn answer_software_token_mfa(
+    ep: &Endpoint,
+    client: &Client,
+    body: &Value,
+    responses: &HashMap<String, String>,
+) -> ApiResult {
+    let username = real_username(ep, client, responses)?;
+    let mut progress: SignInProgress =
+        ep.take_session(body, &binding(client, &username, "SOFTWARE_TOKEN_MFA"))?;
+    let code = required(responses, "SOFTWARE_TOKEN_MFA_CODE")?;
+    {
+        let mut state = ep.state();
+        let user = state
+            .pools
+            .get_mut(&client.pool_id)
+            .and_then(|p| p.user_mut(&progress.sub))
+            .ok_or_else(no_such_user)?;
+        user.mfa.check_sign_in_code(code)?;
     }
+    progress.mfa_done = true;
+    next_step(ep, client, progress)
+}
+
+/// The `DEVICE_SRP_AUTH` session of a sign-in: its progress.
+pub(crate) fn take_device_session(
+    ep: &Endpoint,
+    client: &Client,
+    body: &Value,
+    responses: &HashMap<String, String>,
+) -> Result<SignInProgress, ApiError> {
+    let username = real_username(ep, client, responses)?;
+    let progress: SignInProgress =
+        ep.take_session(body, &binding(client, &username, "DEVICE_SRP_AUTH"))?;
+    if progress.device_key.as_deref() != responses.get("DEVICE_KEY").map(String::as_str) {
+        return Err(no_such_device());
+    }
+    Ok(progress)
 }

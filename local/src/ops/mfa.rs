@@ -14,6 +14,7 @@ use crate::error::{ApiError, ApiResult, err, invalid_parameter};
 use crate::input::field;
 use crate::model::session::invalid_session;
 use crate::model::user::matching_step;
+use crate::ops::tokens::with_access_token;
 use crate::random::random_bytes;
 
 /// A boolean member of an optional settings object, or a type error.
@@ -28,101 +29,99 @@ fn setting(settings: &Value, name: &str) -> Result<Option<bool>, ApiError> {
     }
 }
 
-impl Endpoint {
-    /// `AssociateSoftwareToken` with an `AccessToken`: a fresh 160-bit
-    /// secret, base32 as `SecretCode`, to verify before it counts.
-    pub(crate) fn associate_software_token(&self, body: &Value) -> ApiResult {
-        if body.get("Session").is_some() {
-            if body.get("AccessToken").is_some() {
-                return Err(invalid_parameter(
-                    "Only one of AccessToken or Session may be given",
-                ));
-            }
-            // No MFA_SETUP challenge is issued, so no session can be valid here.
-            return Err(invalid_session());
-        }
-        let secret = Zeroizing::new(random_bytes::<20>().to_vec());
-        let code = Secret::from(secret.to_vec()).to_base32();
-        self.with_access_token(body, move |user| {
-            user.mfa.pending = Some(secret);
-            Ok(json!({ "SecretCode": code }))
-        })
-    }
-
-    /// `VerifySoftwareToken`: the first code of the associated secret.
-    pub(crate) fn verify_software_token(&self, body: &Value) -> ApiResult {
-        let code = field(body, "UserCode")?.to_owned();
-        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+/// `AssociateSoftwareToken` with an `AccessToken`: a fresh 160-bit
+/// secret, base32 as `SecretCode`, to verify before it counts.
+pub(crate) fn associate_software_token(ep: &Endpoint, body: &Value) -> ApiResult {
+    if body.get("Session").is_some() {
+        if body.get("AccessToken").is_some() {
             return Err(invalid_parameter(
-                "1 validation error detected: Value at 'userCode' failed to satisfy constraint: \
-                 Member must satisfy regular expression pattern: [0-9]+",
+                "Only one of AccessToken or Session may be given",
             ));
         }
-        if body.get("Session").is_some() && body.get("AccessToken").is_none() {
-            return Err(invalid_session());
-        }
-        self.with_access_token(body, |user| {
-            let pending = user.mfa.pending.take().ok_or_else(|| {
-                err(
-                    "SoftwareTokenMFANotFoundException",
-                    "Software Token MFA has not been associated with the user.",
-                )
-            })?;
-            let Some(step) = matching_step(&pending, &code, None) else {
-                // The secret stays pending: the user may try another code.
-                user.mfa.pending = Some(pending);
-                return Err(err(
-                    "EnableSoftwareTokenMFAException",
-                    "Code mismatch and fail enable Software Token MFA",
-                ));
-            };
-            user.mfa.secret = Some(pending);
-            user.mfa.last_step = Some(step);
-            Ok(json!({ "Status": "SUCCESS" }))
-        })
+        // No MFA_SETUP challenge is issued, so no session can be valid here.
+        return Err(invalid_session());
     }
+    let secret = Zeroizing::new(random_bytes::<20>().to_vec());
+    let code = Secret::from(secret.to_vec()).to_base32();
+    with_access_token(ep, body, move |user| {
+        user.mfa.pending = Some(secret);
+        Ok(json!({ "SecretCode": code }))
+    })
+}
 
-    /// `SetUserMFAPreference`: software-token MFA on or off, preferred or
-    /// not. SMS and email MFA are not served (no message delivery here).
-    pub(crate) fn set_user_mfa_preference(&self, body: &Value) -> ApiResult {
-        let empty = json!({});
-        let totp_settings = body.get("SoftwareTokenMfaSettings").unwrap_or(&empty);
-        let enabled = setting(totp_settings, "Enabled")?;
-        let preferred = setting(totp_settings, "PreferredMfa")?;
-        for other in ["SMSMfaSettings", "EmailMfaSettings"] {
-            if let Some(settings) = body.get(other)
-                && (setting(settings, "Enabled")? == Some(true)
-                    || setting(settings, "PreferredMfa")? == Some(true))
-            {
-                return Err(invalid_parameter(format!(
-                    "User does not have delivery config set to turn on {}",
-                    if other == "SMSMfaSettings" {
-                        "SMS_MFA"
-                    } else {
-                        "EMAIL_OTP"
-                    }
-                )));
+/// `VerifySoftwareToken`: the first code of the associated secret.
+pub(crate) fn verify_software_token(ep: &Endpoint, body: &Value) -> ApiResult {
+    let code = field(body, "UserCode")?.to_owned();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid_parameter(
+            "1 validation error detected: Value at 'userCode' failed to satisfy constraint: \
+             Member must satisfy regular expression pattern: [0-9]+",
+        ));
+    }
+    if body.get("Session").is_some() && body.get("AccessToken").is_none() {
+        return Err(invalid_session());
+    }
+    with_access_token(ep, body, |user| {
+        let pending = user.mfa.pending.take().ok_or_else(|| {
+            err(
+                "SoftwareTokenMFANotFoundException",
+                "Software Token MFA has not been associated with the user.",
+            )
+        })?;
+        let Some(step) = matching_step(&pending, &code, None) else {
+            // The secret stays pending: the user may try another code.
+            user.mfa.pending = Some(pending);
+            return Err(err(
+                "EnableSoftwareTokenMFAException",
+                "Code mismatch and fail enable Software Token MFA",
+            ));
+        };
+        user.mfa.secret = Some(pending);
+        user.mfa.last_step = Some(step);
+        Ok(json!({ "Status": "SUCCESS" }))
+    })
+}
+
+/// `SetUserMFAPreference`: software-token MFA on or off, preferred or
+/// not. SMS and email MFA are not served (no message delivery here).
+pub(crate) fn set_user_mfa_preference(ep: &Endpoint, body: &Value) -> ApiResult {
+    let empty = json!({});
+    let totp_settings = body.get("SoftwareTokenMfaSettings").unwrap_or(&empty);
+    let enabled = setting(totp_settings, "Enabled")?;
+    let preferred = setting(totp_settings, "PreferredMfa")?;
+    for other in ["SMSMfaSettings", "EmailMfaSettings"] {
+        if let Some(settings) = body.get(other)
+            && (setting(settings, "Enabled")? == Some(true)
+                || setting(settings, "PreferredMfa")? == Some(true))
+        {
+            return Err(invalid_parameter(format!(
+                "User does not have delivery config set to turn on {}",
+                if other == "SMSMfaSettings" {
+                    "SMS_MFA"
+                } else {
+                    "EMAIL_OTP"
+                }
+            )));
+        }
+    }
+    with_access_token(ep, body, |user| {
+        if (enabled == Some(true) || preferred == Some(true)) && user.mfa.secret.is_none() {
+            return Err(invalid_parameter(
+                "User has not verified software token mfa",
+            ));
+        }
+        if let Some(enabled) = enabled {
+            user.mfa.enabled = enabled;
+            if !enabled {
+                user.mfa.preferred = false;
             }
         }
-        self.with_access_token(body, |user| {
-            if (enabled == Some(true) || preferred == Some(true)) && user.mfa.secret.is_none() {
-                return Err(invalid_parameter(
-                    "User has not verified software token mfa",
-                ));
+        if let Some(preferred) = preferred {
+            user.mfa.preferred = preferred;
+            if preferred {
+                user.mfa.enabled = true;
             }
-            if let Some(enabled) = enabled {
-                user.mfa.enabled = enabled;
-                if !enabled {
-                    user.mfa.preferred = false;
-                }
-            }
-            if let Some(preferred) = preferred {
-                user.mfa.preferred = preferred;
-                if preferred {
-                    user.mfa.enabled = true;
-                }
-            }
-            Ok(json!({}))
-        })
-    }
+        }
+        Ok(json!({}))
+    })
 }

@@ -1,6 +1,6 @@
 //! The operations, by `X-Amz-Target` name. Each family lives in a module of
 //! its own; adding one is a handler `fn(&Endpoint, &Value) -> ApiResult` and
-//! one line in [`Endpoint::handle`].
+//! one line in [`OPERATIONS`].
 
 use serde_json::Value;
 
@@ -15,45 +15,58 @@ mod mfa;
 mod pue;
 mod refresh;
 mod srp;
-mod tokens;
+pub(crate) mod tokens;
 mod users;
 
-impl Endpoint {
-    /// Handles one operation (`operation` is the part of `X-Amz-Target`
-    /// after `AWSCognitoIdentityProviderService.`).
-    pub fn handle(&self, operation: &str, body: &Value) -> ApiResult {
-        if !body.is_object() {
-            return Err(err(
-                "SerializationException",
-                "the request body must be a JSON object",
-            ));
-        }
-        match operation {
-            "InitiateAuth" => self.initiate_auth(body),
-            "RespondToAuthChallenge" => self.respond_to_auth_challenge(body),
-            "ConfirmDevice" => self.confirm_device(body),
-            "UpdateDeviceStatus" => self.update_device_status(body),
-            "ListDevices" => self.list_devices(body),
-            "GetDevice" => self.get_device(body),
-            "ForgetDevice" => self.forget_device(body),
-            "GetUser" => self.get_user(body),
-            "ChangePassword" => self.change_password(body),
-            "GetTokensFromRefreshToken" => self.get_tokens_from_refresh_token(body),
-            "RevokeToken" => self.revoke_token(body),
-            "GlobalSignOut" => self.global_sign_out(body),
-            "AssociateSoftwareToken" => self.associate_software_token(body),
-            "VerifySoftwareToken" => self.verify_software_token(body),
-            "SetUserMFAPreference" => self.set_user_mfa_preference(body),
-            "AdminInitiateAuth" => self.admin_initiate_auth(body),
-            "AdminRespondToAuthChallenge" => self.admin_respond_to_auth_challenge(body),
-            "SignUp" => self.sign_up(body),
-            "AdminConfirmSignUp" => self.admin_confirm_sign_up(body),
-            "AdminCreateUser" => self.admin_create_user(body),
-            "AdminSetUserPassword" => self.admin_set_user_password(body),
-            _ => Err(err(
-                "UnknownOperationException",
-                format!("Unknown operation {operation}"),
-            )),
-        }
+/// An operation's handler.
+pub(crate) type Handler = fn(&Endpoint, &Value) -> ApiResult;
+
+/// Every operation served, by `X-Amz-Target` name (the part after
+/// `AWSCognitoIdentityProviderService.`).
+pub(crate) const OPERATIONS: &[(&str, Handler)] = &[
+    ("InitiateAuth", srp::initiate_auth),
+    ("RespondToAuthChallenge", srp::respond_to_auth_challenge),
+    ("ConfirmDevice", devices::confirm_device),
+    ("UpdateDeviceStatus", devices::update_device_status),
+    ("ListDevices", account::list_devices),
+    ("GetDevice", account::get_device),
+    ("ForgetDevice", account::forget_device),
+    ("GetUser", account::get_user),
+    ("ChangePassword", account::change_password),
+    (
+        "GetTokensFromRefreshToken",
+        refresh::get_tokens_from_refresh_token,
+    ),
+    ("RevokeToken", refresh::revoke_token),
+    ("GlobalSignOut", refresh::global_sign_out),
+    ("AssociateSoftwareToken", mfa::associate_software_token),
+    ("VerifySoftwareToken", mfa::verify_software_token),
+    ("SetUserMFAPreference", mfa::set_user_mfa_preference),
+    ("AdminInitiateAuth", admin::admin_initiate_auth),
+    (
+        "AdminRespondToAuthChallenge",
+        admin::admin_respond_to_auth_challenge,
+    ),
+    ("SignUp", users::sign_up),
+    ("AdminConfirmSignUp", users::admin_confirm_sign_up),
+    ("AdminCreateUser", users::admin_create_user),
+    ("AdminSetUserPassword", users::admin_set_user_password),
+];
+
+/// Handles one operation (`operation` is the part of `X-Amz-Target` after
+/// `AWSCognitoIdentityProviderService.`).
+pub(crate) fn handle(endpoint: &Endpoint, operation: &str, body: &Value) -> ApiResult {
+    if !body.is_object() {
+        return Err(err(
+            "SerializationException",
+            "the request body must be a JSON object",
+        ));
+    }
+    match OPERATIONS.iter().find(|(name, _)| *name == operation) {
+        Some((_, handler)) => handler(endpoint, body),
+        None => Err(err(
+            "UnknownOperationException",
+            format!("Unknown operation {operation}"),
+        )),
     }
 }

@@ -17,7 +17,6 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
-use crate::Endpoint;
 use crate::error::{ApiError, err, no_such_user};
 use crate::model::pool::Client;
 use crate::random::{random_bytes, uuid_from};
@@ -70,19 +69,16 @@ pub(crate) fn decoy_user(
     Ok((uuid_from(id), verifier))
 }
 
-impl Endpoint {
-    /// What an unknown `username` gets from `client`: `UserNotFoundException`
-    /// under `LEGACY`, the decoy user under `ENABLED`.
-    pub(crate) fn unknown_user(
-        &self,
-        client: &Client,
-        username: &str,
-    ) -> Result<(String, StoredVerifier), ApiError> {
-        if !client.prevent_user_existence_errors {
-            return Err(no_such_user());
-        }
-        decoy_user(&client.pool_id, username)
+/// What an unknown `username` gets from `client`: `UserNotFoundException`
+/// under `LEGACY`, the decoy user under `ENABLED`.
+pub(crate) fn unknown_user(
+    client: &Client,
+    username: &str,
+) -> Result<(String, StoredVerifier), ApiError> {
+    if !client.prevent_user_existence_errors {
+        return Err(no_such_user());
     }
+    decoy_user(&client.pool_id, username)
 }
 
 #[cfg(test)]

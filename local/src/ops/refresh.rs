@@ -12,6 +12,8 @@ use crate::Endpoint;
 use crate::error::{ApiError, ApiResult, err};
 use crate::input::{field, required};
 use crate::model::pool::Client;
+use crate::ops::tokens::check_access_token;
+use crate::ops::tokens::refresh;
 
 /// Whether `given` is `client`'s secret, compared through the HMAC it keys
 /// (the endpoint keeps no copy of the secret in the clear).
@@ -45,72 +47,70 @@ fn check_client_secret(client: &Client, body: &Value, error: &'static str) -> Re
     }
 }
 
-impl Endpoint {
-    /// `REFRESH_TOKEN_AUTH`: new ID and access tokens, no new refresh token.
-    pub(crate) fn refresh_token_auth(
-        &self,
-        client: &Client,
-        parameters: &HashMap<String, String>,
-    ) -> ApiResult {
-        let refresh_token = required(parameters, "REFRESH_TOKEN")?;
-        let secret_hash = parameters.get("SECRET_HASH").map(String::as_str);
-        let named = parameters.get("USERNAME").cloned();
-        let result = self.refresh(client, refresh_token, |user| {
-            // Clients hash the name they know the user by: the username or,
-            // in pools whose users sign in by email, the `sub`.
-            match named.as_deref() {
-                Some(name) => client.check_secret_hash(name, secret_hash),
-                None => client
-                    .check_secret_hash(&user.username, secret_hash)
-                    .or_else(|e| {
-                        client
-                            .check_secret_hash(&user.sub, secret_hash)
-                            .map_err(|_| e)
-                    }),
-            }
-        })?;
-        Ok(json!({ "AuthenticationResult": result, "ChallengeParameters": {} }))
-    }
+/// `REFRESH_TOKEN_AUTH`: new ID and access tokens, no new refresh token.
+pub(crate) fn refresh_token_auth(
+    ep: &Endpoint,
+    client: &Client,
+    parameters: &HashMap<String, String>,
+) -> ApiResult {
+    let refresh_token = required(parameters, "REFRESH_TOKEN")?;
+    let secret_hash = parameters.get("SECRET_HASH").map(String::as_str);
+    let named = parameters.get("USERNAME").cloned();
+    let result = refresh(ep, client, refresh_token, |user| {
+        // Clients hash the name they know the user by: the username or,
+        // in pools whose users sign in by email, the `sub`.
+        match named.as_deref() {
+            Some(name) => client.check_secret_hash(name, secret_hash),
+            None => client
+                .check_secret_hash(&user.username, secret_hash)
+                .or_else(|e| {
+                    client
+                        .check_secret_hash(&user.sub, secret_hash)
+                        .map_err(|_| e)
+                }),
+        }
+    })?;
+    Ok(json!({ "AuthenticationResult": result, "ChallengeParameters": {} }))
+}
 
-    /// `GetTokensFromRefreshToken`: the same, for app clients that call it
-    /// (no refresh-token rotation: no new refresh token).
-    pub(crate) fn get_tokens_from_refresh_token(&self, body: &Value) -> ApiResult {
-        let client = self.client(field(body, "ClientId")?)?;
-        let refresh_token = field(body, "RefreshToken")?;
-        check_client_secret(&client, body, "NotAuthorizedException")?;
-        let result = self.refresh(&client, refresh_token, |_| Ok(()))?;
-        Ok(json!({ "AuthenticationResult": result }))
-    }
+/// `GetTokensFromRefreshToken`: the same, for app clients that call it
+/// (no refresh-token rotation: no new refresh token).
+pub(crate) fn get_tokens_from_refresh_token(ep: &Endpoint, body: &Value) -> ApiResult {
+    let client = ep.client(field(body, "ClientId")?)?;
+    let refresh_token = field(body, "RefreshToken")?;
+    check_client_secret(&client, body, "NotAuthorizedException")?;
+    let result = refresh(ep, &client, refresh_token, |_| Ok(()))?;
+    Ok(json!({ "AuthenticationResult": result }))
+}
 
-    /// `RevokeToken`: the refresh token and every access token minted from it
-    /// stop working. Per RFC 7009 an unknown token is no error.
-    pub(crate) fn revoke_token(&self, body: &Value) -> ApiResult {
-        let client = self.client(field(body, "ClientId")?)?;
-        let token = field(body, "Token")?;
-        check_client_secret(&client, body, "UnauthorizedException")?;
-        if token.split('.').count() == 3 {
+/// `RevokeToken`: the refresh token and every access token minted from it
+/// stop working. Per RFC 7009 an unknown token is no error.
+pub(crate) fn revoke_token(ep: &Endpoint, body: &Value) -> ApiResult {
+    let client = ep.client(field(body, "ClientId")?)?;
+    let token = field(body, "Token")?;
+    check_client_secret(&client, body, "UnauthorizedException")?;
+    if token.split('.').count() == 3 {
+        return Err(err(
+            "UnsupportedTokenTypeException",
+            "Unsupported token type",
+        ));
+    }
+    let mut state = ep.state();
+    if let Some(grant) = state.grants.by_refresh_token(token) {
+        if grant.client_id != client.app.client_id() {
             return Err(err(
-                "UnsupportedTokenTypeException",
-                "Unsupported token type",
+                "UnauthorizedException",
+                "The token was not issued to this client",
             ));
         }
-        let mut state = self.state();
-        if let Some(grant) = state.grants.by_refresh_token(token) {
-            if grant.client_id != client.app.client_id() {
-                return Err(err(
-                    "UnauthorizedException",
-                    "The token was not issued to this client",
-                ));
-            }
-            grant.revoked = true;
-        }
-        Ok(json!({}))
+        grant.revoked = true;
     }
+    Ok(json!({}))
+}
 
-    /// `GlobalSignOut`: every token of the user, from every sign-in, is revoked.
-    pub(crate) fn global_sign_out(&self, body: &Value) -> ApiResult {
-        let (pool_id, sub, _) = self.check_access_token(field(body, "AccessToken")?)?;
-        self.state().grants.revoke_user(&pool_id, &sub);
-        Ok(json!({}))
-    }
+/// `GlobalSignOut`: every token of the user, from every sign-in, is revoked.
+pub(crate) fn global_sign_out(ep: &Endpoint, body: &Value) -> ApiResult {
+    let (pool_id, sub, _) = check_access_token(ep, field(body, "AccessToken")?)?;
+    ep.state().grants.revoke_user(&pool_id, &sub);
+    Ok(json!({}))
 }

@@ -15,194 +15,199 @@ use crate::model::pool::Client;
 use crate::model::session::expired_session;
 use crate::model::signin::{Flow, Pending, SignInProgress};
 use crate::ops::admin::check_sign_in_metadata;
+use crate::ops::flows::answer_custom_challenge;
+use crate::ops::flows::answer_new_password;
+use crate::ops::flows::answer_select_challenge;
+use crate::ops::flows::answer_software_token_mfa;
+use crate::ops::flows::next_step;
+use crate::ops::flows::start_user_auth;
+use crate::ops::flows::take_device_session;
+use crate::ops::pue::unknown_user;
+use crate::ops::refresh::refresh_token_auth;
 use crate::random::token;
 
-impl Endpoint {
-    pub(crate) fn initiate_auth(&self, body: &Value) -> ApiResult {
-        check_sign_in_metadata(body, false)?;
-        self.start_sign_in(body)
-    }
+pub(crate) fn initiate_auth(ep: &Endpoint, body: &Value) -> ApiResult {
+    check_sign_in_metadata(body, false)?;
+    start_sign_in(ep, body)
+}
 
-    /// The first step of every sign-in, public or admin.
-    pub(crate) fn start_sign_in(&self, body: &Value) -> ApiResult {
-        let client = self.client(field(body, "ClientId")?)?;
-        let flow = field(body, "AuthFlow")?;
-        let parameters = string_map(body, "AuthParameters")?;
-        let flow = match flow {
-            "USER_SRP_AUTH" => Flow::UserSrp,
-            "CUSTOM_AUTH"
-                if parameters.get("CHALLENGE_NAME").map(String::as_str) == Some("SRP_A") =>
-            {
-                Flow::CustomSrp
-            }
-            "USER_AUTH" => return self.start_user_auth(&client, &parameters),
-            "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
-                return self.refresh_token_auth(&client, &parameters);
-            }
-            _ => {
-                return Err(invalid_parameter(format!("Unsupported AuthFlow {flow}")));
-            }
-        };
-        let username = required(&parameters, "USERNAME")?;
-        check_username(username, "username")?;
-        let srp_a = required(&parameters, "SRP_A")?;
-        client.check_secret_hash(username, parameters.get("SECRET_HASH").map(String::as_str))?;
-        self.password_verifier_challenge(
-            &client,
-            username,
-            srp_a,
-            parameters.get("DEVICE_KEY").cloned(),
-            flow,
-        )
-    }
-
-    /// `PASSWORD_VERIFIER` for `username`'s `SRP_A`, whatever the flow that
-    /// asked for it; no `Session`: its `SECRET_BLOCK` binds the answer.
-    pub(crate) fn password_verifier_challenge(
-        &self,
-        client: &Client,
-        username: &str,
-        srp_a: &str,
-        device_key: Option<String>,
-        flow: Flow,
-    ) -> ApiResult {
-        let pool_id = self.pool_id(&client.pool_id)?;
-        let known = {
-            let state = self.state();
-            let pool = &state.pools[&client.pool_id];
-            match pool.user(username) {
-                Some(user) if !user.confirmed => {
-                    return Err(err("UserNotConfirmedException", "User is not confirmed."));
-                }
-                Some(user) => {
-                    let verifier = user.verifier.clone().ok_or_else(not_authorized)?;
-                    Some((user.username.clone(), user.sub.clone(), verifier))
-                }
-                None => None,
-            }
-        };
-        // Cognito answers with the real username in both USERNAME and
-        // USER_ID_FOR_SRP, whatever alias was typed; an unknown user gets
-        // UserNotFoundException or, under PreventUserExistenceErrors, a decoy.
-        let (real_username, sub, verifier) = match known {
-            Some(known) => known,
-            None => {
-                let (id, verifier) = self.unknown_user(client, username)?;
-                (id.clone(), id, verifier)
-            }
-        };
-        // The SRP math runs outside the lock.
-        let session = self
-            .srp
-            .start_user(&pool_id, &real_username, &real_username, &verifier, srp_a)
-            .map_err(from_srp)?;
-        let parameters_out = session.challenge_parameters();
-        let name = session.challenge_name();
-        self.park(Pending {
-            client_id: client.app.client_id().to_owned(),
-            session,
-            progress: SignInProgress::new(flow, &sub, device_key),
-        })?;
-        Ok(json!({ "ChallengeName": name, "ChallengeParameters": parameters_out }))
-    }
-
-    pub(crate) fn respond_to_auth_challenge(&self, body: &Value) -> ApiResult {
-        check_sign_in_metadata(body, false)?;
-        self.answer_challenge(body)
-    }
-
-    /// Every challenge's answer, public or admin.
-    pub(crate) fn answer_challenge(&self, body: &Value) -> ApiResult {
-        let client = self.client(field(body, "ClientId")?)?;
-        let challenge = field(body, "ChallengeName")?;
-        let responses = string_map(body, "ChallengeResponses")?;
-        let username = required(&responses, "USERNAME")?;
-        client.check_secret_hash(username, responses.get("SECRET_HASH").map(String::as_str))?;
-        match challenge {
-            "PASSWORD_VERIFIER" | "DEVICE_PASSWORD_VERIFIER" => {
-                self.verify_claim(&client, challenge, &responses)
-            }
-            "DEVICE_SRP_AUTH" => self.device_srp_auth(&client, body, &responses),
-            "SELECT_CHALLENGE" => self.answer_select_challenge(&client, body, &responses),
-            "NEW_PASSWORD_REQUIRED" => self.answer_new_password(&client, body, &responses),
-            "CUSTOM_CHALLENGE" => self.answer_custom_challenge(&client, body, &responses),
-            "SOFTWARE_TOKEN_MFA" => self.answer_software_token_mfa(&client, body, &responses),
-            other => Err(invalid_parameter(format!(
-                "Unsupported ChallengeName {other}"
-            ))),
+/// The first step of every sign-in, public or admin.
+pub(crate) fn start_sign_in(ep: &Endpoint, body: &Value) -> ApiResult {
+    let client = ep.client(field(body, "ClientId")?)?;
+    let flow = field(body, "AuthFlow")?;
+    let parameters = string_map(body, "AuthParameters")?;
+    let flow = match flow {
+        "USER_SRP_AUTH" => Flow::UserSrp,
+        "CUSTOM_AUTH" if parameters.get("CHALLENGE_NAME").map(String::as_str) == Some("SRP_A") => {
+            Flow::CustomSrp
         }
-    }
-
-    fn verify_claim(
-        &self,
-        client: &Client,
-        challenge: &str,
-        responses: &HashMap<String, String>,
-    ) -> ApiResult {
-        let block = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
-        // A secret block answers once: take the session out before verifying.
-        let pending = self
-            .state()
-            .pending
-            .take(block, Instant::now())
-            .ok_or_else(not_authorized)?
-            .map_err(|()| expired_session())?;
-        if pending.client_id != client.app.client_id()
-            || pending.session.challenge_name() != challenge
-        {
-            return Err(not_authorized());
+        "USER_AUTH" => return start_user_auth(ep, &client, &parameters),
+        "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
+            return refresh_token_auth(ep, &client, &parameters);
         }
-        pending
-            .session
-            .verify_at(responses, Utc::now())
-            .map_err(from_srp)?;
-        let mut progress = pending.progress;
-        if challenge == "PASSWORD_VERIFIER" {
-            // The client may announce its device only now.
-            if let Some(key) = responses.get("DEVICE_KEY") {
-                progress.device_key = Some(key.clone());
+        _ => {
+            return Err(invalid_parameter(format!("Unsupported AuthFlow {flow}")));
+        }
+    };
+    let username = required(&parameters, "USERNAME")?;
+    check_username(username, "username")?;
+    let srp_a = required(&parameters, "SRP_A")?;
+    client.check_secret_hash(username, parameters.get("SECRET_HASH").map(String::as_str))?;
+    password_verifier_challenge(
+        ep,
+        &client,
+        username,
+        srp_a,
+        parameters.get("DEVICE_KEY").cloned(),
+        flow,
+    )
+}
+
+/// `PASSWORD_VERIFIER` for `username`'s `SRP_A`, whatever the flow that
+/// asked for it; no `Session`: its `SECRET_BLOCK` binds the answer.
+pub(crate) fn password_verifier_challenge(
+    ep: &Endpoint,
+    client: &Client,
+    username: &str,
+    srp_a: &str,
+    device_key: Option<String>,
+    flow: Flow,
+) -> ApiResult {
+    let pool_id = ep.pool_id(&client.pool_id)?;
+    let known = {
+        let state = ep.state();
+        let pool = &state.pools[&client.pool_id];
+        match pool.user(username) {
+            Some(user) if !user.confirmed => {
+                return Err(err("UserNotConfirmedException", "User is not confirmed."));
             }
-        } else {
-            progress.device_done = true;
+            Some(user) => {
+                let verifier = user.verifier.clone().ok_or_else(not_authorized)?;
+                Some((user.username.clone(), user.sub.clone(), verifier))
+            }
+            None => None,
         }
-        self.next_step(client, progress)
-    }
+    };
+    // Cognito answers with the real username in both USERNAME and
+    // USER_ID_FOR_SRP, whatever alias was typed; an unknown user gets
+    // UserNotFoundException or, under PreventUserExistenceErrors, a decoy.
+    let (real_username, sub, verifier) = match known {
+        Some(known) => known,
+        None => {
+            let (id, verifier) = unknown_user(client, username)?;
+            (id.clone(), id, verifier)
+        }
+    };
+    // The SRP math runs outside the lock.
+    let session = ep
+        .srp
+        .start_user(&pool_id, &real_username, &real_username, &verifier, srp_a)
+        .map_err(from_srp)?;
+    let parameters_out = session.challenge_parameters();
+    let name = session.challenge_name();
+    ep.park(Pending {
+        client_id: client.app.client_id().to_owned(),
+        session,
+        progress: SignInProgress::new(flow, &sub, device_key),
+    })?;
+    Ok(json!({ "ChallengeName": name, "ChallengeParameters": parameters_out }))
+}
 
-    fn device_srp_auth(
-        &self,
-        client: &Client,
-        body: &Value,
-        responses: &HashMap<String, String>,
-    ) -> ApiResult {
-        let username = required(responses, "USERNAME")?;
-        let device_key = required(responses, "DEVICE_KEY")?;
-        let srp_a = required(responses, "SRP_A")?;
-        // DEVICE_SRP_AUTH is owed only after a verified PASSWORD_VERIFIER:
-        // its session says so, and for which device.
-        let progress = self.take_device_session(client, body, responses)?;
-        let (group_key, verifier) = {
-            let state = self.state();
-            let user = state
-                .pools
-                .get(&client.pool_id)
-                .and_then(|pool| pool.user(&progress.sub))
-                .ok_or_else(not_authorized)?;
-            let device = user.devices.get(device_key).ok_or_else(no_such_device)?;
-            let verifier = device.verifier.clone().ok_or_else(not_authorized)?;
-            (device.group_key.clone(), verifier)
-        };
-        let session = self
-            .srp
-            .start_device(&group_key, device_key, username, &verifier, srp_a)
-            .map_err(from_srp)?;
-        let parameters = session.challenge_parameters();
-        self.park(Pending {
-            client_id: client.app.client_id().to_owned(),
-            session,
-            progress,
-        })?;
-        Ok(
-            json!({ "ChallengeName": "DEVICE_PASSWORD_VERIFIER", "ChallengeParameters": parameters, "Session": token() }),
-        )
+pub(crate) fn respond_to_auth_challenge(ep: &Endpoint, body: &Value) -> ApiResult {
+    check_sign_in_metadata(body, false)?;
+    answer_challenge(ep, body)
+}
+
+/// Every challenge's answer, public or admin.
+pub(crate) fn answer_challenge(ep: &Endpoint, body: &Value) -> ApiResult {
+    let client = ep.client(field(body, "ClientId")?)?;
+    let challenge = field(body, "ChallengeName")?;
+    let responses = string_map(body, "ChallengeResponses")?;
+    let username = required(&responses, "USERNAME")?;
+    client.check_secret_hash(username, responses.get("SECRET_HASH").map(String::as_str))?;
+    match challenge {
+        "PASSWORD_VERIFIER" | "DEVICE_PASSWORD_VERIFIER" => {
+            verify_claim(ep, &client, challenge, &responses)
+        }
+        "DEVICE_SRP_AUTH" => device_srp_auth(ep, &client, body, &responses),
+        "SELECT_CHALLENGE" => answer_select_challenge(ep, &client, body, &responses),
+        "NEW_PASSWORD_REQUIRED" => answer_new_password(ep, &client, body, &responses),
+        "CUSTOM_CHALLENGE" => answer_custom_challenge(ep, &client, body, &responses),
+        "SOFTWARE_TOKEN_MFA" => answer_software_token_mfa(ep, &client, body, &responses),
+        other => Err(invalid_parameter(format!(
+            "Unsupported ChallengeName {other}"
+        ))),
     }
+}
+
+fn verify_claim(
+    ep: &Endpoint,
+    client: &Client,
+    challenge: &str,
+    responses: &HashMap<String, String>,
+) -> ApiResult {
+    let block = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
+    // A secret block answers once: take the session out before verifying.
+    let pending = ep
+        .state()
+        .pending
+        .take(block, Instant::now())
+        .ok_or_else(not_authorized)?
+        .map_err(|()| expired_session())?;
+    if pending.client_id != client.app.client_id() || pending.session.challenge_name() != challenge
+    {
+        return Err(not_authorized());
+    }
+    pending
+        .session
+        .verify_at(responses, Utc::now())
+        .map_err(from_srp)?;
+    let mut progress = pending.progress;
+    if challenge == "PASSWORD_VERIFIER" {
+        // The client may announce its device only now.
+        if let Some(key) = responses.get("DEVICE_KEY") {
+            progress.device_key = Some(key.clone());
+        }
+    } else {
+        progress.device_done = true;
+    }
+    next_step(ep, client, progress)
+}
+
+fn device_srp_auth(
+    ep: &Endpoint,
+    client: &Client,
+    body: &Value,
+    responses: &HashMap<String, String>,
+) -> ApiResult {
+    let username = required(responses, "USERNAME")?;
+    let device_key = required(responses, "DEVICE_KEY")?;
+    let srp_a = required(responses, "SRP_A")?;
+    // DEVICE_SRP_AUTH is owed only after a verified PASSWORD_VERIFIER:
+    // its session says so, and for which device.
+    let progress = take_device_session(ep, client, body, responses)?;
+    let (group_key, verifier) = {
+        let state = ep.state();
+        let user = state
+            .pools
+            .get(&client.pool_id)
+            .and_then(|pool| pool.user(&progress.sub))
+            .ok_or_else(not_authorized)?;
+        let device = user.devices.get(device_key).ok_or_else(no_such_device)?;
+        let verifier = device.verifier.clone().ok_or_else(not_authorized)?;
+        (device.group_key.clone(), verifier)
+    };
+    let session = ep
+        .srp
+        .start_device(&group_key, device_key, username, &verifier, srp_a)
+        .map_err(from_srp)?;
+    let parameters = session.challenge_parameters();
+    ep.park(Pending {
+        client_id: client.app.client_id().to_owned(),
+        session,
+        progress,
+    })?;
+    Ok(
+        json!({ "ChallengeName": "DEVICE_PASSWORD_VERIFIER", "ChallengeParameters": parameters, "Session": token() }),
+    )
 }

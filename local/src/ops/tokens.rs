@@ -45,208 +45,202 @@ fn attribute_claims(user: &User, claims: &mut Map<String, Value>) {
     }
 }
 
-impl Endpoint {
-    /// The issuer of a pool's tokens: `<endpoint URL>/<pool id>`.
-    pub(crate) fn issuer(&self, pool_id: &str) -> String {
-        let base = self
-            .issuer_base
-            .lock()
-            .map(|s| s.clone())
-            .unwrap_or_default();
-        format!("{base}/{pool_id}")
-    }
+/// The issuer of a pool's tokens: `<endpoint URL>/<pool id>`.
+pub(crate) fn issuer(ep: &Endpoint, pool_id: &str) -> String {
+    let base = ep.issuer_base.lock().map(|s| s.clone()).unwrap_or_default();
+    format!("{base}/{pool_id}")
+}
 
-    /// `/<pool id>/.well-known/openid-configuration`, with the fields a
-    /// pool's document has.
-    pub(crate) fn openid_configuration(&self, pool_id: &str) -> Value {
-        let issuer = self.issuer(pool_id);
-        json!({
-            "authorization_endpoint": format!("{issuer}/oauth2/authorize"),
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "issuer": issuer,
-            "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
-            "response_types_supported": ["code", "token"],
-            "scopes_supported": ["openid", "email", "phone", "profile"],
-            "subject_types_supported": ["public"],
-            "token_endpoint": format!("{issuer}/oauth2/token"),
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-            "userinfo_endpoint": format!("{issuer}/oauth2/userInfo"),
-        })
-    }
+/// `/<pool id>/.well-known/openid-configuration`, with the fields a
+/// pool's document has.
+pub(crate) fn openid_configuration(ep: &Endpoint, pool_id: &str) -> Value {
+    let issuer = issuer(ep, pool_id);
+    json!({
+        "authorization_endpoint": format!("{issuer}/oauth2/authorize"),
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "issuer": issuer,
+        "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+        "response_types_supported": ["code", "token"],
+        "scopes_supported": ["openid", "email", "phone", "profile"],
+        "subject_types_supported": ["public"],
+        "token_endpoint": format!("{issuer}/oauth2/token"),
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "userinfo_endpoint": format!("{issuer}/oauth2/userInfo"),
+    })
+}
 
-    /// An ID and an access token for `grant`, freshly signed.
-    fn mint(&self, grant: &Grant, user: &User, lifetime: u64) -> (String, String) {
-        let now = Utc::now().timestamp();
-        let issuer = self.issuer(&grant.pool_id);
-        let exp = now + lifetime as i64;
-        let mut access = json!({
-            "sub": user.sub, "iss": issuer, "client_id": grant.client_id,
-            "origin_jti": grant.origin_jti, "event_id": grant.event_id, "token_use": "access",
-            "scope": "aws.cognito.signin.user.admin", "auth_time": grant.auth_time,
-            "exp": exp, "iat": now, "jti": uuid(), "username": user.username,
-        });
-        if let Some(device_key) = &grant.device_key {
-            access["device_key"] = json!(device_key);
-        }
-        let mut id = Map::new();
-        attribute_claims(user, &mut id);
-        for (name, value) in [
-            ("sub", json!(user.sub)),
-            ("iss", json!(issuer)),
-            ("cognito:username", json!(user.username)),
-            ("origin_jti", json!(grant.origin_jti)),
-            ("aud", json!(grant.client_id)),
-            ("event_id", json!(grant.event_id)),
-            ("token_use", json!("id")),
-            ("auth_time", json!(grant.auth_time)),
-            ("exp", json!(exp)),
-            ("iat", json!(now)),
-            ("jti", json!(uuid())),
-        ] {
-            id.insert(name.to_owned(), value);
-        }
-        (
-            self.signer.sign(TokenUse::Id, &Value::Object(id)),
-            self.signer.sign(TokenUse::Access, &access),
-        )
+/// An ID and an access token for `grant`, freshly signed.
+fn mint(ep: &Endpoint, grant: &Grant, user: &User, lifetime: u64) -> (String, String) {
+    let now = Utc::now().timestamp();
+    let issuer = issuer(ep, &grant.pool_id);
+    let exp = now + lifetime as i64;
+    let mut access = json!({
+        "sub": user.sub, "iss": issuer, "client_id": grant.client_id,
+        "origin_jti": grant.origin_jti, "event_id": grant.event_id, "token_use": "access",
+        "scope": "aws.cognito.signin.user.admin", "auth_time": grant.auth_time,
+        "exp": exp, "iat": now, "jti": uuid(), "username": user.username,
+    });
+    if let Some(device_key) = &grant.device_key {
+        access["device_key"] = json!(device_key);
     }
+    let mut id = Map::new();
+    attribute_claims(user, &mut id);
+    for (name, value) in [
+        ("sub", json!(user.sub)),
+        ("iss", json!(issuer)),
+        ("cognito:username", json!(user.username)),
+        ("origin_jti", json!(grant.origin_jti)),
+        ("aud", json!(grant.client_id)),
+        ("event_id", json!(grant.event_id)),
+        ("token_use", json!("id")),
+        ("auth_time", json!(grant.auth_time)),
+        ("exp", json!(exp)),
+        ("iat", json!(now)),
+        ("jti", json!(uuid())),
+    ] {
+        id.insert(name.to_owned(), value);
+    }
+    (
+        ep.signer.sign(TokenUse::Id, &Value::Object(id)),
+        ep.signer.sign(TokenUse::Access, &access),
+    )
+}
 
-    /// The `AuthenticationResult` that ends a sign-in: a new grant with its
-    /// three tokens, and `NewDeviceMetadata` when the app client tracks
-    /// devices and the sign-in did not go through a remembered one.
-    pub(crate) fn tokens(
-        &self,
-        client: &Client,
-        pool_id: &str,
-        sub: &str,
-        device_key: Option<&str>,
-        new_device: bool,
-    ) -> Value {
-        let now = Utc::now().timestamp();
-        let mut state = self.state();
-        let lifetime = state.grants.token_lifetime_secs;
-        let Some(pool) = state.pools.get_mut(pool_id) else {
-            return json!({});
-        };
-        let region = pool.id.region().to_owned();
-        let Some(user) = pool.user_mut(sub) else {
-            return json!({});
-        };
-        let grant = Grant {
-            pool_id: pool_id.to_owned(),
-            client_id: client.app.client_id().to_owned(),
-            sub: user.sub.clone(),
-            origin_jti: uuid(),
-            event_id: uuid(),
-            auth_time: now,
-            device_key: device_key.map(str::to_owned),
-            refresh_token: token(),
-            refresh_expires: now + REFRESH_TOKEN_LIFETIME.as_secs() as i64,
-            revoked: false,
-        };
-        let (id_token, access_token) = self.mint(&grant, user, lifetime);
-        let mut result = Map::new();
-        result.insert("AccessToken".into(), json!(access_token));
-        result.insert("IdToken".into(), json!(id_token));
-        result.insert("RefreshToken".into(), json!(grant.refresh_token));
-        result.insert("ExpiresIn".into(), json!(lifetime));
-        result.insert("TokenType".into(), json!("Bearer"));
-        if new_device && client.remember_devices {
-            let device_key = format!("{region}_{}", uuid());
-            let group_key = user.device_group_key.clone();
-            user.devices
-                .insert(device_key.clone(), Device::new(group_key.clone(), now));
-            result.insert(
-                "NewDeviceMetadata".into(),
-                json!({ "DeviceKey": device_key, "DeviceGroupKey": group_key }),
-            );
-        }
-        if let Some(device) = device_key.and_then(|key| user.devices.get_mut(key)) {
-            device.last_authenticated = now;
-        }
-        state.grants.insert(grant);
-        json!({ "AuthenticationResult": result, "ChallengeParameters": {} })
+/// The `AuthenticationResult` that ends a sign-in: a new grant with its
+/// three tokens, and `NewDeviceMetadata` when the app client tracks
+/// devices and the sign-in did not go through a remembered one.
+pub(crate) fn tokens(
+    ep: &Endpoint,
+    client: &Client,
+    pool_id: &str,
+    sub: &str,
+    device_key: Option<&str>,
+    new_device: bool,
+) -> Value {
+    let now = Utc::now().timestamp();
+    let mut state = ep.state();
+    let lifetime = state.grants.token_lifetime_secs;
+    let Some(pool) = state.pools.get_mut(pool_id) else {
+        return json!({});
+    };
+    let region = pool.id.region().to_owned();
+    let Some(user) = pool.user_mut(sub) else {
+        return json!({});
+    };
+    let grant = Grant {
+        pool_id: pool_id.to_owned(),
+        client_id: client.app.client_id().to_owned(),
+        sub: user.sub.clone(),
+        origin_jti: uuid(),
+        event_id: uuid(),
+        auth_time: now,
+        device_key: device_key.map(str::to_owned),
+        refresh_token: token(),
+        refresh_expires: now + REFRESH_TOKEN_LIFETIME.as_secs() as i64,
+        revoked: false,
+    };
+    let (id_token, access_token) = mint(ep, &grant, user, lifetime);
+    let mut result = Map::new();
+    result.insert("AccessToken".into(), json!(access_token));
+    result.insert("IdToken".into(), json!(id_token));
+    result.insert("RefreshToken".into(), json!(grant.refresh_token));
+    result.insert("ExpiresIn".into(), json!(lifetime));
+    result.insert("TokenType".into(), json!("Bearer"));
+    if new_device && client.remember_devices {
+        let device_key = format!("{region}_{}", uuid());
+        let group_key = user.device_group_key.clone();
+        user.devices
+            .insert(device_key.clone(), Device::new(group_key.clone(), now));
+        result.insert(
+            "NewDeviceMetadata".into(),
+            json!({ "DeviceKey": device_key, "DeviceGroupKey": group_key }),
+        );
     }
+    if let Some(device) = device_key.and_then(|key| user.devices.get_mut(key)) {
+        device.last_authenticated = now;
+    }
+    state.grants.insert(grant);
+    json!({ "AuthenticationResult": result, "ChallengeParameters": {} })
+}
 
-    /// New ID and access tokens from a refresh token of `client`
-    /// (`REFRESH_TOKEN_AUTH`, `GetTokensFromRefreshToken`); `check_user`
-    /// sees the user first (for `SECRET_HASH`).
-    pub(crate) fn refresh(
-        &self,
-        client: &Client,
-        refresh_token: &str,
-        check_user: impl FnOnce(&User) -> Result<(), ApiError>,
-    ) -> Result<Map<String, Value>, ApiError> {
-        let now = Utc::now().timestamp();
-        let mut state = self.state();
-        let lifetime = state.grants.token_lifetime_secs;
-        let grant = state
-            .grants
-            .by_refresh_token(refresh_token)
-            .filter(|g| g.client_id == client.app.client_id())
-            .ok_or_else(|| refused("Invalid Refresh Token"))?
-            .clone();
-        if grant.revoked {
-            return Err(refused("Refresh Token has been revoked"));
-        }
-        if grant.refresh_expires <= now {
-            return Err(refused("Refresh Token has expired"));
-        }
-        let user = state
-            .pools
-            .get(&grant.pool_id)
-            .and_then(|p| p.user(&grant.sub))
-            .ok_or_else(no_such_user)?;
-        check_user(user)?;
-        let (id_token, access_token) = self.mint(&grant, user, lifetime);
-        let mut result = Map::new();
-        result.insert("AccessToken".into(), json!(access_token));
-        result.insert("IdToken".into(), json!(id_token));
-        result.insert("ExpiresIn".into(), json!(lifetime));
-        result.insert("TokenType".into(), json!("Bearer"));
-        Ok(result)
+/// New ID and access tokens from a refresh token of `client`
+/// (`REFRESH_TOKEN_AUTH`, `GetTokensFromRefreshToken`); `check_user`
+/// sees the user first (for `SECRET_HASH`).
+pub(crate) fn refresh(
+    ep: &Endpoint,
+    client: &Client,
+    refresh_token: &str,
+    check_user: impl FnOnce(&User) -> Result<(), ApiError>,
+) -> Result<Map<String, Value>, ApiError> {
+    let now = Utc::now().timestamp();
+    let mut state = ep.state();
+    let lifetime = state.grants.token_lifetime_secs;
+    let grant = state
+        .grants
+        .by_refresh_token(refresh_token)
+        .filter(|g| g.client_id == client.app.client_id())
+        .ok_or_else(|| refused("Invalid Refresh Token"))?
+        .clone();
+    if grant.revoked {
+        return Err(refused("Refresh Token has been revoked"));
     }
+    if grant.refresh_expires <= now {
+        return Err(refused("Refresh Token has expired"));
+    }
+    let user = state
+        .pools
+        .get(&grant.pool_id)
+        .and_then(|p| p.user(&grant.sub))
+        .ok_or_else(no_such_user)?;
+    check_user(user)?;
+    let (id_token, access_token) = mint(ep, &grant, user, lifetime);
+    let mut result = Map::new();
+    result.insert("AccessToken".into(), json!(access_token));
+    result.insert("IdToken".into(), json!(id_token));
+    result.insert("ExpiresIn".into(), json!(lifetime));
+    result.insert("TokenType".into(), json!("Bearer"));
+    Ok(result)
+}
 
-    /// The pool, `sub` and claims of a valid access token; refusals as
-    /// Cognito words them.
-    pub(crate) fn check_access_token(
-        &self,
-        access_token: &str,
-    ) -> Result<(String, String, Map<String, Value>), ApiError> {
-        let claims = self
-            .signer
-            .verify(TokenUse::Access, access_token)
-            .ok_or_else(|| refused("Invalid Access Token"))?;
-        let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(0);
-        if exp <= Utc::now().timestamp() {
-            return Err(refused("Access Token has expired"));
-        }
-        let origin = claims
-            .get("origin_jti")
-            .and_then(Value::as_str)
-            .ok_or_else(|| refused("Invalid Access Token"))?;
-        let state = self.state();
-        let grant = state
-            .grants
-            .by_origin(origin)
-            .filter(|g| !g.revoked)
-            .ok_or_else(|| refused("Access Token has been revoked"))?;
-        Ok((grant.pool_id.clone(), grant.sub.clone(), claims))
+/// The pool, `sub` and claims of a valid access token; refusals as
+/// Cognito words them.
+pub(crate) fn check_access_token(
+    ep: &Endpoint,
+    access_token: &str,
+) -> Result<(String, String, Map<String, Value>), ApiError> {
+    let claims = ep
+        .signer
+        .verify(TokenUse::Access, access_token)
+        .ok_or_else(|| refused("Invalid Access Token"))?;
+    let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(0);
+    if exp <= Utc::now().timestamp() {
+        return Err(refused("Access Token has expired"));
     }
+    let origin = claims
+        .get("origin_jti")
+        .and_then(Value::as_str)
+        .ok_or_else(|| refused("Invalid Access Token"))?;
+    let state = ep.state();
+    let grant = state
+        .grants
+        .by_origin(origin)
+        .filter(|g| !g.revoked)
+        .ok_or_else(|| refused("Access Token has been revoked"))?;
+    Ok((grant.pool_id.clone(), grant.sub.clone(), claims))
+}
 
-    /// Runs `f` on the user whose access token is the request's `AccessToken`.
-    pub(crate) fn with_access_token<T>(
-        &self,
-        body: &Value,
-        f: impl FnOnce(&mut User) -> Result<T, ApiError>,
-    ) -> Result<T, ApiError> {
-        let (pool_id, sub, _) = self.check_access_token(field(body, "AccessToken")?)?;
-        let mut state = self.state();
-        let user = state
-            .pools
-            .get_mut(&pool_id)
-            .and_then(|p| p.user_mut(&sub))
-            .ok_or_else(no_such_user)?;
-        f(user)
-    }
+/// Runs `f` on the user whose access token is the request's `AccessToken`.
+pub(crate) fn with_access_token<T>(
+    ep: &Endpoint,
+    body: &Value,
+    f: impl FnOnce(&mut User) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let (pool_id, sub, _) = check_access_token(ep, field(body, "AccessToken")?)?;
+    let mut state = ep.state();
+    let user = state
+        .pools
+        .get_mut(&pool_id)
+        .and_then(|p| p.user_mut(&sub))
+        .ok_or_else(no_such_user)?;
+    f(user)
 }

@@ -12,126 +12,123 @@ use crate::input::{check_username, field};
 use crate::model::user::User;
 use crate::random::token;
 
-impl Endpoint {
-    pub(crate) fn sign_up(&self, body: &Value) -> ApiResult {
-        let client = self.client(field(body, "ClientId")?)?;
-        let username = field(body, "Username")?;
-        check_username(username, "username")?;
-        let password = field(body, "Password")?;
-        client.check_secret_hash(username, body.get("SecretHash").and_then(Value::as_str))?;
-        let sub = self.add_user(&client.pool_id, username, password, false)?;
-        Ok(json!({ "UserConfirmed": false, "UserSub": sub }))
-    }
+pub(crate) fn sign_up(ep: &Endpoint, body: &Value) -> ApiResult {
+    let client = ep.client(field(body, "ClientId")?)?;
+    let username = field(body, "Username")?;
+    check_username(username, "username")?;
+    let password = field(body, "Password")?;
+    client.check_secret_hash(username, body.get("SecretHash").and_then(Value::as_str))?;
+    let sub = ep.add_user(&client.pool_id, username, password, false)?;
+    Ok(json!({ "UserConfirmed": false, "UserSub": sub }))
+}
 
-    /// Runs `f` on the user named by `UserPoolId` and `Username`.
-    pub(crate) fn admin_user<T>(
-        &self,
-        body: &Value,
-        f: impl FnOnce(&mut User) -> T,
-    ) -> Result<T, ApiError> {
-        let pool_id = field(body, "UserPoolId")?;
-        let username = field(body, "Username")?;
-        let mut state = self.state();
-        let pool = state
-            .pools
-            .get_mut(pool_id)
-            .ok_or_else(|| no_such_pool(pool_id))?;
-        let user = pool.user_mut(username).ok_or_else(no_such_user)?;
-        Ok(f(user))
-    }
+/// Runs `f` on the user named by `UserPoolId` and `Username`.
+pub(crate) fn admin_user<T>(
+    ep: &Endpoint,
+    body: &Value,
+    f: impl FnOnce(&mut User) -> T,
+) -> Result<T, ApiError> {
+    let pool_id = field(body, "UserPoolId")?;
+    let username = field(body, "Username")?;
+    let mut state = ep.state();
+    let pool = state
+        .pools
+        .get_mut(pool_id)
+        .ok_or_else(|| no_such_pool(pool_id))?;
+    let user = pool.user_mut(username).ok_or_else(no_such_user)?;
+    Ok(f(user))
+}
 
-    pub(crate) fn admin_confirm_sign_up(&self, body: &Value) -> ApiResult {
-        self.admin_user(body, |user| user.confirmed = true)?;
-        Ok(json!({}))
-    }
+pub(crate) fn admin_confirm_sign_up(ep: &Endpoint, body: &Value) -> ApiResult {
+    admin_user(ep, body, |user| user.confirmed = true)?;
+    Ok(json!({}))
+}
 
-    pub(crate) fn admin_create_user(&self, body: &Value) -> ApiResult {
-        let pool_id = field(body, "UserPoolId")?;
-        let username = field(body, "Username")?;
-        check_username(username, "username")?;
-        let mut attributes = Vec::new();
-        match body.get("UserAttributes") {
-            None | Some(Value::Null) => {}
-            Some(Value::Array(list)) => {
-                for attribute in list {
-                    let name = field(attribute, "Name")?;
-                    let value = attribute.get("Value").and_then(Value::as_str).unwrap_or("");
-                    if name == "sub" {
-                        return Err(invalid_parameter(
-                            "Cannot modify the non-mutable attribute sub",
-                        ));
-                    }
-                    attributes.push((name.to_owned(), value.to_owned()));
+pub(crate) fn admin_create_user(ep: &Endpoint, body: &Value) -> ApiResult {
+    let pool_id = field(body, "UserPoolId")?;
+    let username = field(body, "Username")?;
+    check_username(username, "username")?;
+    let mut attributes = Vec::new();
+    match body.get("UserAttributes") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(list)) => {
+            for attribute in list {
+                let name = field(attribute, "Name")?;
+                let value = attribute.get("Value").and_then(Value::as_str).unwrap_or("");
+                if name == "sub" {
+                    return Err(invalid_parameter(
+                        "Cannot modify the non-mutable attribute sub",
+                    ));
                 }
-            }
-            Some(_) => {
-                return Err(err(
-                    "SerializationException",
-                    "UserAttributes must be a list",
-                ));
+                attributes.push((name.to_owned(), value.to_owned()));
             }
         }
-        // With no TemporaryPassword, Cognito makes one up and mails it; here
-        // nobody learns it, and AdminSetUserPassword gives the user one.
-        let temporary = match body.get("TemporaryPassword").and_then(Value::as_str) {
-            Some(password) => {
-                self.password_policy(pool_id)?.check(password)?;
-                password.to_owned()
-            }
-            None => token(),
-        };
-        self.add_user(pool_id, username, &temporary, true)?;
-        let listed = self.admin_user(body, |user| {
-            user.force_change_password = true;
-            user.attributes.extend(attributes);
-            let mut listed = vec![json!({ "Name": "sub", "Value": user.sub })];
-            listed.extend(
-                user.attributes
-                    .iter()
-                    .map(|(name, value)| json!({ "Name": name, "Value": value })),
-            );
-            listed
-        })?;
-        Ok(
-            json!({ "User": { "Username": username, "Enabled": true, "UserStatus": "FORCE_CHANGE_PASSWORD",
-            "Attributes": listed } }),
-        )
+        Some(_) => {
+            return Err(err(
+                "SerializationException",
+                "UserAttributes must be a list",
+            ));
+        }
     }
+    // With no TemporaryPassword, Cognito makes one up and mails it; here
+    // nobody learns it, and AdminSetUserPassword gives the user one.
+    let temporary = match body.get("TemporaryPassword").and_then(Value::as_str) {
+        Some(password) => {
+            password_policy(ep, pool_id)?.check(password)?;
+            password.to_owned()
+        }
+        None => token(),
+    };
+    ep.add_user(pool_id, username, &temporary, true)?;
+    let listed = admin_user(ep, body, |user| {
+        user.force_change_password = true;
+        user.attributes.extend(attributes);
+        let mut listed = vec![json!({ "Name": "sub", "Value": user.sub })];
+        listed.extend(
+            user.attributes
+                .iter()
+                .map(|(name, value)| json!({ "Name": name, "Value": value })),
+        );
+        listed
+    })?;
+    Ok(
+        json!({ "User": { "Username": username, "Enabled": true, "UserStatus": "FORCE_CHANGE_PASSWORD",
+        "Attributes": listed } }),
+    )
+}
 
-    /// The password policy of an existing pool.
-    fn password_policy(
-        &self,
-        pool_id: &str,
-    ) -> Result<crate::password_policy::PasswordPolicy, ApiError> {
-        self.state()
-            .pools
-            .get(pool_id)
-            .map(|p| p.password_policy.clone())
-            .ok_or_else(|| no_such_pool(pool_id))
-    }
+/// The password policy of an existing pool.
+fn password_policy(
+    ep: &Endpoint,
+    pool_id: &str,
+) -> Result<crate::password_policy::PasswordPolicy, ApiError> {
+    ep.state()
+        .pools
+        .get(pool_id)
+        .map(|p| p.password_policy.clone())
+        .ok_or_else(|| no_such_pool(pool_id))
+}
 
-    /// `AdminSetUserPassword`: `Permanent` sets the password for good;
-    /// otherwise it is temporary and the next sign-in must replace it
-    /// (`NEW_PASSWORD_REQUIRED`).
-    pub(crate) fn admin_set_user_password(&self, body: &Value) -> ApiResult {
-        let pool_id = field(body, "UserPoolId")?;
-        let pool = self.pool_id(pool_id)?;
-        let password = field(body, "Password")?.to_owned();
-        let permanent = match body.get("Permanent") {
-            None | Some(Value::Null) => false,
-            Some(Value::Bool(b)) => *b,
-            Some(_) => return Err(err("SerializationException", "Permanent must be a boolean")),
-        };
-        self.password_policy(pool_id)?.check(&password)?;
-        let real_username = self.admin_user(body, |user| user.username.clone())?;
-        let verifier =
-            StoredVerifier::register_user(&pool, &real_username, &Password::new(password))
-                .map_err(from_srp)?;
-        self.admin_user(body, |user| {
-            user.verifier = Some(verifier);
-            user.confirmed = true;
-            user.force_change_password = !permanent;
-        })?;
-        Ok(json!({}))
-    }
+/// `AdminSetUserPassword`: `Permanent` sets the password for good;
+/// otherwise it is temporary and the next sign-in must replace it
+/// (`NEW_PASSWORD_REQUIRED`).
+pub(crate) fn admin_set_user_password(ep: &Endpoint, body: &Value) -> ApiResult {
+    let pool_id = field(body, "UserPoolId")?;
+    let pool = ep.pool_id(pool_id)?;
+    let password = field(body, "Password")?.to_owned();
+    let permanent = match body.get("Permanent") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(err("SerializationException", "Permanent must be a boolean")),
+    };
+    password_policy(ep, pool_id)?.check(&password)?;
+    let real_username = admin_user(ep, body, |user| user.username.clone())?;
+    let verifier = StoredVerifier::register_user(&pool, &real_username, &Password::new(password))
+        .map_err(from_srp)?;
+    admin_user(ep, body, |user| {
+        user.verifier = Some(verifier);
+        user.confirmed = true;
+        user.force_change_password = !permanent;
+    })?;
+    Ok(json!({}))
 }
