@@ -290,6 +290,103 @@ fn device_srp_auth_refuses_a_made_up_and_a_reused_session() {
     );
 }
 
+/// The device steps as pycognito answers them: no `Session` at either, or a
+/// `Session` only where `sessions` says which to send.
+fn device_steps_sending(
+    h: &Harness,
+    admin: bool,
+    reply: &Value,
+    device: &DeviceCredentials,
+    sessions: [Option<Value>; 2],
+) -> Result<Value, (String, String)> {
+    let user_id = reply["ChallengeParameters"]["USERNAME"].as_str().unwrap();
+    let login = cognito_srp::DeviceSrpClient::new(device.clone())
+        .with_app_client(app(DEVICE_CLIENT))
+        .start(user_id)
+        .unwrap();
+    let [first, second] = sessions;
+    let mut body = json!({ "ChallengeName": "DEVICE_SRP_AUTH", "ClientId": DEVICE_CLIENT,
+                           "ChallengeResponses": login.challenge_responses() });
+    if let Some(session) = first {
+        body["Session"] = session;
+    }
+    let verifier = h.respond(admin, body)?;
+    assert_eq!(verifier["ChallengeName"], "DEVICE_PASSWORD_VERIFIER");
+    let challenge = cognito_srp::DevicePasswordVerifierChallenge::from_challenge_parameters(&map(
+        &verifier["ChallengeParameters"],
+    ))
+    .unwrap();
+    let claim = login.respond(&challenge).unwrap();
+    let mut body = json!({ "ChallengeName": "DEVICE_PASSWORD_VERIFIER", "ClientId": DEVICE_CLIENT,
+                           "ChallengeResponses": claim.challenge_responses() });
+    match second {
+        Some(Value::Bool(true)) => body["Session"] = verifier["Session"].clone(),
+        Some(session) => body["Session"] = session,
+        None => {}
+    }
+    h.respond(admin, body)
+}
+
+#[test]
+fn the_device_steps_are_answered_without_a_session_as_pycognito_answers_them() {
+    let h = Harness::new(&seed(json!([])));
+    let first = h
+        .user_srp(false, DEVICE_CLIENT, "alice", PASSWORD, None)
+        .unwrap();
+    let device = h.confirm_device(tokens(&first));
+    for admin in [false, true] {
+        let reply = h
+            .user_srp(admin, DEVICE_CLIENT, "alice", PASSWORD, Some(&device))
+            .unwrap();
+        assert_eq!(reply["ChallengeName"], "DEVICE_SRP_AUTH");
+        let done = device_steps_sending(&h, admin, &reply, &device, [None, None]).unwrap();
+        let access = claims(tokens(&done)["AccessToken"].as_str().unwrap());
+        assert_eq!(access["device_key"], device.device_key());
+        // The DEVICE_SRP_AUTH step answers once, with its Session or without.
+        assert_eq!(
+            device_steps_sending(&h, admin, &reply, &device, [None, None]),
+            Err(("NotAuthorizedException".into(), INVALID_SESSION.into()))
+        );
+        assert_eq!(
+            device_steps_sending(
+                &h,
+                admin,
+                &reply,
+                &device,
+                [Some(reply["Session"].clone()), None]
+            ),
+            Err(("NotAuthorizedException".into(), INVALID_SESSION.into()))
+        );
+        // A Session sent with DEVICE_PASSWORD_VERIFIER must be the one issued.
+        let reply = h
+            .user_srp(admin, DEVICE_CLIENT, "alice", PASSWORD, Some(&device))
+            .unwrap();
+        assert_eq!(
+            device_steps_sending(
+                &h,
+                admin,
+                &reply,
+                &device,
+                [None, Some(json!("AYABmadeupmadeupmadeupmadeup"))]
+            ),
+            Err(("NotAuthorizedException".into(), INVALID_SESSION.into()))
+        );
+        let reply = h
+            .user_srp(admin, DEVICE_CLIENT, "alice", PASSWORD, Some(&device))
+            .unwrap();
+        tokens(
+            &device_steps_sending(
+                &h,
+                admin,
+                &reply,
+                &device,
+                [Some(reply["Session"].clone()), Some(json!(true))],
+            )
+            .unwrap(),
+        );
+    }
+}
+
 fn answer_new_password(
     h: &Harness,
     admin: bool,

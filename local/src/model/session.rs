@@ -13,6 +13,14 @@
 //! `PASSWORD_VERIFIER` carries no session: its `SECRET_BLOCK` binds the
 //! answer (see `ops::srp`).
 //!
+//! A session issued with a key ([`Sessions::issue_keyed`], the device key of
+//! `DEVICE_SRP_AUTH`) may also be answered without it, by what it is bound
+//! to and that key: pycognito and older amazon-cognito-identity-js builds
+//! answer the device steps with no `Session`, and Cognito takes them. A
+//! `Session` that is sent must still be the one issued, and either way the
+//! session answers once. The device's own SRP proof, in the next step, is
+//! what authenticates the answer.
+//!
 //! The table is typed by what a session carries (a sign-in's
 //! [`SignInProgress`](crate::model::signin::SignInProgress) on the
 //! endpoint): what an answer takes out is what its challenge put in.
@@ -46,7 +54,18 @@ struct Entry<S> {
 /// The sessions in flight, each carrying an `S`.
 pub(crate) struct Sessions<S> {
     map: Expiring<Entry<S>>,
+    /// Keyed sessions, by binding and key: the session string.
+    keyed: Expiring<String>,
     lifetime: Duration,
+}
+
+/// The index of a keyed session: its binding and key, NUL-separated (no
+/// member of a binding holds a NUL).
+fn keyed_index(binding: &SessionBinding, key: &str) -> String {
+    format!(
+        "{}\0{}\0{}\0{}\0{key}",
+        binding.pool_id, binding.client_id, binding.username, binding.challenge
+    )
 }
 
 /// `NotAuthorizedException: Invalid session for the user.`
@@ -81,6 +100,7 @@ impl<S> Sessions<S> {
     pub(crate) fn new(cap: usize, lifetime: Duration) -> Self {
         Sessions {
             map: Expiring::new(cap),
+            keyed: Expiring::new(cap),
             lifetime,
         }
     }
@@ -104,6 +124,49 @@ impl<S> Sessions<S> {
             .try_insert(session.clone(), entry, now + self.lifetime, now)
             .map_err(|_| too_many_requests())?;
         Ok(session)
+    }
+
+    /// [`Sessions::issue`], and remembers the session under `binding` and
+    /// `key` too, for an answer that comes without it
+    /// ([`Sessions::take_keyed`]). A later session for the same binding and
+    /// key takes the place of an earlier one.
+    pub(crate) fn issue_keyed(
+        &mut self,
+        binding: SessionBinding,
+        key: &str,
+        state: S,
+        now: Instant,
+    ) -> Result<String, ApiError> {
+        let index = keyed_index(&binding, key);
+        let session = self.issue(binding, state, now)?;
+        // Replacing an entry never needs room; a new one is refused when full,
+        // as the session itself would have been.
+        self.keyed.take(&index, now);
+        self.keyed
+            .try_insert(index, session.clone(), now + self.lifetime, now)
+            .map_err(|_| too_many_requests())?;
+        Ok(session)
+    }
+
+    /// Takes a session of [`Sessions::issue_keyed`]: by the request's
+    /// `Session` when it sends one (which must be the one issued for
+    /// `binding`), otherwise by `binding` and `key`. Either way it answers once.
+    pub(crate) fn take_keyed(
+        &mut self,
+        session: Option<&str>,
+        binding: &SessionBinding,
+        key: &str,
+        now: Instant,
+    ) -> Result<S, ApiError> {
+        if session.is_some() {
+            return self.take(session, binding, now);
+        }
+        let session = self
+            .keyed
+            .take(&keyed_index(binding, key), now)
+            .ok_or_else(invalid_session)?
+            .map_err(|_| expired_session())?;
+        self.take(Some(&session), binding, now)
     }
 
     /// Takes the session `session` (the request's `Session`, if any): it must
@@ -179,6 +242,62 @@ mod tests {
         let s = sessions.issue(b.clone(), (), now).unwrap();
         assert_eq!(
             sessions.take(Some(&s), &b, now + Duration::from_secs(181)),
+            Err(expired_session())
+        );
+    }
+
+    #[test]
+    fn a_keyed_session_answers_once_with_its_session_or_without_any() {
+        let now = Instant::now();
+        let mut sessions = Sessions::new(8, Duration::from_secs(180));
+        let b = binding("alice", "DEVICE_SRP_AUTH");
+        // Without a Session: found by binding and key, once.
+        let s = sessions
+            .issue_keyed(b.clone(), "device-1", 1u8, now)
+            .unwrap();
+        assert_eq!(
+            sessions.take_keyed(None, &b, "device-2", now),
+            Err(invalid_session())
+        );
+        assert_eq!(
+            sessions.take_keyed(None, &binding("bob", "DEVICE_SRP_AUTH"), "device-1", now),
+            Err(invalid_session())
+        );
+        assert_eq!(sessions.take_keyed(None, &b, "device-1", now), Ok(1));
+        assert_eq!(
+            sessions.take_keyed(None, &b, "device-1", now),
+            Err(invalid_session())
+        );
+        assert_eq!(
+            sessions.take_keyed(Some(&s), &b, "device-1", now),
+            Err(invalid_session())
+        );
+        // With one: it must be the one issued, and then it is used up.
+        let s = sessions
+            .issue_keyed(b.clone(), "device-1", 2u8, now)
+            .unwrap();
+        assert_eq!(
+            sessions.take_keyed(Some("AYABmadeupmadeupmadeup"), &b, "device-1", now),
+            Err(invalid_session())
+        );
+        assert_eq!(sessions.take_keyed(Some(&s), &b, "device-1", now), Ok(2));
+        assert_eq!(
+            sessions.take_keyed(None, &b, "device-1", now),
+            Err(invalid_session())
+        );
+        // The latest session for a device is the one found; expiry holds.
+        sessions
+            .issue_keyed(b.clone(), "device-1", 3u8, now)
+            .unwrap();
+        sessions
+            .issue_keyed(b.clone(), "device-1", 4u8, now)
+            .unwrap();
+        assert_eq!(sessions.take_keyed(None, &b, "device-1", now), Ok(4));
+        sessions
+            .issue_keyed(b.clone(), "device-1", 5u8, now)
+            .unwrap();
+        assert_eq!(
+            sessions.take_keyed(None, &b, "device-1", now + Duration::from_secs(181)),
             Err(expired_session())
         );
     }

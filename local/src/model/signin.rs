@@ -50,4 +50,7 @@ pub(crate) struct Pending {
     pub session: ServerSession,
     /// Where the sign-in goes once this step is answered.
     pub progress: SignInProgress,
+    /// The `Session` the challenge carried, if any: an answer that sends a
+    /// `Session` must send this one (pycognito sends none).
+    pub issued_session: Option<String>,
 }

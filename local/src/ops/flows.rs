@@ -10,6 +10,7 @@
 //! pool whose "remember devices" suppresses MFA.
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
 
 use cognito_srp::{Password, StoredVerifier};
 use serde_json::{Map, Value, json};
@@ -19,7 +20,7 @@ use crate::error::{
     ApiError, ApiResult, err, from_srp, invalid_parameter, no_such_device, no_such_user,
     not_authorized,
 };
-use crate::input::{check_username, required};
+use crate::input::{check_username, optional_field, required};
 use crate::model::pool::Client;
 use crate::model::session::{SessionBinding, invalid_session};
 use crate::model::signin::{Flow, SignInProgress};
@@ -127,7 +128,17 @@ pub(crate) fn next_step(ep: &Endpoint, client: &Client, progress: SignInProgress
             ("CUSTOM_CHALLENGE", json!(parameters))
         }
     };
-    let session = ep.issue_session(binding(client, &username, challenge), progress)?;
+    let binding = binding(client, &username, challenge);
+    let session = match (challenge, progress.device_key.clone()) {
+        // Answered without a Session by some clients: found by device.
+        ("DEVICE_SRP_AUTH", Some(device_key)) => {
+            let now = Instant::now();
+            ep.state()
+                .sessions
+                .issue_keyed(binding, &device_key, progress, now)?
+        }
+        _ => ep.issue_session(binding, progress)?,
+    };
     Ok(json!({ "ChallengeName": challenge, "ChallengeParameters": parameters, "Session": session }))
 }
 
@@ -310,8 +321,13 @@ pub(crate) fn take_device_session(
     responses: &HashMap<String, String>,
 ) -> Result<SignInProgress, ApiError> {
     let username = real_username(ep, client, responses)?;
-    let progress: SignInProgress =
-        ep.take_session(body, &binding(client, &username, "DEVICE_SRP_AUTH"))?;
+    let device_key = required(responses, "DEVICE_KEY")?;
+    let session = optional_field(body, "Session")?;
+    let binding = binding(client, &username, "DEVICE_SRP_AUTH");
+    let progress = ep
+        .state()
+        .sessions
+        .take_keyed(session, &binding, device_key, Instant::now())?;
     if progress.device_key.as_deref() != responses.get("DEVICE_KEY").map(String::as_str) {
         return Err(no_such_device());
     }

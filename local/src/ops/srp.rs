@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 
 use crate::Endpoint;
 use crate::error::{ApiResult, err, from_srp, invalid_parameter, no_such_device, not_authorized};
-use crate::input::{check_username, field, required, string_map};
+use crate::input::{check_username, field, optional_field, required, string_map};
 use crate::model::pool::Client;
-use crate::model::session::expired_session;
+use crate::model::session::{expired_session, invalid_session};
 use crate::model::signin::{Flow, Pending, SignInProgress};
 use crate::ops::admin::check_sign_in_metadata;
 use crate::ops::flows::answer_custom_challenge;
@@ -108,6 +108,7 @@ pub(crate) fn password_verifier_challenge(
     ep.park(Pending {
         client_id: client.app.client_id().to_owned(),
         session,
+        issued_session: None,
         progress: SignInProgress::new(flow, &sub, device_key),
     })?;
     Ok(json!({ "ChallengeName": name, "ChallengeParameters": parameters_out }))
@@ -127,7 +128,7 @@ pub(crate) fn answer_challenge(ep: &Endpoint, body: &Value) -> ApiResult {
     client.check_secret_hash(username, responses.get("SECRET_HASH").map(String::as_str))?;
     match challenge {
         "PASSWORD_VERIFIER" | "DEVICE_PASSWORD_VERIFIER" => {
-            verify_claim(ep, &client, challenge, &responses)
+            verify_claim(ep, &client, body, challenge, &responses)
         }
         "DEVICE_SRP_AUTH" => device_srp_auth(ep, &client, body, &responses),
         "SELECT_CHALLENGE" => answer_select_challenge(ep, &client, body, &responses),
@@ -143,6 +144,7 @@ pub(crate) fn answer_challenge(ep: &Endpoint, body: &Value) -> ApiResult {
 fn verify_claim(
     ep: &Endpoint,
     client: &Client,
+    body: &Value,
     challenge: &str,
     responses: &HashMap<String, String>,
 ) -> ApiResult {
@@ -157,6 +159,14 @@ fn verify_claim(
     if pending.client_id != client.app.client_id() || pending.session.challenge_name() != challenge
     {
         return Err(not_authorized());
+    }
+    // The answer may come without a Session (pycognito); one that is sent
+    // must be the one this challenge carried. The pending step is already
+    // taken out, so either way it answers once.
+    if let Some(sent) = optional_field(body, "Session")?
+        && pending.issued_session.as_deref() != Some(sent)
+    {
+        return Err(invalid_session());
     }
     pending
         .session
@@ -202,12 +212,14 @@ fn device_srp_auth(
         .start_device(&group_key, device_key, username, &verifier, srp_a)
         .map_err(from_srp)?;
     let parameters = session.challenge_parameters();
+    let issued = token();
     ep.park(Pending {
         client_id: client.app.client_id().to_owned(),
         session,
+        issued_session: Some(issued.clone()),
         progress,
     })?;
     Ok(
-        json!({ "ChallengeName": "DEVICE_PASSWORD_VERIFIER", "ChallengeParameters": parameters, "Session": token() }),
+        json!({ "ChallengeName": "DEVICE_PASSWORD_VERIFIER", "ChallengeParameters": parameters, "Session": issued }),
     )
 }
