@@ -92,21 +92,46 @@ impl PasswordPolicy {
         Ok(policy)
     }
 
-    /// Refuses `password` with the first rule it breaks.
+    /// Refuses `password` (the request member `password`) with the first
+    /// rule it breaks; see [`PasswordPolicy::check_member`].
+    pub fn check(&self, password: &str) -> Result<(), ApiError> {
+        self.check_member(password, "password")
+    }
+
+    /// Refuses `password`, the value of the request member `member`
+    /// (`password`, `proposedPassword`, `temporaryPassword`), first by the
+    /// API's own `PasswordType` (at most 256 characters of
+    /// `^[\S]+.*[\S]+$`: two or more, no white space at either end, no line
+    /// break), with `InvalidParameterException`; then by the pool's policy,
+    /// naming the first rule it breaks, with `InvalidPasswordException`.
     ///
     /// The checks look at each character's class, so their time depends on
     /// the password; Cognito's answer names the broken rule anyway, which
     /// says more than the timing could.
-    pub fn check(&self, password: &str) -> Result<(), ApiError> {
+    pub fn check_member(&self, password: &str, member: &str) -> Result<(), ApiError> {
         let length = password.chars().count();
-        if length > MAX_LENGTH
+        // Java's `.` (the service's regular expressions) matches no line terminator.
+        let line_break = |c: char| matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}');
+        if length > MAX_LENGTH {
+            return Err(err(
+                "InvalidParameterException",
+                format!(
+                    "1 validation error detected: Value at '{member}' failed to satisfy constraint: \
+                     Member must have length less than or equal to {MAX_LENGTH}"
+                ),
+            ));
+        }
+        if length < 2
             || password.starts_with(char::is_whitespace)
             || password.ends_with(char::is_whitespace)
+            || password.contains(line_break)
         {
             return Err(err(
                 "InvalidParameterException",
-                "1 validation error detected: Value at 'password' failed to satisfy constraint: \
-                 Member must satisfy regular expression pattern: ^[\\S]+.*[\\S]+$",
+                format!(
+                    "1 validation error detected: Value at '{member}' failed to satisfy constraint: \
+                     Member must satisfy regular expression pattern: ^[\\S]+.*[\\S]+$"
+                ),
             ));
         }
         if length < self.minimum_length {
@@ -147,6 +172,39 @@ mod tests {
             policy.check("Abcdefgh1").unwrap_err().kind,
             "InvalidPasswordException"
         );
+    }
+
+    #[test]
+    fn the_apis_own_constraints_come_first_and_name_the_member() {
+        let policy = PasswordPolicy::default();
+        for bad in [
+            "",
+            "a",
+            " Correct-Horse-1",
+            "Correct-Horse-1 ",
+            "Correct\nHorse-1",
+        ] {
+            let e = policy.check_member(bad, "proposedPassword").unwrap_err();
+            assert_eq!(e.kind, "InvalidParameterException", "{bad:?}");
+            assert!(
+                e.message.starts_with(
+                    "1 validation error detected: Value at 'proposedPassword' failed to satisfy constraint: \
+                     Member must satisfy regular expression pattern"
+                ),
+                "{bad:?}: {}",
+                e.message
+            );
+        }
+        let long = format!("Aa1-{}", "x".repeat(253));
+        let e = policy.check(&long).unwrap_err();
+        assert_eq!(e.kind, "InvalidParameterException");
+        assert!(
+            e.message
+                .ends_with("Member must have length less than or equal to 256")
+        );
+        assert!(policy.check(&long[..256]).is_ok());
+        // Inner spaces are symbols' neighbours, not white space at an end.
+        assert!(policy.check("Correct Horse-1").is_ok());
     }
 
     #[test]

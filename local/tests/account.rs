@@ -147,3 +147,68 @@ fn devices_are_listed_read_and_forgotten() {
         .unwrap();
     assert_eq!(listed["Devices"].as_array().unwrap().len(), 1);
 }
+
+/// Every operation that sets a password checks it, first by the API's own
+/// `PasswordType`, then by the pool's policy.
+#[test]
+fn every_password_set_anywhere_meets_the_api_and_the_policy() {
+    let h = Harness::new(&seed(json!([])));
+    let pattern = |member: &str| {
+        (
+            "InvalidParameterException".to_owned(),
+            format!(
+                "1 validation error detected: Value at '{member}' failed to satisfy constraint: \
+                 Member must satisfy regular expression pattern: ^[\\S]+.*[\\S]+$"
+            ),
+        )
+    };
+    let weak = (
+        "InvalidPasswordException".to_owned(),
+        "Password did not conform with password policy: Password must have numeric characters"
+            .to_owned(),
+    );
+    let sign_up = |password: &str| {
+        h.call(
+            "SignUp",
+            &json!({ "ClientId": CLIENT, "Username": "newcomer", "Password": password }),
+        )
+    };
+    assert_eq!(sign_up(""), Err(pattern("password")));
+    assert_eq!(sign_up(" Correct-Horse-1"), Err(pattern("password")));
+    assert_eq!(sign_up("Correct-Horse-"), Err(weak.clone()));
+    sign_up("Correct-Horse-1").unwrap();
+
+    let create = |password: &str| {
+        h.admin(
+            "AdminCreateUser",
+            &json!({ "UserPoolId": POOL, "Username": "created", "TemporaryPassword": password }),
+        )
+    };
+    assert_eq!(create(""), Err(pattern("temporaryPassword")));
+    assert_eq!(create("Temp-Pass-"), Err(weak.clone()));
+    create("Temp-Pass-1").unwrap();
+
+    let set = |password: &str| {
+        h.admin(
+            "AdminSetUserPassword",
+            &json!({ "UserPoolId": POOL, "Username": "alice", "Password": password, "Permanent": true }),
+        )
+    };
+    assert_eq!(set(""), Err(pattern("password")));
+    assert_eq!(set("New-Horse-"), Err(weak.clone()));
+    set("New-Horse-2").unwrap();
+
+    let result = h
+        .user_srp(false, CLIENT, "alice", "New-Horse-2", None)
+        .unwrap()["AuthenticationResult"]
+        .clone();
+    let change = |proposed: &str| {
+        h.call(
+            "ChangePassword",
+            &json!({ "AccessToken": result["AccessToken"], "PreviousPassword": "New-Horse-2",
+                     "ProposedPassword": proposed }),
+        )
+    };
+    assert_eq!(change("x"), Err(pattern("proposedPassword")));
+    assert_eq!(change("Better-Horse-"), Err(weak));
+}

@@ -84,7 +84,7 @@ pub(crate) fn change_password(ep: &Endpoint, body: &Value) -> ApiResult {
     if recomputed != stored {
         return Err(not_authorized());
     }
-    policy.check(&proposed)?;
+    policy.check_member(&proposed, "proposedPassword")?;
     let verifier = StoredVerifier::register_user(&pool, &username, &Password::new(proposed))
         .map_err(from_srp)?;
     let mut state = ep.state();

@@ -18,6 +18,7 @@ pub(crate) fn sign_up(ep: &Endpoint, body: &Value) -> ApiResult {
     check_username(username, "username")?;
     let password = field(body, "Password")?;
     client.check_secret_hash(username, body.get("SecretHash").and_then(Value::as_str))?;
+    password_policy(ep, &client.pool_id)?.check(password)?;
     let sub = ep.add_user(&client.pool_id, username, password, false)?;
     Ok(json!({ "UserConfirmed": false, "UserSub": sub }))
 }
@@ -74,7 +75,7 @@ pub(crate) fn admin_create_user(ep: &Endpoint, body: &Value) -> ApiResult {
     // nobody learns it, and AdminSetUserPassword gives the user one.
     let temporary = match body.get("TemporaryPassword").and_then(Value::as_str) {
         Some(password) => {
-            password_policy(ep, pool_id)?.check(password)?;
+            password_policy(ep, pool_id)?.check_member(password, "temporaryPassword")?;
             password.to_owned()
         }
         None => token(),
