@@ -137,16 +137,16 @@ fn reply(u: &mut Unstructured<'_>) -> Result<Reply> {
 
 /// What every request must carry, whatever came before.
 fn check_request(request: &Request, app: &AppClient) {
-    assert_eq!(request.client_id, CLIENT_ID);
+    assert_eq!(request.client_id(), CLIENT_ID);
     assert_eq!(
-        request.user_pool_id.as_deref(),
-        request.operation.is_admin().then_some(POOL)
+        request.user_pool_id(),
+        request.operation().is_admin().then_some(POOL)
     );
     let body: serde_json::Value = serde_json::from_str(&request.to_json()).expect("JSON body");
-    let Some(parameters) = request.call.parameters() else {
+    let Some(parameters) = request.call().parameters() else {
         // The TOTP set-up calls carry a Session and no ClientId.
         assert!(matches!(
-            request.call,
+            request.call(),
             Call::AssociateSoftwareToken { .. } | Call::VerifySoftwareToken { .. }
         ));
         assert!(!body["Session"].as_str().expect("Session").is_empty());
@@ -162,7 +162,7 @@ fn check_request(request: &Request, app: &AppClient) {
         app.secret_hash(username)
     );
     assert_eq!(body["ClientId"], CLIENT_ID);
-    if let Call::Respond { challenge_name, .. } = &request.call {
+    if let Call::Respond { challenge_name, .. } = request.call() {
         assert!(CHALLENGES.contains(&challenge_name.as_str()));
     }
 }

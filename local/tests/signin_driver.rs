@@ -21,7 +21,7 @@ fn endpoint() -> Endpoint {
 fn exchange(endpoint: &Endpoint, request: &Request) -> Result<Reply, String> {
     let body: Value = serde_json::from_str(&request.to_json()).unwrap();
     let answer = endpoint
-        .handle(request.operation.name(), &body)
+        .handle(request.operation().name(), &body)
         .map_err(|e| format!("{e:?}"))?;
     Ok(Reply::from_json(&answer.to_string()).unwrap())
 }
@@ -39,7 +39,7 @@ fn sign_in(
         match step.receive(reply).map_err(|e| e.to_string())? {
             Next::Send(next) => {
                 if let cognito_srp::signin::Call::Respond { challenge_name, .. } =
-                    &next.request().call
+                    next.request().call()
                 {
                     answered.push(challenge_name.clone());
                 }

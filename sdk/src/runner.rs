@@ -9,8 +9,8 @@ use aws_sdk_cognitoidentityprovider::types::{
     DeviceSecretVerifierConfigType,
 };
 use cognito_srp::signin::{
-    AuthenticationResult, Call, FirstFactor, NewDevice, NewDeviceMetadata, Next, Operation, Prompt,
-    Rejected, Reply, Request, SignIn, Step,
+    AuthenticationResult, Call, FirstFactor, NewDevice, NewDeviceMetadata, Next, Prompt, Rejected,
+    Reply, Request, SignIn, Step,
 };
 use cognito_srp::{DeviceCredentials, Password};
 
@@ -212,17 +212,16 @@ impl Runner {
         &self,
         request: &Request,
     ) -> Result<(Reply, Option<AuthenticationResultType>), Error> {
-        let pool = request.user_pool_id.clone();
-        let client_id = request.client_id.clone();
-        let (operation, call) = (request.operation, &request.call);
-        let name = operation.name();
-        let reply = match (operation, call) {
+        let client_id = request.client_id();
+        let name = request.operation().name();
+        // The request's `UserPoolId` is set exactly for the `Admin*` operations.
+        let reply = match (request.call(), request.user_pool_id()) {
             (
-                Operation::InitiateAuth,
                 Call::Initiate {
                     auth_flow,
                     auth_parameters,
                 },
+                None,
             ) => {
                 let out = self
                     .client
@@ -242,16 +241,16 @@ impl Runner {
                 )
             }
             (
-                Operation::AdminInitiateAuth,
                 Call::Initiate {
                     auth_flow,
                     auth_parameters,
                 },
+                Some(pool),
             ) => {
                 let out = self
                     .client
                     .admin_initiate_auth()
-                    .set_user_pool_id(pool)
+                    .user_pool_id(pool)
                     .client_id(client_id)
                     .auth_flow(AuthFlowType::from(auth_flow.as_str()))
                     .set_auth_parameters(Some(auth_parameters.clone()))
@@ -267,12 +266,12 @@ impl Runner {
                 )
             }
             (
-                Operation::RespondToAuthChallenge,
                 Call::Respond {
                     challenge_name,
                     challenge_responses,
                     session,
                 },
+                None,
             ) => {
                 let out = self
                     .client
@@ -293,17 +292,17 @@ impl Runner {
                 )
             }
             (
-                Operation::AdminRespondToAuthChallenge,
                 Call::Respond {
                     challenge_name,
                     challenge_responses,
                     session,
                 },
+                Some(pool),
             ) => {
                 let out = self
                     .client
                     .admin_respond_to_auth_challenge()
-                    .set_user_pool_id(pool)
+                    .user_pool_id(pool)
                     .client_id(client_id)
                     .challenge_name(ChallengeNameType::from(challenge_name.as_str()))
                     .set_challenge_responses(Some(challenge_responses.clone()))
@@ -319,7 +318,7 @@ impl Runner {
                     out.authentication_result(),
                 )
             }
-            (Operation::AssociateSoftwareToken, Call::AssociateSoftwareToken { session }) => {
+            (Call::AssociateSoftwareToken { session }, _) => {
                 let out = self
                     .client
                     .associate_software_token()
@@ -335,12 +334,12 @@ impl Runner {
                 (reply, None)
             }
             (
-                Operation::VerifySoftwareToken,
                 Call::VerifySoftwareToken {
                     session,
                     user_code,
                     friendly_device_name,
                 },
+                _,
             ) => {
                 let out = self
                     .client
@@ -357,11 +356,6 @@ impl Runner {
                     ..Default::default()
                 };
                 (reply, None)
-            }
-            _ => {
-                return Err(Error::Network(format!(
-                    "{name}: the driver asked for a call this operation does not make"
-                )));
             }
         };
         Ok(reply)

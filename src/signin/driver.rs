@@ -15,7 +15,7 @@ use crate::wire::{ParameterMap, names};
 use super::first_factor::FirstFactor;
 use super::prompt::{self, MfaType, Prompt};
 use super::reply::{AuthenticationResult, Reply};
-use super::request::{Call, Operation, Request};
+use super::request::{Call, Request};
 use super::signed_in::SignedIn;
 use super::{Entry, Flow, SignIn};
 
@@ -225,15 +225,11 @@ impl Driver {
         responses: ParameterMap,
         session: Option<String>,
     ) -> Step {
-        let entry = self.config.entry;
-        let request = self.request(
-            entry.respond_operation(),
-            Call::Respond {
-                challenge_name: challenge.name().into(),
-                challenge_responses: responses,
-                session,
-            },
-        );
+        let request = self.request(Call::Respond {
+            challenge_name: challenge.name().into(),
+            challenge_responses: responses,
+            session,
+        });
         Step::new(self, request, sent)
     }
 
@@ -305,14 +301,11 @@ impl Driver {
         user_code: &str,
         friendly_device_name: Option<String>,
     ) -> Step {
-        let request = self.request(
-            Operation::VerifySoftwareToken,
-            Call::VerifySoftwareToken {
-                session: self.session.clone().unwrap_or_default(),
-                user_code: user_code.into(),
-                friendly_device_name,
-            },
-        );
+        let request = self.request(Call::VerifySoftwareToken {
+            session: self.session.clone().unwrap_or_default(),
+            user_code: user_code.into(),
+            friendly_device_name,
+        });
         Step::new(self, request, Sent::VerifySoftwareToken)
     }
 
@@ -321,15 +314,15 @@ impl Driver {
         self.mfa_setup_session.clone()
     }
 
-    fn request(&self, operation: Operation, call: Call) -> Request {
-        Request {
-            operation,
-            client_id: self.config.app.client_id().into(),
-            user_pool_id: operation
-                .is_admin()
-                .then(|| self.config.pool.as_str().into()),
+    /// The request for `call`, in its `Admin*` form when the sign-in entered
+    /// through `AdminInitiateAuth` and the call has one.
+    fn request(&self, call: Call) -> Request {
+        let admin = self.config.entry == super::Entry::AdminInitiateAuth;
+        Request::new(
+            self.config.app.client_id().into(),
+            admin.then(|| self.config.pool.as_str().into()),
             call,
-        }
+        )
     }
 
     /// The first factor that the request in flight started, if any.
@@ -510,10 +503,7 @@ impl Driver {
                     return Ok(Next::Prompt(prompt::mfa_setup(self, mfas_can_setup, None)));
                 }
                 self.mfas_can_setup = mfas_can_setup;
-                let request = self.request(
-                    Operation::AssociateSoftwareToken,
-                    Call::AssociateSoftwareToken { session },
-                );
+                let request = self.request(Call::AssociateSoftwareToken { session });
                 Ok(Next::Send(Step::new(
                     self,
                     request,
@@ -618,7 +608,7 @@ struct Outgoing(Request);
 
 impl Drop for Outgoing {
     fn drop(&mut self) {
-        self.0.call.wipe_passwords();
+        self.0.wipe_passwords();
     }
 }
 
@@ -637,7 +627,7 @@ impl Drop for Outgoing {
 /// use cognito_srp::{AppClient, Error, Password, PoolId};
 /// let signin = SignIn::new(PoolId::parse("us-east-1_AbCdEf123")?, AppClient::new("client-id")?, "alice")?;
 /// let step = signin.start(Password::new("hunter2"))?;
-/// assert_eq!(step.request().operation.name(), "InitiateAuth");
+/// assert_eq!(step.request().operation().name(), "InitiateAuth");
 /// let error = step.receive(Reply::challenge("SMS_MFA", Default::default(), None)).unwrap_err();
 /// assert_eq!(error.to_string(), r#"unexpected challenge "SMS_MFA" in reply to InitiateAuth"#);
 /// # Ok::<(), cognito_srp::Error>(())
@@ -731,13 +721,10 @@ impl Step {
                 auth_parameters.insert(PASSWORD.into(), password.expose_secret().into());
             }
         }
-        let request = driver.request(
-            driver.config.entry.operation(),
-            Call::Initiate {
-                auth_flow: flow.auth_flow().into(),
-                auth_parameters,
-            },
-        );
+        let request = driver.request(Call::Initiate {
+            auth_flow: flow.auth_flow().into(),
+            auth_parameters,
+        });
         Ok(Step::new(driver, request, Sent::Initiate))
     }
 
@@ -806,7 +793,7 @@ impl Step {
 /// use cognito_srp::signin::{Next, Prompt, SignedIn, Step};
 /// fn describe(next: &Next) -> String {
 ///     match next {
-///         Next::Send(step) => format!("send {}", step.request().operation),
+///         Next::Send(step) => format!("send {}", step.request().operation()),
 ///         Next::Prompt(prompt) => format!("ask the user for {}", prompt.challenge_name()),
 ///         Next::SignedIn(done) => format!("signed in as {}", done.username()),
 ///     }

@@ -42,7 +42,7 @@
 //! # let stored = StoredVerifier::register_user(&pool, "alice", &Password::new("hunter2"))?;
 //! # let mut session = None;
 //! # let mut send = |request: &Request| -> Result<Reply, cognito_srp::Error> {
-//! #     Ok(match &request.call {
+//! #     Ok(match request.call() {
 //! #         Call::Initiate { auth_parameters, .. } => {
 //! #             let s = SrpServer::new().start_user(&pool, "alice", "alice", &stored, &auth_parameters["SRP_A"])?;
 //! #             let reply = Reply::challenge("PASSWORD_VERIFIER", s.challenge_parameters(), None);

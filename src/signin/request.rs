@@ -76,6 +76,13 @@ impl fmt::Display for Operation {
 /// One request to send: the operation and its input, in the plain strings and
 /// maps that every Cognito client takes.
 ///
+/// Only the driver builds one, so its parts cannot disagree: the
+/// [`operation`](Request::operation) follows from the [`call`](Request::call)
+/// and from whether the request carries a `UserPoolId`, which it does exactly
+/// for the `Admin*` operations (when the sign-in entered through
+/// `AdminInitiateAuth` and the call has an `Admin*` form). A sender matches on
+/// `call()` and `user_pool_id()`, and every pair of them is an operation.
+///
 /// Its `Debug` leaves out `PASSWORD`, `NEW_PASSWORD`, `Session` and codes.
 ///
 /// ```
@@ -84,25 +91,68 @@ impl fmt::Display for Operation {
 /// let signin = SignIn::new(PoolId::parse("us-east-1_AbCdEf123")?, AppClient::new("client-id")?, "alice")?;
 /// let step = signin.start(Password::new("hunter2"))?;
 /// let request = step.request();
-/// assert_eq!(request.operation, Operation::InitiateAuth);
-/// assert_eq!(request.client_id, "client-id");
-/// assert_eq!(request.user_pool_id, None);
-/// let Call::Initiate { auth_flow, auth_parameters } = &request.call else { unreachable!() };
+/// assert_eq!(request.operation(), Operation::InitiateAuth);
+/// assert_eq!(request.client_id(), "client-id");
+/// assert_eq!(request.user_pool_id(), None);
+/// let Call::Initiate { auth_flow, auth_parameters } = request.call() else { unreachable!() };
 /// assert_eq!(auth_flow, "USER_SRP_AUTH");
 /// assert_eq!(auth_parameters["USERNAME"], "alice");
 /// # Ok::<(), cognito_srp::Error>(())
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Request {
-    /// The operation.
-    pub operation: Operation,
+    client_id: String,
+    /// Set exactly for the `Admin*` operations.
+    user_pool_id: Option<String>,
+    call: Call,
+}
+
+impl Request {
+    /// The request for `call`: in its `Admin*` form, with `UserPoolId`, when
+    /// `user_pool_id` is given and the call has such a form (the TOTP set-up
+    /// calls have none, and take no `UserPoolId`).
+    pub(crate) fn new(client_id: String, user_pool_id: Option<String>, call: Call) -> Request {
+        let admin_form = matches!(call, Call::Initiate { .. } | Call::Respond { .. });
+        Request {
+            client_id,
+            user_pool_id: user_pool_id.filter(|_| admin_form),
+            call,
+        }
+    }
+
+    /// The operation: the call's, in its `Admin*` form when the request
+    /// carries a `UserPoolId`.
+    pub fn operation(&self) -> Operation {
+        match (&self.call, self.user_pool_id.is_some()) {
+            (Call::Initiate { .. }, false) => Operation::InitiateAuth,
+            (Call::Initiate { .. }, true) => Operation::AdminInitiateAuth,
+            (Call::Respond { .. }, false) => Operation::RespondToAuthChallenge,
+            (Call::Respond { .. }, true) => Operation::AdminRespondToAuthChallenge,
+            (Call::AssociateSoftwareToken { .. }, _) => Operation::AssociateSoftwareToken,
+            (Call::VerifySoftwareToken { .. }, _) => Operation::VerifySoftwareToken,
+        }
+    }
+
     /// `ClientId` (not sent with `AssociateSoftwareToken` and
     /// `VerifySoftwareToken`, which take none).
-    pub client_id: String,
-    /// `UserPoolId`: set exactly for the `Admin*` operations.
-    pub user_pool_id: Option<String>,
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// `UserPoolId`: `Some` exactly for the `Admin*` operations.
+    pub fn user_pool_id(&self) -> Option<&str> {
+        self.user_pool_id.as_deref()
+    }
+
     /// The operation's own input.
-    pub call: Call,
+    pub fn call(&self) -> &Call {
+        &self.call
+    }
+
+    /// Wipes the password values the call holds (`PASSWORD`, `NEW_PASSWORD`).
+    pub(crate) fn wipe_passwords(&mut self) {
+        self.call.wipe_passwords();
+    }
 }
 
 /// The input of `InitiateAuth` or of `RespondToAuthChallenge` (or their
@@ -261,7 +311,7 @@ impl fmt::Debug for Call {
 impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
-            .field("operation", &self.operation)
+            .field("operation", &self.operation())
             .field("client_id", &self.client_id)
             .field("user_pool_id", &self.user_pool_id)
             .field("call", &self.call)

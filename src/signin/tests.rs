@@ -105,7 +105,7 @@ impl Pool {
 }
 
 fn initiate(step: &Step) -> (&str, &ParameterMap) {
-    match &step.request().call {
+    match &step.request().call() {
         Call::Initiate {
             auth_flow,
             auth_parameters,
@@ -115,7 +115,7 @@ fn initiate(step: &Step) -> (&str, &ParameterMap) {
 }
 
 fn respond(step: &Step) -> (&str, &ParameterMap, Option<&str>) {
-    match &step.request().call {
+    match &step.request().call() {
         Call::Respond {
             challenge_name,
             challenge_responses,
@@ -159,9 +159,9 @@ fn through_password(signin: SignIn, pool: &mut Pool) -> Step {
 fn user_srp_auth_through_initiate_auth_without_a_secret() {
     let mut pool = Pool::new();
     let step = signin().start(Password::new(PASSWORD)).unwrap();
-    assert_eq!(step.request().operation, Operation::InitiateAuth);
-    assert_eq!(step.request().client_id, CLIENT_ID);
-    assert_eq!(step.request().user_pool_id, None);
+    assert_eq!(step.request().operation(), Operation::InitiateAuth);
+    assert_eq!(step.request().client_id(), CLIENT_ID);
+    assert_eq!(step.request().user_pool_id(), None);
     let (flow, parameters) = initiate(&step);
     assert_eq!(flow, "USER_SRP_AUTH");
     let mut keys: Vec<&str> = parameters.keys().map(String::as_str).collect();
@@ -173,7 +173,10 @@ fn user_srp_auth_through_initiate_auth_without_a_secret() {
     let reply = pool.password_verifier(parameters);
     let step = expect_send(step.receive(reply));
     assert!(!step.holds_password(), "the password is wiped once signed");
-    assert_eq!(step.request().operation, Operation::RespondToAuthChallenge);
+    assert_eq!(
+        step.request().operation(),
+        Operation::RespondToAuthChallenge
+    );
     let (name, responses, session) = respond(&step);
     assert_eq!(name, "PASSWORD_VERIFIER");
     assert_eq!(session, None);
@@ -197,18 +200,18 @@ fn admin_initiate_auth_with_a_secret_hashes_the_real_username_after_the_first_st
         .unwrap()
         .with_entry(Entry::AdminInitiateAuth);
     let step = signin.start(Password::new(PASSWORD)).unwrap();
-    assert_eq!(step.request().operation, Operation::AdminInitiateAuth);
-    assert_eq!(step.request().user_pool_id.as_deref(), Some(POOL));
+    assert_eq!(step.request().operation(), Operation::AdminInitiateAuth);
+    assert_eq!(step.request().user_pool_id(), Some(POOL));
     let (_, parameters) = initiate(&step);
     assert_eq!(parameters["SECRET_HASH"], hash(TYPED));
 
     let reply = pool.password_verifier(parameters);
     let step = expect_send(step.receive(reply));
     assert_eq!(
-        step.request().operation,
+        step.request().operation(),
         Operation::AdminRespondToAuthChallenge
     );
-    assert_eq!(step.request().user_pool_id.as_deref(), Some(POOL));
+    assert_eq!(step.request().user_pool_id(), Some(POOL));
     let (_, responses, _) = respond(&step);
     assert_eq!(responses["SECRET_HASH"], hash(USER_ID));
     pool.verify(responses);
@@ -425,7 +428,7 @@ fn password_flows_send_the_password_and_may_end_at_once() {
             .start(Password::new(PASSWORD))
             .unwrap();
         assert!(!step.holds_password(), "moved into the request");
-        assert_eq!(step.request().operation, operation);
+        assert_eq!(step.request().operation(), operation);
         let (sent_flow, parameters) = initiate(&step);
         assert_eq!(sent_flow, auth_flow);
         assert_eq!(parameters["PASSWORD"], PASSWORD);
@@ -911,9 +914,12 @@ fn mfa_setup_fetches_the_secret_verifies_the_first_code_and_answers() {
     let step = through_password(signin(), &mut pool);
     // The driver asks for the secret itself, with the challenge's Session.
     let step = expect_send(step.receive(mfa_setup(r#"["SOFTWARE_TOKEN_MFA"]"#)));
-    assert_eq!(step.request().operation, Operation::AssociateSoftwareToken);
     assert_eq!(
-        step.request().call,
+        step.request().operation(),
+        Operation::AssociateSoftwareToken
+    );
+    assert_eq!(
+        *step.request().call(),
         Call::AssociateSoftwareToken {
             session: "AYAB-setup".into()
         }
@@ -941,9 +947,9 @@ fn mfa_setup_fetches_the_secret_verifies_the_first_code_and_answers() {
 
     // The first code goes to VerifySoftwareToken with AssociateSoftwareToken's Session.
     let step = prompt.answer_with_device_name("123456", "phone").unwrap();
-    assert_eq!(step.request().operation, Operation::VerifySoftwareToken);
+    assert_eq!(step.request().operation(), Operation::VerifySoftwareToken);
     assert_eq!(
-        step.request().call,
+        *step.request().call(),
         Call::VerifySoftwareToken {
             session: "AYAB-associated".into(),
             user_code: "123456".into(),

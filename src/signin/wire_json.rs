@@ -23,7 +23,7 @@ impl Request {
     /// # Ok::<(), cognito_srp::Error>(())
     /// ```
     pub fn target(&self) -> String {
-        format!("{TARGET_PREFIX}{}", self.operation.name())
+        format!("{TARGET_PREFIX}{}", self.operation().name())
     }
 
     /// The JSON body (`Content-Type: application/x-amz-json-1.1`). It holds
@@ -42,9 +42,9 @@ impl Request {
     /// ```
     pub fn to_json(&self) -> String {
         let mut body = Map::new();
-        body.insert("ClientId".into(), self.client_id.clone().into());
-        if let Some(pool) = &self.user_pool_id {
-            body.insert("UserPoolId".into(), pool.clone().into());
+        body.insert("ClientId".into(), self.client_id().into());
+        if let Some(pool) = self.user_pool_id() {
+            body.insert("UserPoolId".into(), pool.into());
         }
         let strings = |map: &ParameterMap| -> Value {
             Value::Object(
@@ -53,7 +53,7 @@ impl Request {
                     .collect(),
             )
         };
-        match &self.call {
+        match self.call() {
             Call::Initiate {
                 auth_flow,
                 auth_parameters,
@@ -208,11 +208,10 @@ mod tests {
 
     #[test]
     fn a_request_body_round_trips_through_json() {
-        let request = Request {
-            operation: super::super::Operation::AdminRespondToAuthChallenge,
-            client_id: "c".into(),
-            user_pool_id: Some("us-east-1_P".into()),
-            call: Call::Respond {
+        let request = Request::new(
+            "c".into(),
+            Some("us-east-1_P".into()),
+            Call::Respond {
                 challenge_name: "SMS_MFA".into(),
                 challenge_responses: ParameterMap::from([
                     ("USERNAME".into(), "a\"b".into()),
@@ -220,7 +219,7 @@ mod tests {
                 ]),
                 session: Some("AYAB".into()),
             },
-        };
+        );
         let body: Value = serde_json::from_str(&request.to_json()).unwrap();
         assert_eq!(
             body,
