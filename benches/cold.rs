@@ -158,7 +158,7 @@ fn main() {
         .srp_a()
         .to_owned();
     let session = SrpServer::new()
-        .start_user(&pool(), USER, USER, &stored, &srp_a)
+        .start_user(&pool(), USER, &stored, &srp_a)
         .unwrap();
     let challenge = serde_json::to_string(&session.challenge_parameters()).unwrap();
     if env::var_os("COLD_PRINT_CHALLENGE").is_some() {

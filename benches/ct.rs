@@ -230,7 +230,7 @@ fn main() {
         let stored = StoredVerifier::register_user(&pool, "user", &password).unwrap();
         let first = UserSrpClient::new(pool.clone()).start("user").unwrap();
         let session = SrpServer::new()
-            .start_user(&pool, "user", "user", &stored, first.srp_a())
+            .start_user(&pool, "user", &stored, first.srp_a())
             .unwrap();
         let challenge =
             PasswordVerifierChallenge::from_challenge_parameters(&session.challenge_parameters())

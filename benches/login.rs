@@ -39,9 +39,7 @@ fn login(c: &mut Criterion) {
 
     // A real server's challenge for each fresh login.
     let challenge_for = |srp_a: &str| {
-        let session = server
-            .start_user(&pool, user, user, &stored, srp_a)
-            .unwrap();
+        let session = server.start_user(&pool, user, &stored, srp_a).unwrap();
         let challenge =
             PasswordVerifierChallenge::from_challenge_parameters(&session.challenge_parameters())
                 .unwrap();
@@ -123,7 +121,7 @@ fn login(c: &mut Criterion) {
     group.bench_function("server/srp_b", |b| {
         b.iter(|| {
             server
-                .start_user(&pool, user, user, &stored, black_box(&srp_a))
+                .start_user(&pool, user, &stored, black_box(&srp_a))
                 .unwrap()
         })
     });
@@ -134,7 +132,6 @@ fn login(c: &mut Criterion) {
                 let session = server
                     .start_user_with(
                         &pool,
-                        user,
                         user,
                         &stored,
                         login.srp_a(),

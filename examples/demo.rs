@@ -94,13 +94,7 @@ fn main() -> Result<(), cognito_srp::Error> {
         }),
     );
     let session = timed("server", "b and SRP_B = k*v + g^b", || {
-        server.start_user(
-            &pool,
-            user_id_for_srp,
-            user_id_for_srp,
-            &stored,
-            login.srp_a(),
-        )
+        server.start_user(&pool, user_id_for_srp, &stored, login.srp_a())
     })?;
     send(
         "Cognito",
@@ -172,13 +166,7 @@ fn main() -> Result<(), cognito_srp::Error> {
         }),
     );
     let session = timed("server", "b and SRP_B", || {
-        server.start_user(
-            &pool,
-            user_id_for_srp,
-            user_id_for_srp,
-            &stored,
-            login.srp_a(),
-        )
+        server.start_user(&pool, user_id_for_srp, &stored, login.srp_a())
     })?;
     let challenge =
         PasswordVerifierChallenge::from_challenge_parameters(&session.challenge_parameters())?;

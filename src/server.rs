@@ -242,8 +242,8 @@ impl Default for SrpServer {
 enum Identity {
     User {
         pool_name: String,
+        /// The user's real username, sent as both `USER_ID_FOR_SRP` and `USERNAME`.
         user_id_for_srp: String,
-        username: String,
     },
     Device {
         device_group_key: String,
@@ -285,37 +285,28 @@ impl SrpServer {
     }
 
     /// Answers a user's `SRP_A` with a `PASSWORD_VERIFIER` session (fresh `b`
-    /// and `SECRET_BLOCK`). `username` is sent back as `USERNAME`: Cognito
-    /// sends the user's real username there, the same as `user_id_for_srp`
-    /// (a UUID in pools that sign in with email or phone), not the alias the
-    /// user typed. The claim is bound to `user_id_for_srp`.
+    /// and `SECRET_BLOCK`).
+    ///
+    /// `user_id_for_srp` is the user's real username (a UUID in pools that
+    /// sign in with email or phone), not the alias the user typed: Cognito
+    /// sends it as both `USER_ID_FOR_SRP` and `USERNAME`, and the claim is
+    /// bound to it.
     pub fn start_user(
         &self,
         pool: &PoolId,
-        username: &str,
         user_id_for_srp: &str,
         verifier: &StoredVerifier,
         srp_a: &str,
     ) -> Result<ServerSession> {
         let (b, secret_block) = fresh_b_and_secret_block()?;
-        self.start_user_with(
-            pool,
-            username,
-            user_id_for_srp,
-            verifier,
-            srp_a,
-            &b[..],
-            secret_block,
-        )
+        self.start_user_with(pool, user_id_for_srp, verifier, srp_a, &b[..], secret_block)
     }
 
     /// [`SrpServer::start_user`] with a caller-given `b` (1 to 128 bytes) and
     /// secret block, for tests and known answers.
-    #[allow(clippy::too_many_arguments)]
     pub fn start_user_with(
         &self,
         pool: &PoolId,
-        username: &str,
         user_id_for_srp: &str,
         verifier: &StoredVerifier,
         srp_a: &str,
@@ -328,7 +319,6 @@ impl SrpServer {
         let identity = Identity::User {
             pool_name: pool.pool_name().to_owned(),
             user_id_for_srp: user_id_for_srp.to_owned(),
-            username: username.to_owned(),
         };
         wiped(|| self.start(identity, verifier, srp_a, b, secret_block))
     }
@@ -481,12 +471,10 @@ impl ServerSession {
         );
         match &self.identity {
             Identity::User {
-                user_id_for_srp,
-                username,
-                ..
+                user_id_for_srp, ..
             } => {
                 map.insert(names::USER_ID_FOR_SRP.into(), user_id_for_srp.clone());
-                map.insert(names::USERNAME.into(), username.clone());
+                map.insert(names::USERNAME.into(), user_id_for_srp.clone());
             }
             Identity::Device {
                 device_key,
@@ -535,10 +523,8 @@ impl ServerSession {
 
         let identity_matches = match &self.identity {
             Identity::User {
-                user_id_for_srp,
-                username: typed,
-                ..
-            } => username == user_id_for_srp || username == typed,
+                user_id_for_srp, ..
+            } => username == user_id_for_srp,
             Identity::Device { device_key, .. } => {
                 required(responses, names::DEVICE_KEY, Field::DeviceKey)? == device_key
             }

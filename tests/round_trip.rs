@@ -33,7 +33,7 @@ fn user_sign_in(
         StoredVerifier::register_user(server_pool, user, &Password::new(registered)).unwrap();
     let login = UserSrpClient::new(client_pool.clone()).start(user).unwrap();
     let session = SrpServer::new()
-        .start_user(server_pool, user, user, &stored, login.srp_a())
+        .start_user(server_pool, user, &stored, login.srp_a())
         .unwrap();
     let challenge =
         PasswordVerifierChallenge::from_challenge_parameters(&session.challenge_parameters())
@@ -153,7 +153,7 @@ fn a_tampered_srp_a_is_refused() {
     // A man in the middle replaces SRP_A with another valid group element.
     let other = UserSrpClient::new(pool()).start("alice").unwrap();
     let session = SrpServer::new()
-        .start_user(&pool(), "alice", "alice", &stored, other.srp_a())
+        .start_user(&pool(), "alice", &stored, other.srp_a())
         .unwrap();
     let challenge =
         PasswordVerifierChallenge::from_challenge_parameters(&session.challenge_parameters())
@@ -186,7 +186,7 @@ fn srp_a_that_is_zero_mod_n_or_not_below_n_or_not_hex_is_rejected() {
         " 2",
         "-2",
     ] {
-        let result = SrpServer::new().start_user(&pool(), "alice", "alice", &stored, bad);
+        let result = SrpServer::new().start_user(&pool(), "alice", &stored, bad);
         assert!(
             matches!(
                 result,
@@ -224,7 +224,7 @@ fn stale_and_future_timestamps_are_refused_and_the_skew_is_configurable() {
     let login = UserSrpClient::new(pool()).start("bob").unwrap();
     let session = SrpServer::new()
         .with_clock_skew(Duration::seconds(30))
-        .start_user(&pool(), "bob", "bob", &stored, login.srp_a())
+        .start_user(&pool(), "bob", &stored, login.srp_a())
         .unwrap();
     let challenge =
         PasswordVerifierChallenge::from_challenge_parameters(&session.challenge_parameters())
@@ -323,13 +323,7 @@ fn secret_hash_is_sent_for_the_username_of_each_request() {
         app.secret_hash("alice@example.com").unwrap()
     );
     let session = SrpServer::new()
-        .start_user(
-            &pool(),
-            "alice@example.com",
-            "user-id-1",
-            &stored,
-            login.srp_a(),
-        )
+        .start_user(&pool(), "user-id-1", &stored, login.srp_a())
         .unwrap();
     let challenge =
         PasswordVerifierChallenge::from_challenge_parameters(&session.challenge_parameters())

@@ -425,15 +425,7 @@ fn check_every_entry_point() -> Report {
     let verifier =
         StoredVerifier::register_user_with_salt(&pool, username, &password, salt.clone()).unwrap();
     let server_session = SrpServer::new()
-        .start_user_with(
-            &pool,
-            username,
-            username,
-            &verifier,
-            login.srp_a(),
-            &b,
-            block.clone(),
-        )
+        .start_user_with(&pool, username, &verifier, login.srp_a(), &b, block.clone())
         .unwrap();
     let session = Session::new(
         &salt,
@@ -481,15 +473,7 @@ fn check_every_entry_point() -> Report {
         ]),
         &mut || {
             let started = SrpServer::new()
-                .start_user_with(
-                    &pool,
-                    username,
-                    username,
-                    &stored,
-                    &srp_a,
-                    &b,
-                    block.clone(),
-                )
+                .start_user_with(&pool, username, &stored, &srp_a, &b, block.clone())
                 .unwrap();
             srp_b = started.srp_b().to_owned();
             server_session = Some(started);

@@ -405,7 +405,7 @@ fn server_srp(case: &Case<'_>, device: bool) -> Result<Outputs, String> {
             server.start_device_with(realm, identity, username, &stored, srp_a, &b, block)
         } else {
             let pool = PoolId::parse(case.get("pool_id")?).map_err(err("pool id"))?;
-            server.start_user_with(&pool, username, identity, &stored, srp_a, &b, block)
+            server.start_user_with(&pool, identity, &stored, srp_a, &b, block)
         }
         .map_err(err("server session"))
     };

@@ -110,7 +110,6 @@ fn flows_print_no_secret() {
         .start_user_with(
             &pool,
             "alice",
-            "alice",
             &stored,
             login.srp_a(),
             &b_bytes,

@@ -44,7 +44,7 @@
 //! # let mut send = |request: &Request| -> Result<Reply, cognito_srp::Error> {
 //! #     Ok(match request.call() {
 //! #         Call::Initiate { auth_parameters, .. } => {
-//! #             let s = SrpServer::new().start_user(&pool, "alice", "alice", &stored, &auth_parameters["SRP_A"])?;
+//! #             let s = SrpServer::new().start_user(&pool, "alice", &stored, &auth_parameters["SRP_A"])?;
 //! #             let reply = Reply::challenge("PASSWORD_VERIFIER", s.challenge_parameters(), None);
 //! #             session = Some(s);
 //! #             reply

@@ -75,7 +75,7 @@ impl Pool {
     /// `PASSWORD_VERIFIER` for the `SRP_A` of `parameters`.
     fn password_verifier(&mut self, parameters: &ParameterMap) -> Reply {
         let session = SrpServer::new()
-            .start_user(&pool_id(), TYPED, USER_ID, &self.user, &parameters["SRP_A"])
+            .start_user(&pool_id(), USER_ID, &self.user, &parameters["SRP_A"])
             .unwrap();
         let reply = Reply::challenge("PASSWORD_VERIFIER", session.challenge_parameters(), None);
         self.session = Some(session);

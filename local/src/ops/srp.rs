@@ -101,7 +101,7 @@ pub(crate) fn password_verifier_challenge(
     // The SRP math runs outside the lock.
     let session = ep
         .srp
-        .start_user(&pool_id, &real_username, &real_username, &verifier, srp_a)
+        .start_user(&pool_id, &real_username, &verifier, srp_a)
         .map_err(from_srp)?;
     let parameters_out = session.challenge_parameters();
     let name = session.challenge_name();
