@@ -70,7 +70,7 @@ fn sign_in(signin: SignIn, result: AuthenticationResult) -> SignedIn {
     let start: Value = serde_json::from_str(&step.request().to_json()).unwrap();
     let srp_a = start["AuthParameters"]["SRP_A"].as_str().unwrap();
     let session = SrpServer::new()
-        .start_user(&pool_id(), TYPED, USER_ID, &verifier, srp_a)
+        .start_user(&pool_id(), USER_ID, &verifier, srp_a)
         .unwrap();
     let challenge = Reply::challenge("PASSWORD_VERIFIER", session.challenge_parameters(), None);
     let Next::Send(step) = step.receive(challenge).unwrap() else {
