@@ -7,6 +7,12 @@
 //! entry in Montgomery form with R = 2^3072 as 48 little-endian 64-bit limbs.
 //! The products use the crate's own portable Montgomery multiplication; a
 //! test compares every entry with the table the crate builds at run time.
+//!
+//! The script runs on the machine that builds, not the target: the bytes it
+//! writes are the same whatever either's word size or byte order, as the
+//! crate reads each limb back with `u64::from_le_bytes` (the test above runs
+//! on big-endian s390x and on 32-bit targets too). Nothing is generated
+//! without the `precomputed-tables` feature.
 
 use std::{env, fs, path::PathBuf};
 
@@ -27,6 +33,12 @@ type Limbs = [u64; LIMBS];
 trait MontgomeryBackend {
     fn mont_mul(p: &Params, a: &Limbs, b: &Limbs) -> Limbs;
     fn mont_sqr(p: &Params, a: &Limbs) -> Limbs;
+}
+
+/// The host's widening product (`portable.rs` calls it; the table does not
+/// depend on how the host forms it).
+fn mul_wide(a: u64, b: u64) -> u128 {
+    u128::from(a) * u128::from(b)
 }
 
 struct Params {
@@ -62,6 +74,10 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/prime.rs");
     println!("cargo:rerun-if-changed=src/arith/portable.rs");
+    // Without the feature the crate ships no table (`src/group.rs`).
+    if env::var_os("CARGO_FEATURE_PRECOMPUTED_TABLES").is_none() {
+        return;
+    }
 
     let hex = prime::N_HEX;
     let mut n = [0u64; LIMBS];

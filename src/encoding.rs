@@ -45,7 +45,12 @@ pub(crate) fn u3072_from_be_secret(bytes: &[u8]) -> Option<U3072> {
 /// The 384 big-endian bytes of `n`.
 pub(crate) fn u3072_to_be(n: &U3072) -> Zeroizing<[u8; U3072_BYTES]> {
     let mut out = Zeroizing::new([0u8; U3072_BYTES]);
-    for (chunk, word) in out.chunks_exact_mut(8).zip(n.as_words().iter().rev()) {
+    // The words are 64 or 32 bits as the target's are; least significant first.
+    let word_bytes = size_of::<crypto_bigint::Word>();
+    for (chunk, word) in out
+        .chunks_exact_mut(word_bytes)
+        .zip(n.as_words().iter().rev())
+    {
         chunk.copy_from_slice(&word.to_be_bytes());
     }
     out
@@ -134,7 +139,10 @@ pub(crate) fn pad_secret(n: &U3072) -> Zeroizing<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    // Under WebAssembly the tests run in Node through wasm-bindgen-test.
     use super::*;
+    #[cfg(target_family = "wasm")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn pad_u64(n: u64) -> Vec<u8> {
         pad(&U3072::from_u64(n))

@@ -4,7 +4,6 @@
 //! This module binds the generic arithmetic of [`crate::arith`] to these
 //! constants; it knows nothing of Cognito's encodings.
 
-use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use crate::arith::{Backend, FixedBase, Modulus, U3072};
@@ -47,17 +46,21 @@ pub fn backend() -> Backend {
 /// The table of powers of `g` for exponents of up to [`MAX_FIXED_BASE_BITS`]
 /// bits, 5-bit windows, computed by the build script (`build.rs`) in Montgomery
 /// form with R = 2^3072: 205 rows of 31 entries of 384 bytes.
+#[cfg(feature = "precomputed-tables")]
 static G_POWERS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/g_powers.bin"));
 
 /// The table of powers of `g` that the crate uses, for `modulus` (the context
 /// of [`N`], on any backend), for exponents of up to 1024 bits.
 ///
-/// It is not built at run time: its entries were computed when the crate was
-/// compiled and live in the binary's read-only data (2.3 MiB, shared by every
-/// process that runs the binary and paged in by the OS as rows are read), so
-/// a process's first exponentiation on `g` costs what every later one costs.
-/// Backends whose Montgomery radix is not 2^3072 use it as it is, with one
-/// correcting product per exponentiation.
+/// With the `precomputed-tables` feature (the default) it is not built at run
+/// time: its entries were computed when the crate was compiled and live in the
+/// binary's read-only data (2.3 MiB, shared by every process that runs the
+/// binary and paged in by the OS as rows are read), so a process's first
+/// exponentiation on `g` costs what every later one costs. Backends whose
+/// Montgomery radix is not 2^3072 use it as it is, with one correcting product
+/// per exponentiation. Without the feature the binary has no table, the
+/// protocol raises `g` by plain exponentiation, and this function builds the
+/// table on each call (about 6 400 Montgomery products).
 ///
 /// ```
 /// use cognito_srp::arith::{Modulus, U3072};
@@ -73,7 +76,10 @@ static G_POWERS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/g_powers.bin"
 /// If `modulus` is not the context of `N`.
 pub fn g_powers(modulus: &Modulus) -> FixedBase {
     assert!(modulus.modulus() == &N, "the table of g is for N");
-    let table = FixedBase::from_entries(modulus, Cow::Borrowed(G_POWERS), 3072);
+    #[cfg(feature = "precomputed-tables")]
+    let table = FixedBase::from_entries(modulus, std::borrow::Cow::Borrowed(G_POWERS), 3072);
+    #[cfg(not(feature = "precomputed-tables"))]
+    let table = FixedBase::new(modulus, &G, MAX_FIXED_BASE_BITS);
     assert!(
         table.max_exp_bits() >= MAX_FIXED_BASE_BITS,
         "build.rs made the table"
@@ -81,9 +87,11 @@ pub fn g_powers(modulus: &Modulus) -> FixedBase {
     table
 }
 
-/// The group with its precomputed Montgomery context and table of powers of `g`.
+/// The group with its precomputed Montgomery context and, with the
+/// `precomputed-tables` feature, its table of powers of `g`.
 pub(crate) struct Group {
     modulus: Modulus,
+    #[cfg(feature = "precomputed-tables")]
     g_powers: FixedBase,
 }
 
@@ -93,14 +101,20 @@ impl Group {
         static GROUP: OnceLock<Group> = OnceLock::new();
         GROUP.get_or_init(|| {
             let modulus = Modulus::with_backend(&N, Backend::chosen());
-            let g_powers = g_powers(&modulus);
-            Group { modulus, g_powers }
+            Group {
+                #[cfg(feature = "precomputed-tables")]
+                g_powers: g_powers(&modulus),
+                modulus,
+            }
         })
     }
 
     /// `g^exp mod N` for an exponent of `exp_bits` declared bits (constant time).
     pub(crate) fn pow_g(&self, exp: &[u64], exp_bits: u32) -> U3072 {
-        self.g_powers.pow(&self.modulus, exp, exp_bits)
+        #[cfg(feature = "precomputed-tables")]
+        return self.g_powers.pow(&self.modulus, exp, exp_bits);
+        #[cfg(not(feature = "precomputed-tables"))]
+        return self.modulus.pow(&G, exp, exp_bits);
     }
 
     /// `base^exp mod N` for an exponent of `exp_bits` declared bits (constant time).
@@ -137,13 +151,17 @@ impl Group {
 
 #[cfg(test)]
 mod tests {
+    // Under WebAssembly the tests run in Node through wasm-bindgen-test.
     use super::*;
     use crate::encoding::pad;
     use sha2::{Digest, Sha256};
+    #[cfg(target_family = "wasm")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// The table shipped in the binary is, byte for byte, the one the crate
     /// builds at run time with its reference backend.
     #[test]
+    #[cfg(feature = "precomputed-tables")]
     fn the_shipped_table_of_g_is_the_one_built_at_run_time() {
         let modulus = Modulus::with_backend(&N, crate::arith::Backend::Portable);
         let shipped = g_powers(&modulus);

@@ -101,7 +101,10 @@ impl fmt::Debug for Salt {
 
 #[cfg(test)]
 mod tests {
+    // Under WebAssembly the tests run in Node through wasm-bindgen-test.
     use super::*;
+    #[cfg(target_family = "wasm")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn twos_complement_bytes_read_back_to_their_pad() {

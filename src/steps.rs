@@ -7,7 +7,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::arith::U3072;
+use crate::arith::{U3072, mul_wide};
 use crate::encoding::{pad, pad_unsigned_bytes};
 use crate::error::{Error, Field, Result};
 use crate::group::{Group, K};
@@ -114,8 +114,7 @@ fn client_exponent(a: &PrivateEphemeral, u: &[u8; 32], x: &PrivateKeyX) -> Secre
     for (i, &ui) in u.iter().enumerate() {
         let mut carry = 0u64;
         for (j, &xj) in x.iter().enumerate() {
-            let t =
-                u128::from(ui) * u128::from(xj) + u128::from(product[i + j]) + u128::from(carry);
+            let t = mul_wide(ui, xj) + u128::from(product[i + j]) + u128::from(carry);
             product[i + j] = t as u64;
             carry = (t >> 64) as u64;
         }

@@ -252,7 +252,10 @@ fn hex_digit_secret(c: u8) -> (u8, Choice) {
 
 #[cfg(test)]
 mod tests {
+    // Under WebAssembly the tests run in Node through wasm-bindgen-test.
     use super::*;
+    #[cfg(target_family = "wasm")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn hex_parsing_accepts_only_plain_digits() {

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use subtle::{ConditionallySelectable, ConstantTimeEq};
 use zeroize::Zeroize;
 
-use super::limbs::{add_limbs, window};
+use super::limbs::{add_limbs, from_limbs, limbs_of, window};
 use super::{Backend, LIMBS, Limbs, Modulus, ONE, U3072};
 
 /// Bits per digit of a fixed-base table unless chosen otherwise: the fastest
@@ -65,7 +65,7 @@ impl<const W: u32> FixedBase<W> {
         let mut entries = Vec::with_capacity(row_count * Self::ROW * Self::ENTRY);
         let base = modulus.reduce(base);
         // base^(2^(W*i)) in Montgomery form.
-        let mut step = modulus.mont_mul(base.as_words(), &modulus.r2);
+        let mut step = modulus.mont_mul(&limbs_of(&base), &modulus.r2);
         for _ in 0..row_count {
             let mut power = step;
             for _ in 0..Self::ROW {
@@ -98,9 +98,8 @@ impl<const W: u32> FixedBase<W> {
             (modulus.r1, Box::default())
         } else {
             let rows = entries.len() / (Self::ROW * Self::ENTRY);
-            let one = *modulus
-                .pow_vartime(&U3072::from_u64(2), &[u64::from(entries_r_bits)])
-                .as_words();
+            let one =
+                *limbs_of(&modulus.pow_vartime(&U3072::from_u64(2), &[u64::from(entries_r_bits)]));
             (one, (0..=rows).map(|_| OnceLock::new()).collect())
         };
         FixedBase {
@@ -119,7 +118,7 @@ impl<const W: u32> FixedBase<W> {
     }
 
     /// The entries as stored, for the test that checks the shipped table.
-    #[cfg(test)]
+    #[cfg(all(test, feature = "precomputed-tables"))]
     pub(crate) fn entry_bytes(&self) -> &[u8] {
         &self.entries
     }
@@ -163,7 +162,7 @@ impl<const W: u32> FixedBase<W> {
         let out = if self.corrections.is_empty() {
             modulus.leave_montgomery(&acc)
         } else {
-            U3072::from_words(modulus.mont_mul(&acc, self.correction(modulus, digits)))
+            from_limbs(modulus.mont_mul(&acc, self.correction(modulus, digits)))
         };
         entry.zeroize();
         acc.zeroize();
@@ -185,11 +184,9 @@ impl<const W: u32> FixedBase<W> {
                 for (i, h) in half.iter_mut().enumerate() {
                     *h = self.n[i] >> 1 | self.n.get(i + 1).map_or(0, |w| w << 63);
                 }
-                U3072::from_words(add_limbs(&half, &ONE).0)
+                from_limbs(add_limbs(&half, &ONE).0)
             };
-            *modulus
-                .pow_vartime(&base, &[shift.unsigned_abs()])
-                .as_words()
+            *limbs_of(&modulus.pow_vartime(&base, &[shift.unsigned_abs()]))
         })
     }
 }
@@ -210,7 +207,10 @@ fn select_row_entry(row: &[u8], one: &Limbs, digit: u64, entry: &mut Limbs) {
 
 #[cfg(test)]
 mod tests {
+    // Under WebAssembly the tests run in Node through wasm-bindgen-test.
     use super::*;
+    #[cfg(target_family = "wasm")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// RFC 3526's 3072-bit prime: any odd 3072-bit modulus would do.
     fn modulus(backend: Backend) -> Modulus {
@@ -222,9 +222,7 @@ mod tests {
     /// backend of another radix (IFMA's is 2^3120), which this CPU may not run.
     fn in_radix(m: &Modulus, table: &FixedBase, t: u32) -> FixedBase {
         // x * 2^r  ->  x * 2^r * 2^t / 2^r = x * 2^t.
-        let to_t = *m
-            .pow_vartime(&U3072::from_u64(2), &[u64::from(t)])
-            .as_words();
+        let to_t = *limbs_of(&m.pow_vartime(&U3072::from_u64(2), &[u64::from(t)]));
         let mut bytes = Vec::new();
         for entry in table.entries.chunks_exact(8 * LIMBS) {
             let mut limbs = [0u64; LIMBS];

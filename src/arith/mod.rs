@@ -27,6 +27,8 @@ pub use backend::Backend;
 pub use fixed_base::{FIXED_BASE_WINDOW, FixedBase};
 pub use modulus::Modulus;
 
+pub(crate) use limbs::mul_wide;
+
 // What the backends (`portable`, `adx`, `ifma`) take from their parent; `build.rs`
 // compiles `portable.rs` against its own copies of these names.
 use backend::MontgomeryBackend;

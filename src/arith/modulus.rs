@@ -4,7 +4,9 @@
 use subtle::Choice;
 use zeroize::Zeroize;
 
-use super::limbs::{add_limbs, conditional_subtract, select, select_entry, sub_limbs, window};
+use super::limbs::{
+    add_limbs, conditional_subtract, from_limbs, limbs_of, select, select_entry, sub_limbs, window,
+};
 use super::{Backend, LIMBS, Limbs, MontgomeryBackend, ONE, U3072, portable};
 #[cfg(target_arch = "x86_64")]
 use super::{adx, ifma};
@@ -48,7 +50,7 @@ impl Modulus {
     /// # Panics
     /// As [`Modulus::new`], and if the CPU cannot run `backend`.
     pub fn with_backend(n: &U3072, backend: Backend) -> Self {
-        let limbs = *n.as_words();
+        let limbs = *limbs_of(n);
         assert!(limbs[0] & 1 == 1, "the modulus must be odd");
         assert!(
             limbs[LIMBS - 1] >> 63 == 1,
@@ -111,27 +113,27 @@ impl Modulus {
 
     /// `x mod n` for any `x < 2^3072` (one masked subtraction, as `x < 2n`).
     pub fn reduce(&self, x: &U3072) -> U3072 {
-        U3072::from_words(conditional_subtract(x.as_words(), 0, &self.params.n))
+        from_limbs(conditional_subtract(&limbs_of(x), 0, &self.params.n))
     }
 
     /// `(a + b) mod n` for `a, b < n`.
     pub fn add(&self, a: &U3072, b: &U3072) -> U3072 {
-        U3072::from_words(self.add_limbs(a.as_words(), b.as_words()))
+        from_limbs(self.add_limbs(&limbs_of(a), &limbs_of(b)))
     }
 
     /// `(a - b) mod n` for `a, b < n`.
     pub fn sub(&self, a: &U3072, b: &U3072) -> U3072 {
-        let (diff, borrow) = sub_limbs(a.as_words(), b.as_words());
+        let (diff, borrow) = sub_limbs(&limbs_of(a), &limbs_of(b));
         let (wrapped, _) = add_limbs(&diff, &self.params.n);
-        U3072::from_words(select(&diff, &wrapped, Choice::from(borrow as u8)))
+        from_limbs(select(&diff, &wrapped, Choice::from(borrow as u8)))
     }
 
     /// `a * b mod n` for `a, b < n`.
     pub fn mul(&self, a: &U3072, b: &U3072) -> U3072 {
-        let mut a_mont = self.mont_mul(a.as_words(), &self.r2);
-        let product = self.mont_mul(&a_mont, b.as_words());
+        let mut a_mont = self.mont_mul(&limbs_of(a), &self.r2);
+        let product = self.mont_mul(&a_mont, &limbs_of(b));
         a_mont.zeroize();
-        U3072::from_words(product)
+        from_limbs(product)
     }
 
     /// `base^exp mod n`, using the low `exp_bits` bits of the little-endian
@@ -152,7 +154,7 @@ impl Modulus {
         // table[d] = base^d in Montgomery form.
         let mut table = [[0u64; LIMBS]; 1 << WINDOW];
         table[0] = self.r1;
-        table[1] = self.mont_mul(base.as_words(), &self.r2);
+        table[1] = self.mont_mul(&limbs_of(&base), &self.r2);
         for d in 2..table.len() {
             table[d] = if d % 2 == 0 {
                 self.mont_sqr(&table[d / 2])
@@ -203,7 +205,7 @@ impl Modulus {
         let mut base = self.reduce(base);
         // odd[k] = base^(2k + 1) in Montgomery form.
         let mut odd = [[0u64; LIMBS]; 1 << (WINDOW - 1)];
-        odd[0] = self.mont_mul(base.as_words(), &self.r2);
+        odd[0] = self.mont_mul(&limbs_of(&base), &self.r2);
         let mut square = self.mont_sqr(&odd[0]);
         for k in 1..odd.len() {
             odd[k] = self.mont_mul(&odd[k - 1], &square);
@@ -250,7 +252,7 @@ impl Modulus {
 
     /// `x / R mod n`: the value of `x` out of Montgomery form.
     pub(super) fn leave_montgomery(&self, x: &Limbs) -> U3072 {
-        U3072::from_words(self.mont_mul(x, &ONE))
+        from_limbs(self.mont_mul(x, &ONE))
     }
 
     fn add_limbs(&self, a: &Limbs, b: &Limbs) -> Limbs {

@@ -1,6 +1,7 @@
-//! Portable Montgomery arithmetic on 48 limbs: plain Rust, `u128` products.
+//! Portable Montgomery arithmetic on 48 limbs: plain Rust, 64 x 64 -> 128-bit
+//! products (`mul_wide`, which avoids a library call on 32-bit targets).
 
-use super::{LIMBS, Limbs, MontgomeryBackend, Params, conditional_subtract};
+use super::{LIMBS, Limbs, MontgomeryBackend, Params, conditional_subtract, mul_wide};
 
 /// The portable backend: runs everywhere, the reference for the others.
 pub(super) struct Portable;
@@ -15,15 +16,15 @@ impl MontgomeryBackend for Portable {
         // t < 2n < 2R throughout, so its top word is 0 or 1.
         let mut t = [0u64; LIMBS + 1];
         for &ai in a.iter() {
-            let v = u128::from(t[0]) + u128::from(ai) * u128::from(b[0]);
+            let v = u128::from(t[0]) + mul_wide(ai, b[0]);
             let mut c1 = (v >> 64) as u64;
             let m = (v as u64).wrapping_mul(p.n0_inv);
-            let w = u128::from(v as u64) + u128::from(m) * u128::from(n[0]);
+            let w = u128::from(v as u64) + mul_wide(m, n[0]);
             let mut c2 = (w >> 64) as u64;
             for j in 1..LIMBS {
-                let v = u128::from(t[j]) + u128::from(ai) * u128::from(b[j]) + u128::from(c1);
+                let v = u128::from(t[j]) + mul_wide(ai, b[j]) + u128::from(c1);
                 c1 = (v >> 64) as u64;
-                let w = u128::from(v as u64) + u128::from(m) * u128::from(n[j]) + u128::from(c2);
+                let w = u128::from(v as u64) + mul_wide(m, n[j]) + u128::from(c2);
                 c2 = (w >> 64) as u64;
                 t[j - 1] = w as u64;
             }
@@ -46,8 +47,7 @@ impl MontgomeryBackend for Portable {
         for i in 0..LIMBS {
             let mut carry = 0u64;
             for j in i + 1..LIMBS {
-                let v =
-                    u128::from(t[i + j]) + u128::from(a[i]) * u128::from(a[j]) + u128::from(carry);
+                let v = u128::from(t[i + j]) + mul_wide(a[i], a[j]) + u128::from(carry);
                 t[i + j] = v as u64;
                 carry = (v >> 64) as u64;
             }
@@ -63,7 +63,7 @@ impl MontgomeryBackend for Portable {
         // Add the squares a_i^2 on the diagonal.
         let mut carry = 0u64;
         for i in 0..LIMBS {
-            let sq = u128::from(a[i]) * u128::from(a[i]);
+            let sq = mul_wide(a[i], a[i]);
             let lo = u128::from(t[2 * i]) + (sq as u64 as u128) + u128::from(carry);
             t[2 * i] = lo as u64;
             let hi = u128::from(t[2 * i + 1]) + (sq >> 64) + (lo >> 64);
@@ -86,24 +86,24 @@ fn redc(p: &Params, t: &mut [u64; 2 * LIMBS]) -> Limbs {
     let mut carry_top = 0u64;
     for i in (0..LIMBS).step_by(2) {
         let m0 = t[i].wrapping_mul(p.n0_inv);
-        let w = u128::from(t[i]) + u128::from(m0) * u128::from(n[0]);
+        let w = u128::from(t[i]) + mul_wide(m0, n[0]);
         let mut c0 = (w >> 64) as u64;
-        let w = u128::from(t[i + 1]) + u128::from(m0) * u128::from(n[1]) + u128::from(c0);
+        let w = u128::from(t[i + 1]) + mul_wide(m0, n[1]) + u128::from(c0);
         c0 = (w >> 64) as u64;
         let m1 = (w as u64).wrapping_mul(p.n0_inv);
-        let w = u128::from(w as u64) + u128::from(m1) * u128::from(n[0]);
+        let w = u128::from(w as u64) + mul_wide(m1, n[0]);
         let mut c1 = (w >> 64) as u64;
         for j in 2..LIMBS {
-            let w0 = u128::from(t[i + j]) + u128::from(m0) * u128::from(n[j]) + u128::from(c0);
+            let w0 = u128::from(t[i + j]) + mul_wide(m0, n[j]) + u128::from(c0);
             c0 = (w0 >> 64) as u64;
-            let w1 = u128::from(w0 as u64) + u128::from(m1) * u128::from(n[j - 1]) + u128::from(c1);
+            let w1 = u128::from(w0 as u64) + mul_wide(m1, n[j - 1]) + u128::from(c1);
             c1 = (w1 >> 64) as u64;
             t[i + j] = w1 as u64;
         }
         let w = u128::from(t[i + LIMBS])
             + u128::from(c0)
             + u128::from(carry_top)
-            + u128::from(m1) * u128::from(n[LIMBS - 1])
+            + mul_wide(m1, n[LIMBS - 1])
             + u128::from(c1);
         t[i + LIMBS] = w as u64;
         let v = u128::from(t[i + LIMBS + 1]) + (w >> 64);

@@ -35,7 +35,10 @@ pub(crate) fn is_object(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    // Under WebAssembly the tests run in Node through wasm-bindgen-test.
     use super::*;
+    #[cfg(target_family = "wasm")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn arrays_of_strings_only() {

@@ -6,6 +6,9 @@ use crate::error::{Error, Field};
 use crate::secret::{ClientSecret, Password};
 use crate::server::{ServerSession, SrpServer, StoredVerifier};
 use crate::wire::ParameterMap;
+// Under WebAssembly the tests run in Node through wasm-bindgen-test.
+#[cfg(target_family = "wasm")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 const POOL: &str = "us-east-1_TestPool1";
 const CLIENT_ID: &str = "3n4b5urk1ft4fl3mg5e62d9ado";

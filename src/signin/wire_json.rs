@@ -204,7 +204,10 @@ fn authentication_result(map: &Map<String, Value>) -> Result<AuthenticationResul
 
 #[cfg(test)]
 mod tests {
+    // Under WebAssembly the tests run in Node through wasm-bindgen-test.
     use super::*;
+    #[cfg(target_family = "wasm")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn a_request_body_round_trips_through_json() {
