@@ -10,6 +10,20 @@ use cognito_srp::group::{G, N, g_powers};
 use num_bigint::BigUint;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
+// Under WebAssembly the tests run in Node through wasm-bindgen-test.
+#[cfg(target_family = "wasm")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+/// `default` cases per property, or `PROPTEST_CASES` when set, as proptest
+/// reads it (`scripts/cross` runs fewer under emulation); WebAssembly has no
+/// environment, so there the value given when the tests were built counts.
+fn cases(default: u32) -> u32 {
+    #[cfg(not(target_family = "wasm"))]
+    let given = std::env::var("PROPTEST_CASES").ok();
+    #[cfg(target_family = "wasm")]
+    let given = option_env!("PROPTEST_CASES").map(String::from);
+    given.and_then(|n| n.parse().ok()).unwrap_or(default)
+}
 
 fn big(n: &U3072) -> BigUint {
     BigUint::from_bytes_le(
@@ -21,11 +35,9 @@ fn big(n: &U3072) -> BigUint {
 }
 
 fn from_big(n: &BigUint) -> U3072 {
-    let mut words = [0u64; 48];
-    for (w, d) in words.iter_mut().zip(n.iter_u64_digits()) {
-        *w = d;
-    }
-    U3072::from_words(words)
+    let mut bytes = n.to_bytes_le();
+    bytes.resize(384, 0);
+    U3072::from_le_slice(&bytes)
 }
 
 /// Little-endian limbs of `e`, at least `limbs` of them.
@@ -149,7 +161,7 @@ fn width() -> impl Strategy<Value = u32> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(1000), ..ProptestConfig::default() })]
 
     /// 1000 random bases and exponents of the protocol's widths and random widths.
     #[test]
@@ -179,7 +191,7 @@ fn sparse_below_pow2(bits: u32) -> impl Strategy<Value = BigUint> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(300), ..ProptestConfig::default() })]
 
     /// The variable-time exponentiation on sparse exponents: equal to the
     /// constant-time one and to num-bigint, on every backend.
@@ -190,7 +202,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(300), ..ProptestConfig::default() })]
 
     #[test]
     fn mul_add_sub_reduce_equal_num_bigint(a in base(), b in base(), wide in below_pow2(3072)) {

@@ -11,13 +11,25 @@ use cognito_srp::wire::{hex_salt, hex_u3072, parse_hex_u3072, parse_salt_hex};
 use cognito_srp::{Field, PoolId, SecretBlock, Timestamp, srp};
 use num_bigint::{BigInt, BigUint, Sign};
 use proptest::prelude::*;
+// Under WebAssembly the tests run in Node through wasm-bindgen-test.
+#[cfg(target_family = "wasm")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+/// `default` cases per property, or `PROPTEST_CASES` when set, as proptest
+/// reads it (`scripts/cross` runs fewer under emulation); WebAssembly has no
+/// environment, so there the value given when the tests were built counts.
+fn cases(default: u32) -> u32 {
+    #[cfg(not(target_family = "wasm"))]
+    let given = std::env::var("PROPTEST_CASES").ok();
+    #[cfg(target_family = "wasm")]
+    let given = option_env!("PROPTEST_CASES").map(String::from);
+    given.and_then(|n| n.parse().ok()).unwrap_or(default)
+}
 
 fn u3072(n: &BigUint) -> U3072 {
-    let mut words = [0u64; 48];
-    for (w, d) in words.iter_mut().zip(n.iter_u64_digits()) {
-        *w = d;
-    }
-    U3072::from_words(words)
+    let mut bytes = n.to_bytes_le();
+    bytes.resize(384, 0);
+    U3072::from_le_slice(&bytes)
 }
 
 fn n() -> BigUint {
@@ -30,7 +42,7 @@ const JUNK: &[&str] = &[
 ];
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(500), ..ProptestConfig::default() })]
 
     /// pad(salt) for any signed salt is the shortest two's complement.
     #[test]

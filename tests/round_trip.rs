@@ -15,6 +15,20 @@ use cognito_srp::{
     SrpServer, StoredVerifier, Timestamp, UserSrpClient,
 };
 use proptest::prelude::*;
+// Under WebAssembly the tests run in Node through wasm-bindgen-test.
+#[cfg(target_family = "wasm")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+/// `default` cases per property, or `PROPTEST_CASES` when set, as proptest
+/// reads it (`scripts/cross` runs fewer under emulation); WebAssembly has no
+/// environment, so there the value given when the tests were built counts.
+fn cases(default: u32) -> u32 {
+    #[cfg(not(target_family = "wasm"))]
+    let given = std::env::var("PROPTEST_CASES").ok();
+    #[cfg(target_family = "wasm")]
+    let given = option_env!("PROPTEST_CASES").map(String::from);
+    given.and_then(|n| n.parse().ok()).unwrap_or(default)
+}
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 6, 1, 12, 0, 0).unwrap()
@@ -60,7 +74,7 @@ fn refused(result: cognito_srp::Result<()>) -> AuthFailure {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(64), ..ProptestConfig::default() })]
 
     #[test]
     fn a_user_with_the_right_password_is_accepted(user in "\\PC{1,40}", password in "\\PC{0,60}") {

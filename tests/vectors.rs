@@ -25,10 +25,17 @@
 //!
 //! `VECTORS_DIR=<dir>` runs the same checks on another directory (for example
 //! a deliberately corrupted copy, which must fail), without the self-test.
+//!
+//! WebAssembly has no files: there the same checks run, under
+//! wasm-bindgen-test in Node, on the files compiled in ([`EMBEDDED`], which
+//! must name every file of `vectors/`: checked here on every other target),
+//! and the self-test keeps its files in memory.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+#[cfg(not(target_family = "wasm"))]
 use std::path::{Path, PathBuf};
+#[cfg(not(target_family = "wasm"))]
 use std::process::ExitCode;
 
 use base64::Engine as _;
@@ -42,6 +49,50 @@ use cognito_srp::{
     UserSrpClient, secret_hash, srp,
 };
 use serde_json::{Map, Value};
+
+/// A line of the report: stdout, or under WebAssembly Node's console.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        #[cfg(not(target_family = "wasm"))]
+        println!($($arg)*);
+        #[cfg(target_family = "wasm")]
+        wasm_bindgen_test::console_log!($($arg)*);
+    }};
+}
+
+/// Every file of `vectors/`, compiled in for WebAssembly, which cannot read them.
+const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "device_srp.json",
+        include_str!("../vectors/device_srp.json"),
+    ),
+    (
+        "device_verifier.json",
+        include_str!("../vectors/device_verifier.json"),
+    ),
+    ("invalid.json", include_str!("../vectors/invalid.json")),
+    (
+        "secret_hash.json",
+        include_str!("../vectors/secret_hash.json"),
+    ),
+    (
+        "server_device_srp.json",
+        include_str!("../vectors/server_device_srp.json"),
+    ),
+    (
+        "server_user_srp.json",
+        include_str!("../vectors/server_user_srp.json"),
+    ),
+    ("user_srp.json", include_str!("../vectors/user_srp.json")),
+    (
+        "user_srp_negative_salt.json",
+        include_str!("../vectors/user_srp_negative_salt.json"),
+    ),
+    (
+        "user_srp_noncanonical.json",
+        include_str!("../vectors/user_srp_noncanonical.json"),
+    ),
+];
 
 /// Field name -> value computed by the crate.
 type Outputs = BTreeMap<String, String>;
@@ -674,22 +725,35 @@ struct Summary {
 /// Cases per file that the self-test rewrites.
 const SELF_TEST_CASES: usize = 2;
 
-fn run_dir(dir: &Path) -> Summary {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
+/// The `*.json` files of `dir` as (name, text), by name.
+#[cfg(not(target_family = "wasm"))]
+fn read_dir(dir: &Path) -> Vec<(String, String)> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no vector files in {}", dir.display());
+    paths.sort();
+    assert!(!paths.is_empty(), "no vector files in {}", dir.display());
+    paths
+        .iter()
+        .map(|path| {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{name}: {e}"));
+            (name, text)
+        })
+        .collect()
+}
 
+/// Checks every case of `files`, (name, text) pairs.
+fn run_files(files: &[(String, String)]) -> Summary {
     let mut summary = Summary::default();
-    for path in &files {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_owned();
+    for (name, text) in files {
+        let name = name.clone();
         let Some(kind) = kind_for(&name) else {
             summary.lines.push(format!(
                 "vectors/{name}: FAILED: no kind for this file's prefix"
@@ -697,8 +761,7 @@ fn run_dir(dir: &Path) -> Summary {
             summary.failures += 1;
             continue;
         };
-        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let json: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let json: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
         let cases = json["cases"]
             .as_array()
             .unwrap_or_else(|| panic!("{name}: no cases"));
@@ -758,32 +821,53 @@ fn run_dir(dir: &Path) -> Summary {
     summary
 }
 
-/// Writes `files` (name, cases) into a fresh directory `dir`.
-fn write_dir(dir: &Path, files: &[(String, Vec<Value>)]) {
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    for (name, cases) in files {
-        let json = serde_json::json!({ "cases": cases });
-        std::fs::write(dir.join(name), json.to_string()).unwrap_or_else(|e| panic!("{name}: {e}"));
-    }
+/// `files` (name, cases) as the harness reads them back: written into a fresh
+/// directory `dir` and read from it; under WebAssembly, which has no files,
+/// kept in memory.
+fn written(dir: &str, files: &[(String, Vec<Value>)]) -> Vec<(String, String)> {
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .map(|(name, cases)| {
+            (
+                name.clone(),
+                serde_json::json!({ "cases": cases }).to_string(),
+            )
+        })
+        .collect();
+    #[cfg(target_family = "wasm")]
+    let _ = dir;
+    #[cfg(not(target_family = "wasm"))]
+    let texts = {
+        let dir = self_test_root().join(dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        for (name, text) in &texts {
+            std::fs::write(dir.join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        read_dir(&dir)
+    };
+    texts
+}
+
+/// Where the self-test writes its files.
+#[cfg(not(target_family = "wasm"))]
+fn self_test_root() -> PathBuf {
+    std::env::temp_dir().join(format!("cognito-srp-vectors-{}", std::process::id()))
 }
 
 /// The rule on files the harness has not seen: end results alone pass; one
 /// corrupted end result fails, in every file. Returns the problems found.
 fn self_test(end_results_only: &[(String, Vec<Value>, usize)]) -> Vec<String> {
     let mut problems = Vec::new();
-    let root = std::env::temp_dir().join(format!("cognito-srp-vectors-{}", std::process::id()));
     let files: Vec<(String, Vec<Value>)> = end_results_only
         .iter()
         .map(|(name, cases, _)| (name.clone(), cases.clone()))
         .collect();
     let removed: usize = end_results_only.iter().map(|(_, _, r)| r).sum();
 
-    let plain = root.join("end-results-only");
-    write_dir(&plain, &files);
-    let summary = run_dir(&plain);
+    let summary = run_files(&written("end-results-only", &files));
     if summary.failures == 0 {
-        println!(
+        say!(
             "self-test: {} files of end results only ({removed} intermediates removed): all pass",
             files.len()
         );
@@ -799,7 +883,7 @@ fn self_test(end_results_only: &[(String, Vec<Value>, usize)]) -> Vec<String> {
         .iter()
         .map(|(name, cases)| {
             let mut cases = cases.clone();
-            let kind = kind_for(name).unwrap_or_else(|| unreachable!("checked in run_dir"));
+            let kind = kind_for(name).unwrap_or_else(|| unreachable!("checked in run_files"));
             if let Some(Value::Object(case)) = cases.first_mut()
                 && let Some(Value::String(value)) = case.get_mut(kind.results[0])
             {
@@ -808,11 +892,9 @@ fn self_test(end_results_only: &[(String, Vec<Value>, usize)]) -> Vec<String> {
             (name.clone(), cases)
         })
         .collect();
-    let corrupted = root.join("corrupted");
-    write_dir(&corrupted, &corrupted_files);
-    let summary = run_dir(&corrupted);
+    let summary = run_files(&written("corrupted", &corrupted_files));
     if summary.failures == files.len() {
-        println!(
+        say!(
             "self-test: the same with one end result corrupted per file: {} failures, one per file",
             summary.failures
         );
@@ -824,35 +906,74 @@ fn self_test(end_results_only: &[(String, Vec<Value>, usize)]) -> Vec<String> {
             summary.lines
         ));
     }
-    let _ = std::fs::remove_dir_all(&root);
+    #[cfg(not(target_family = "wasm"))]
+    let _ = std::fs::remove_dir_all(self_test_root());
     problems
 }
 
+/// Checks `files`, then (for the repository's own vectors) runs the
+/// self-test; reports, and returns the number of failures.
+fn check(files: &[(String, String)], self_test_too: bool) -> usize {
+    let summary = run_files(files);
+    for line in &summary.lines {
+        say!("{line}");
+    }
+    say!(
+        "mutation check: {} fields altered, removed or added, each must be reported",
+        summary.mutations
+    );
+    let mut failures = summary.failures;
+    if self_test_too {
+        let problems = self_test(&summary.end_results_only);
+        for p in &problems {
+            say!("{p}");
+        }
+        failures += problems.len();
+    }
+    if failures > 0 {
+        say!("{failures} failures");
+    }
+    failures
+}
+
+#[cfg(not(target_family = "wasm"))]
 fn main() -> ExitCode {
     let given = std::env::var_os("VECTORS_DIR").map(PathBuf::from);
     let dir = given
         .clone()
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors"));
-    let summary = run_dir(&dir);
-    for line in &summary.lines {
-        println!("{line}");
-    }
-    println!(
-        "mutation check: {} fields altered, removed or added, each must be reported",
-        summary.mutations
-    );
-    let mut failures = summary.failures;
+    let files = read_dir(&dir);
+    let mut failures = check(&files, given.is_none());
     if given.is_none() {
-        let problems = self_test(&summary.end_results_only);
-        for p in &problems {
-            println!("{p}");
+        let on_disk: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+        let embedded: Vec<&str> = EMBEDDED.iter().map(|(name, _)| *name).collect();
+        if on_disk == embedded {
+            say!(
+                "WebAssembly's compiled-in list: the same {} files",
+                embedded.len()
+            );
+        } else {
+            say!("EMBEDDED (for WebAssembly) must list vectors/: {embedded:?} vs {on_disk:?}");
+            failures += 1;
         }
-        failures += problems.len();
     }
     if failures == 0 {
         ExitCode::SUCCESS
     } else {
-        println!("{failures} failures");
         ExitCode::FAILURE
     }
 }
+
+/// Under WebAssembly: the compiled-in files, as one test that Node runs.
+#[cfg(target_family = "wasm")]
+#[wasm_bindgen_test::wasm_bindgen_test]
+fn vectors() {
+    let files: Vec<(String, String)> = EMBEDDED
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.to_string()))
+        .collect();
+    assert_eq!(check(&files, true), 0, "known-answer vectors failed");
+}
+
+#[cfg(target_family = "wasm")]
+fn main() {}
