@@ -32,6 +32,7 @@ pub mod password_policy;
 mod random;
 mod routes;
 mod seed;
+mod shape;
 pub mod sigv4;
 mod store;
 mod transport;

@@ -66,6 +66,65 @@ fn a_member_of_the_wrong_json_type_is_a_serialization_exception() {
     }
 }
 
+/// The whole body is read by type before any value counts: a wrong type
+/// anywhere is a `SerializationException` in every operation, even where the
+/// rest of the request would be refused for something else (no such token,
+/// no such client).
+#[test]
+fn every_operation_reads_the_whole_body_by_type_first() {
+    let addr = start();
+    for (operation, body, message) in [
+        (
+            "ConfirmDevice",
+            json!({ "AccessToken": true, "DeviceKey": "k" }),
+            "BOOLEAN_VALUE can not be converted to a String",
+        ),
+        (
+            "UpdateDeviceStatus",
+            json!({ "AccessToken": "not-a-token", "DeviceKey": "k", "DeviceRememberedStatus": false }),
+            "BOOLEAN_VALUE can not be converted to a String",
+        ),
+        (
+            "ListDevices",
+            json!({ "AccessToken": "not-a-token", "Limit": "10" }),
+            "STRING_VALUE can not be converted to an Integer",
+        ),
+        (
+            "GetUser",
+            json!({ "AccessToken": 1 }),
+            "NUMBER_VALUE can not be converted to a String",
+        ),
+        (
+            "RespondToAuthChallenge",
+            json!({ "ClientId": "nobody", "ChallengeName": "PASSWORD_VERIFIER",
+                    "ChallengeResponses": { "USERNAME": "alice" }, "ClientMetadata": { "a": false } }),
+            "BOOLEAN_VALUE can not be converted to a String",
+        ),
+        (
+            "SignUp",
+            json!({ "ClientId": "nobody", "Username": "bob", "Password": "Correct-Horse-1",
+                    "UserAttributes": [{ "Name": "email", "Value": ["x"] }] }),
+            "Start of list found where not expected.",
+        ),
+        (
+            "SetUserMFAPreference",
+            json!({ "AccessToken": "not-a-token", "SoftwareTokenMfaSettings": { "Enabled": "true" } }),
+            "STRING_VALUE can not be converted to a Boolean",
+        ),
+        (
+            "VerifySoftwareToken",
+            json!({ "Session": "s", "UserCode": 123456 }),
+            "NUMBER_VALUE can not be converted to a String",
+        ),
+    ] {
+        let (status, header, body) = call(addr, operation, &body);
+        assert_eq!(status, 400, "{operation}");
+        assert_eq!(header, "serializationexception:", "{operation}");
+        assert_eq!(body["__type"], "SerializationException", "{operation}");
+        assert_eq!(body["message"], message, "{operation}");
+    }
+}
+
 #[test]
 fn usernames_outside_cognitos_pattern_or_length_are_refused_at_sign_up_and_sign_in() {
     let addr = start();

@@ -6,7 +6,7 @@ use cognito_srp::{Password, StoredVerifier};
 use serde_json::{Value, json};
 
 use crate::Endpoint;
-use crate::error::{ApiResult, err, from_srp, invalid_parameter, no_such_device, not_authorized};
+use crate::error::{ApiResult, from_srp, invalid_parameter, no_such_device, not_authorized};
 use crate::input::field;
 use crate::model::user::{Device, User};
 use crate::ops::tokens::check_access_token;
@@ -101,7 +101,6 @@ pub(crate) fn change_password(ep: &Endpoint, body: &Value) -> ApiResult {
 /// 60) at a time, continued by `PaginationToken`.
 pub(crate) fn list_devices(ep: &Endpoint, body: &Value) -> ApiResult {
     let limit = match body.get("Limit") {
-        None | Some(Value::Null) => MAX_DEVICES_PER_PAGE,
         Some(Value::Number(n)) => n
             .as_u64()
             .filter(|n| *n <= MAX_DEVICES_PER_PAGE)
@@ -111,7 +110,8 @@ pub(crate) fn list_devices(ep: &Endpoint, body: &Value) -> ApiResult {
                      Member must have value less than or equal to 60",
                 )
             })?,
-        Some(_) => return Err(err("SerializationException", "Limit must be a number")),
+        // Absent or null: any other type was refused with the whole body (crate::shape).
+        _ => MAX_DEVICES_PER_PAGE,
     }
     .max(1) as usize;
     let after = body

@@ -17,16 +17,10 @@ use crate::model::user::matching_step;
 use crate::ops::tokens::with_access_token;
 use crate::random::random_bytes;
 
-/// A boolean member of an optional settings object, or a type error.
+/// A boolean member of an optional settings object (its type was checked
+/// with the whole body, see `crate::shape`).
 fn setting(settings: &Value, name: &str) -> Result<Option<bool>, ApiError> {
-    match settings.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(err(
-            "SerializationException",
-            format!("{name} must be a boolean"),
-        )),
-    }
+    Ok(settings.get(name).and_then(Value::as_bool))
 }
 
 /// `AssociateSoftwareToken` with an `AccessToken`: a fresh 160-bit

@@ -1,11 +1,13 @@
 //! The operations, by `X-Amz-Target` name. Each family lives in a module of
-//! its own; adding one is a handler `fn(&Endpoint, &Value) -> ApiResult` and
-//! one line in [`OPERATIONS`].
+//! its own; adding one is a handler `fn(&Endpoint, &Value) -> ApiResult`,
+//! one line in [`OPERATIONS`] and its members in [`crate::shape::SHAPES`]
+//! (checked by type over the whole body before the handler runs).
 
 use serde_json::Value;
 
 use crate::Endpoint;
 use crate::error::{ApiResult, err};
+use crate::shape;
 
 mod account;
 mod admin;
@@ -56,14 +58,20 @@ pub(crate) const OPERATIONS: &[(&str, Handler)] = &[
 /// Handles one operation (`operation` is the part of `X-Amz-Target` after
 /// `AWSCognitoIdentityProviderService.`).
 pub(crate) fn handle(endpoint: &Endpoint, operation: &str, body: &Value) -> ApiResult {
-    if !body.is_object() {
+    let Some(object) = body.as_object() else {
         return Err(err(
             "SerializationException",
             "the request body must be a JSON object",
         ));
-    }
+    };
     match OPERATIONS.iter().find(|(name, _)| *name == operation) {
-        Some((_, handler)) => handler(endpoint, body),
+        Some((name, handler)) => {
+            // The whole body is read by type before any value is looked at.
+            if let Some(members) = shape::members(name) {
+                shape::check(object, members)?;
+            }
+            handler(endpoint, body)
+        }
         None => Err(err(
             "UnknownOperationException",
             format!("Unknown operation {operation}"),

@@ -5,9 +5,7 @@ use cognito_srp::{Password, StoredVerifier};
 use serde_json::{Value, json};
 
 use crate::Endpoint;
-use crate::error::{
-    ApiError, ApiResult, err, from_srp, invalid_parameter, no_such_pool, no_such_user,
-};
+use crate::error::{ApiError, ApiResult, from_srp, invalid_parameter, no_such_pool, no_such_user};
 use crate::input::{check_username, field};
 use crate::model::user::User;
 use crate::random::token;
@@ -64,12 +62,8 @@ pub(crate) fn admin_create_user(ep: &Endpoint, body: &Value) -> ApiResult {
                 attributes.push((name.to_owned(), value.to_owned()));
             }
         }
-        Some(_) => {
-            return Err(err(
-                "SerializationException",
-                "UserAttributes must be a list",
-            ));
-        }
+        // Any other type was refused with the whole body (crate::shape).
+        Some(_) => {}
     }
     // With no TemporaryPassword, Cognito makes one up and mails it; here
     // nobody learns it, and AdminSetUserPassword gives the user one.
@@ -117,11 +111,11 @@ pub(crate) fn admin_set_user_password(ep: &Endpoint, body: &Value) -> ApiResult 
     let pool_id = field(body, "UserPoolId")?;
     let pool = ep.pool_id(pool_id)?;
     let password = field(body, "Password")?.to_owned();
-    let permanent = match body.get("Permanent") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(_) => return Err(err("SerializationException", "Permanent must be a boolean")),
-    };
+    // A boolean when present: the body was read by type (crate::shape).
+    let permanent = body
+        .get("Permanent")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     password_policy(ep, pool_id)?.check(&password)?;
     let real_username = admin_user(ep, body, |user| user.username.clone())?;
     let verifier = StoredVerifier::register_user(&pool, &real_username, &Password::new(password))
