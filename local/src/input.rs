@@ -127,6 +127,117 @@ pub(crate) fn check_username(username: &str, member: &str) -> Result<(), ApiErro
     Ok(())
 }
 
+/// An optional boolean member; another JSON type is a `SerializationException`.
+pub(crate) fn optional_bool(body: &Value, name: &str) -> Result<Option<bool>, ApiError> {
+    match body.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(Value::String(_)) => Err(err(
+            "SerializationException",
+            "STRING_VALUE can not be converted to a Boolean",
+        )),
+        Some(other) => Err(wrong_type(other)),
+    }
+}
+
+/// An optional integer member within `range` (`member` names it in the
+/// validation message); another JSON type is a `SerializationException`.
+pub(crate) fn optional_integer(
+    body: &Value,
+    name: &str,
+    member: &str,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<Option<i64>, ApiError> {
+    let n = match body.get(name) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(_)) => {
+            return Err(err(
+                "SerializationException",
+                "STRING_VALUE can not be converted to an Integer",
+            ));
+        }
+        Some(other) => return Err(wrong_type(other)),
+    };
+    match n {
+        Some(n) if range.contains(&n) => Ok(Some(n)),
+        _ => Err(invalid_parameter(format!(
+            "1 validation error detected: Value at '{member}' failed to satisfy constraint: \
+             Member must have value between {} and {}",
+            range.start(),
+            range.end()
+        ))),
+    }
+}
+
+/// An optional list of strings.
+pub(crate) fn optional_strings(body: &Value, name: &str) -> Result<Option<Vec<String>>, ApiError> {
+    match body.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| match item {
+                Value::String(s) if s.chars().count() <= MAX_FIELD_CHARS => Ok(s.clone()),
+                Value::String(_) => Err(invalid_parameter(format!("{name} has a member too long"))),
+                other => Err(wrong_type(other)),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        Some(Value::Object(_)) => Err(err(
+            "SerializationException",
+            "Start of structure or map found where not expected.",
+        )),
+        Some(other) => Err(wrong_type(other)),
+    }
+}
+
+/// An optional structure member (a JSON object).
+pub(crate) fn optional_object<'a>(
+    body: &'a Value,
+    name: &str,
+) -> Result<Option<&'a serde_json::Map<String, Value>>, ApiError> {
+    match body.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(object)) => Ok(Some(object)),
+        Some(Value::Array(_)) => Err(err(
+            "SerializationException",
+            "Start of list found where not expected.",
+        )),
+        Some(_) => Err(err(
+            "SerializationException",
+            "Expected start of structure or map.",
+        )),
+    }
+}
+
+/// An optional string-to-string map (`UserPoolTags`); absent is empty.
+pub(crate) fn optional_string_map(
+    body: &Value,
+    name: &str,
+) -> Result<Option<HashMap<String, String>>, ApiError> {
+    match body.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(_) => string_map(body, name).map(Some),
+    }
+}
+
+/// Checks a name against Cognito's `[\w\s+=,.@-]+` of 1 to 128 characters
+/// (`PoolName`, `ClientName`, `GroupName`); `member` is its lower-camel-case
+/// name.
+pub(crate) fn check_name(value: &str, member: &str) -> Result<(), ApiError> {
+    let length = value.chars().count();
+    let allowed =
+        |c: char| c.is_alphanumeric() || c == '_' || c.is_whitespace() || "+=,.@-".contains(c);
+    if length == 0 || length > 128 || !value.chars().all(allowed) {
+        return Err(invalid_parameter(format!(
+            "1 validation error detected: Value at '{member}' failed to satisfy constraint: \
+             Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+ and have length \
+             between 1 and 128"
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,11 @@
 //! A local endpoint that speaks Cognito's JSON protocol and verifies SRP
 //! exactly as Cognito does, with the `cognito-srp` crate's server side.
 //!
-//! `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>`
-//! (request signing ignored). Operations: `InitiateAuth` (`USER_SRP_AUTH`),
-//! `RespondToAuthChallenge` (`PASSWORD_VERIFIER`, `DEVICE_SRP_AUTH`,
-//! `DEVICE_PASSWORD_VERIFIER`), `ConfirmDevice`, `UpdateDeviceStatus`,
-//! `SignUp`, `AdminConfirmSignUp`, `AdminCreateUser`, `AdminSetUserPassword`.
-//! `GET /<pool id>/.well-known/jwks.json` serves the token signing key.
+//! `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>`:
+//! the operations of [`operations`] (sign-in flows, devices, tokens, TOTP
+//! MFA, users, pools and app clients), the `Admin*` and management ones only
+//! with a valid SigV4 signature. `GET /<pool id>/.well-known/jwks.json`
+//! serves the token signing keys.
 //!
 //! Modules, top to bottom (each uses only those below it): `transport`
 //! (HTTP), `routes` (from a request to an operation), `ops` (one module per
@@ -45,6 +44,14 @@ pub use transport::Limits;
 
 use jwt::TokenSigner;
 use model::State;
+
+/// Every operation served, by `X-Amz-Target` name, and whether it must be
+/// signed (SigV4): the router's own table.
+pub fn operations() -> impl Iterator<Item = (&'static str, bool)> {
+    ops::OPERATIONS
+        .iter()
+        .map(|(name, _)| (*name, ops::signed(name)))
+}
 
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;

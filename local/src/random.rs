@@ -34,3 +34,20 @@ pub(crate) fn uuid() -> String {
 pub(crate) fn token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<48>())
 }
+
+/// `n` characters drawn uniformly from `alphabet` (ASCII, at most 256
+/// characters): Cognito's identifiers (pool ids, client ids, secrets).
+pub(crate) fn from_alphabet(alphabet: &[u8], n: usize) -> String {
+    // Rejection sampling: bytes past the last whole multiple of the
+    // alphabet's size are dropped so that every character is equally likely.
+    let limit = 256 - 256 % alphabet.len();
+    let mut out = String::with_capacity(n);
+    while out.len() < n {
+        for b in random_bytes::<32>() {
+            if (b as usize) < limit && out.len() < n {
+                out.push(alphabet[b as usize % alphabet.len()] as char);
+            }
+        }
+    }
+    out
+}

@@ -106,9 +106,9 @@ fn operation(endpoint: &Endpoint, request: &ReceivedRequest<'_>) -> Response {
             format!("Unknown target {target:?}"),
         ));
     };
-    // Every Admin* operation is SigV4-signed; the others are not, and a
-    // signature sent with them is ignored, as on AWS.
-    if operation.starts_with("Admin")
+    // Every Admin* and management operation is SigV4-signed; the others are
+    // not, and a signature sent with them is ignored, as on AWS.
+    if ops::signed(operation)
         && let Err(e) = sigv4::verify(request, &endpoint.credentials, SystemTime::now())
     {
         return Response::error(&e);

@@ -9,7 +9,9 @@ use serde_json::Value;
 use totp_rs::Secret;
 
 use crate::Endpoint;
-use crate::model::pool::CustomChallenge;
+use cognito_srp::PoolId;
+
+use crate::model::pool::{Client, CustomChallenge, Pool};
 use crate::model::user::Mfa;
 use crate::password_policy::PasswordPolicy;
 use crate::sigv4::CredentialStore;
@@ -19,12 +21,17 @@ pub fn seed_from_json(seed: &Value) -> Result<Endpoint, String> {
     let endpoint = Endpoint::new()
         .map_err(|e| e.to_string())?
         .with_credentials(credentials(seed)?);
+    let now = chrono::Utc::now().timestamp();
     for pool in seed["pools"]
         .as_array()
         .ok_or("seed: `pools` must be an array")?
     {
         let pool_id = pool["id"].as_str().ok_or("seed: a pool needs an `id`")?;
-        endpoint.add_pool(pool_id).map_err(|e| e.message)?;
+        let id = PoolId::parse(pool_id).map_err(|e| format!("seed: pool {pool_id}: {e}"))?;
+        let name = id.pool_name().to_owned();
+        endpoint
+            .insert_pool(Pool::new(id, &name, now))
+            .map_err(|e| e.message)?;
         let username_attributes = pool["username_attributes"]
             .as_array()
             .into_iter()
@@ -41,24 +48,19 @@ pub fn seed_from_json(seed: &Value) -> Result<Endpoint, String> {
             let id = client["id"]
                 .as_str()
                 .ok_or("seed: a client needs an `id`")?;
-            endpoint
-                .add_client(
-                    pool_id,
-                    id,
-                    client["secret"].as_str(),
-                    client["remember_devices"].as_bool().unwrap_or(false),
-                )
-                .map_err(|e| e.message)?;
-            let prevent = match client["prevent_user_existence_errors"].as_str() {
+            let mut made = Client::new(pool_id, id, id, client["secret"].as_str(), now)
+                .map_err(|e| format!("seed: client {id}: {e}"))?;
+            made.remember_devices = client["remember_devices"].as_bool().unwrap_or(false);
+            made.prevent_user_existence_errors = match client["prevent_user_existence_errors"]
+                .as_str()
+            {
                 None | Some("LEGACY") => false,
                 Some("ENABLED") => true,
                 Some(_) => {
                     return Err("seed: `prevent_user_existence_errors` is LEGACY or ENABLED".into());
                 }
             };
-            if let Some(client) = endpoint.state().clients.get_mut(id) {
-                client.prevent_user_existence_errors = prevent;
-            }
+            endpoint.insert_client(made).map_err(|e| e.message)?;
         }
         for user in pool["users"].as_array().into_iter().flatten() {
             let name = user["username"]

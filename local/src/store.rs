@@ -6,11 +6,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::MutexGuard;
 use std::time::Instant;
 
-use cognito_srp::{AppClient, ClientSecret, Password, PoolId, StoredVerifier};
+use cognito_srp::{Password, PoolId, StoredVerifier};
 use serde_json::Value;
 
 use crate::Endpoint;
-use crate::error::{ApiError, err, from_srp, no_such_client, no_such_pool};
+use crate::error::{ApiError, err, from_srp, invalid_parameter, no_such_client, no_such_pool};
 use crate::model::State;
 use crate::model::pool::{Client, Pool};
 use crate::model::session::{SessionBinding, too_many_requests};
@@ -39,39 +39,29 @@ impl Endpoint {
             .map_err(|_| too_many_requests())
     }
 
-    /// Adds a user pool.
-    pub fn add_pool(&self, pool_id: &str) -> Result<(), ApiError> {
-        let id = PoolId::parse(pool_id).map_err(from_srp)?;
-        self.state().pools.insert(pool_id.to_owned(), Pool::new(id));
+    /// Adds a user pool; refused when its id is taken (a pinned id).
+    pub(crate) fn insert_pool(&self, pool: Pool) -> Result<(), ApiError> {
+        let id = pool.id.as_str().to_owned();
+        let mut state = self.state();
+        if state.pools.contains_key(&id) {
+            return Err(invalid_parameter(format!("User pool {id} already exists.")));
+        }
+        state.pools.insert(id, pool);
         Ok(())
     }
 
-    /// Adds an app client, with or without a secret.
-    pub fn add_client(
-        &self,
-        pool_id: &str,
-        client_id: &str,
-        secret: Option<&str>,
-        remember_devices: bool,
-    ) -> Result<(), ApiError> {
-        let app = match secret {
-            Some(s) => AppClient::with_secret(client_id, ClientSecret::new(s)),
-            None => AppClient::new(client_id),
-        }
-        .map_err(from_srp)?;
+    /// Adds an app client to its pool; refused when its id is taken (a
+    /// pinned id) or its pool is gone.
+    pub(crate) fn insert_client(&self, client: Client) -> Result<(), ApiError> {
+        let id = client.app.client_id().to_owned();
         let mut state = self.state();
-        if !state.pools.contains_key(pool_id) {
-            return Err(no_such_pool(pool_id));
+        if !state.pools.contains_key(&client.pool_id) {
+            return Err(no_such_pool(&client.pool_id));
         }
-        state.clients.insert(
-            client_id.to_owned(),
-            Client {
-                pool_id: pool_id.to_owned(),
-                app,
-                remember_devices,
-                prevent_user_existence_errors: false,
-            },
-        );
+        if state.clients.contains_key(&id) {
+            return Err(invalid_parameter(format!("Client {id} already exists.")));
+        }
+        state.clients.insert(id, client);
         Ok(())
     }
 

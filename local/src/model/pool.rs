@@ -2,25 +2,180 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use std::time::Duration;
+
 use cognito_srp::{AppClient, PoolId};
+use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::error::{ApiError, err};
 use crate::model::user::User;
 use crate::password_policy::PasswordPolicy;
 
+/// A unit of `TokenValidityUnits`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TimeUnit {
+    Seconds,
+    Minutes,
+    Hours,
+    Days,
+}
+
+impl TimeUnit {
+    /// From Cognito's name (`seconds`, `minutes`, `hours`, `days`).
+    pub(crate) fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "seconds" => TimeUnit::Seconds,
+            "minutes" => TimeUnit::Minutes,
+            "hours" => TimeUnit::Hours,
+            "days" => TimeUnit::Days,
+            _ => return None,
+        })
+    }
+
+    /// Cognito's name of the unit.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            TimeUnit::Seconds => "seconds",
+            TimeUnit::Minutes => "minutes",
+            TimeUnit::Hours => "hours",
+            TimeUnit::Days => "days",
+        }
+    }
+
+    /// How many of this unit make `duration` (rounded down).
+    pub(crate) fn count_of(self, duration: Duration) -> u64 {
+        duration.as_secs() / self.times(1).as_secs()
+    }
+
+    /// `count` of this unit.
+    pub(crate) fn times(self, count: u64) -> Duration {
+        let secs = match self {
+            TimeUnit::Seconds => 1,
+            TimeUnit::Minutes => 60,
+            TimeUnit::Hours => 3600,
+            TimeUnit::Days => 86_400,
+        };
+        Duration::from_secs(count.saturating_mul(secs))
+    }
+}
+
+/// A token lifetime as a client states it: a count and its unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Validity {
+    pub count: u64,
+    pub unit: TimeUnit,
+}
+
+impl Validity {
+    /// The lifetime.
+    pub(crate) fn duration(self) -> Duration {
+        self.unit.times(self.count)
+    }
+}
+
+/// `RefreshTokenRotation`: whether `GetTokensFromRefreshToken` hands out a
+/// new refresh token, and how long the old one stays usable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RefreshTokenRotation {
+    pub enabled: bool,
+    /// `RetryGracePeriodSeconds`, 0 to 60 (0: no grace).
+    pub retry_grace_period_seconds: u32,
+}
+
+/// An app client's token settings (`CreateUserPoolClient`'s fields).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TokenSettings {
+    /// `AccessTokenValidity` with its unit (default 60 minutes).
+    pub access: Validity,
+    /// `IdTokenValidity` with its unit (default 60 minutes).
+    pub id: Validity,
+    /// `RefreshTokenValidity` with its unit (default 30 days).
+    pub refresh: Validity,
+    /// `EnableTokenRevocation` (default true).
+    pub enable_token_revocation: bool,
+    /// `RefreshTokenRotation` (default off).
+    pub refresh_token_rotation: RefreshTokenRotation,
+}
+
+impl Default for TokenSettings {
+    fn default() -> Self {
+        TokenSettings {
+            access: Validity {
+                count: 60,
+                unit: TimeUnit::Minutes,
+            },
+            id: Validity {
+                count: 60,
+                unit: TimeUnit::Minutes,
+            },
+            refresh: Validity {
+                count: 30,
+                unit: TimeUnit::Days,
+            },
+            enable_token_revocation: true,
+            refresh_token_rotation: RefreshTokenRotation {
+                enabled: false,
+                retry_grace_period_seconds: 0,
+            },
+        }
+    }
+}
+
 /// An app client of a pool.
 #[derive(Clone)]
 pub(crate) struct Client {
     pub pool_id: String,
     pub app: AppClient,
+    /// `ClientName`.
+    pub name: String,
+    /// The secret as given or generated (`DescribeUserPoolClient` shows it).
+    pub secret: Option<Zeroizing<String>>,
     /// Whether sign-ins return `NewDeviceMetadata` (device tracking).
     pub remember_devices: bool,
     /// `PreventUserExistenceErrors` `ENABLED` (else `LEGACY`).
     pub prevent_user_existence_errors: bool,
+    /// `ExplicitAuthFlows` as given (`None`: never given).
+    pub explicit_auth_flows: Option<Vec<String>>,
+    /// Token lifetimes, revocation and rotation.
+    pub tokens: TokenSettings,
+    /// What `DescribeUserPoolClient` echoes and nothing here acts on
+    /// (`CallbackURLs`, `AllowedOAuthFlows`, `ReadAttributes`, ...).
+    pub other: serde_json::Map<String, Value>,
+    /// Unix times of its creation and last change.
+    pub created: i64,
+    pub last_modified: i64,
 }
 
 impl Client {
+    /// A client of `pool_id` named `name` with the default settings, made
+    /// at `now`; `secret`, if any, signs its `SECRET_HASH`es.
+    pub(crate) fn new(
+        pool_id: &str,
+        client_id: &str,
+        name: &str,
+        secret: Option<&str>,
+        now: i64,
+    ) -> Result<Self, cognito_srp::Error> {
+        let app = match secret {
+            Some(s) => AppClient::with_secret(client_id, cognito_srp::ClientSecret::new(s))?,
+            None => AppClient::new(client_id)?,
+        };
+        Ok(Client {
+            pool_id: pool_id.to_owned(),
+            app,
+            name: name.to_owned(),
+            secret: secret.map(|s| Zeroizing::new(s.to_owned())),
+            remember_devices: false,
+            prevent_user_existence_errors: false,
+            explicit_auth_flows: None,
+            tokens: TokenSettings::default(),
+            other: serde_json::Map::new(),
+            created: now,
+            last_modified: now,
+        })
+    }
+
     /// Checks `SECRET_HASH` for `username` when the app client has a secret.
     pub(crate) fn check_secret_hash(
         &self,
@@ -73,9 +228,85 @@ impl CustomChallenge {
     }
 }
 
+/// `MfaConfiguration`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MfaConfiguration {
+    Off,
+    On,
+    Optional,
+}
+
+impl MfaConfiguration {
+    /// From Cognito's name (`OFF`, `ON`, `OPTIONAL`).
+    pub(crate) fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "OFF" => MfaConfiguration::Off,
+            "ON" => MfaConfiguration::On,
+            "OPTIONAL" => MfaConfiguration::Optional,
+            _ => return None,
+        })
+    }
+
+    /// Cognito's name.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            MfaConfiguration::Off => "OFF",
+            MfaConfiguration::On => "ON",
+            MfaConfiguration::Optional => "OPTIONAL",
+        }
+    }
+}
+
+/// A pool's settings beyond its users, as `CreateUserPool` sets them.
+#[derive(Debug, Clone)]
+pub(crate) struct PoolSettings {
+    /// `AliasAttributes` (`email`, `phone_number`, `preferred_username`).
+    pub alias_attributes: Vec<String>,
+    /// `AutoVerifiedAttributes` (`email`, `phone_number`).
+    pub auto_verified_attributes: Vec<String>,
+    pub mfa_configuration: MfaConfiguration,
+    /// `SoftwareTokenMfaConfiguration.Enabled`.
+    pub software_token_mfa: bool,
+    /// `DeviceConfiguration`, as given (`None`: device tracking off).
+    pub device_configuration: Option<Value>,
+    /// The custom attributes of `Schema` (`custom:` names), as given.
+    pub custom_attributes: Vec<Value>,
+    /// `LambdaConfig`, as given.
+    pub lambda_config: serde_json::Map<String, Value>,
+    /// `UserPoolTags`.
+    pub tags: BTreeMap<String, String>,
+    pub deletion_protection: bool,
+    /// What `DescribeUserPool` echoes and nothing here acts on
+    /// (`AdminCreateUserConfig`, `AccountRecoverySetting`, ...).
+    pub other: serde_json::Map<String, Value>,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            alias_attributes: Vec::new(),
+            auto_verified_attributes: Vec::new(),
+            mfa_configuration: MfaConfiguration::Off,
+            software_token_mfa: false,
+            device_configuration: None,
+            custom_attributes: Vec::new(),
+            lambda_config: serde_json::Map::new(),
+            tags: BTreeMap::new(),
+            deletion_protection: false,
+            other: serde_json::Map::new(),
+        }
+    }
+}
+
 /// A user pool.
 pub(crate) struct Pool {
     pub id: PoolId,
+    /// `PoolName`.
+    pub name: String,
+    /// Unix times of its creation and last change.
+    pub created: i64,
+    pub last_modified: i64,
+    pub settings: PoolSettings,
     pub users: Vec<User>,
     /// `UsernameAttributes` (`email`, `phone_number`): users sign in with
     /// them, and their real username is a UUID (their `sub`).
@@ -90,10 +321,14 @@ pub(crate) struct Pool {
 }
 
 impl Pool {
-    /// An empty pool with the default password policy.
-    pub(crate) fn new(id: PoolId) -> Self {
+    /// An empty pool named `name` with the default settings, made at `now`.
+    pub(crate) fn new(id: PoolId, name: &str, now: i64) -> Self {
         Pool {
             id,
+            name: name.to_owned(),
+            created: now,
+            last_modified: now,
+            settings: PoolSettings::default(),
             users: Vec::new(),
             username_attributes: Vec::new(),
             aliases: HashMap::new(),

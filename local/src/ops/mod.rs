@@ -11,9 +11,12 @@ use crate::shape;
 
 mod account;
 mod admin;
+mod clients;
 mod devices;
 mod flows;
 mod mfa;
+mod page;
+mod pools;
 mod pue;
 mod refresh;
 mod srp;
@@ -22,6 +25,34 @@ mod users;
 
 /// An operation's handler.
 pub(crate) type Handler = fn(&Endpoint, &Value) -> ApiResult;
+
+/// Whether an operation must be signed with IAM credentials (SigV4), as on
+/// AWS: every `Admin*` operation and every management operation (pools,
+/// clients); the operations an app makes for its user are not.
+/// (An unknown operation is refused as unknown, signed or not.)
+pub(crate) fn signed(operation: &str) -> bool {
+    !UNSIGNED.contains(&operation) && OPERATIONS.iter().any(|(name, _)| *name == operation)
+}
+
+/// The operations served without a signature.
+const UNSIGNED: &[&str] = &[
+    "InitiateAuth",
+    "RespondToAuthChallenge",
+    "ConfirmDevice",
+    "UpdateDeviceStatus",
+    "ListDevices",
+    "GetDevice",
+    "ForgetDevice",
+    "GetUser",
+    "ChangePassword",
+    "GetTokensFromRefreshToken",
+    "RevokeToken",
+    "GlobalSignOut",
+    "AssociateSoftwareToken",
+    "VerifySoftwareToken",
+    "SetUserMFAPreference",
+    "SignUp",
+];
 
 /// Every operation served, by `X-Amz-Target` name (the part after
 /// `AWSCognitoIdentityProviderService.`).
@@ -53,6 +84,18 @@ pub(crate) const OPERATIONS: &[(&str, Handler)] = &[
     ("AdminConfirmSignUp", users::admin_confirm_sign_up),
     ("AdminCreateUser", users::admin_create_user),
     ("AdminSetUserPassword", users::admin_set_user_password),
+    ("CreateUserPool", pools::create_user_pool),
+    ("DescribeUserPool", pools::describe_user_pool),
+    ("UpdateUserPool", pools::update_user_pool),
+    ("DeleteUserPool", pools::delete_user_pool),
+    ("ListUserPools", pools::list_user_pools),
+    ("SetUserPoolMfaConfig", pools::set_user_pool_mfa_config),
+    ("GetUserPoolMfaConfig", pools::get_user_pool_mfa_config),
+    ("CreateUserPoolClient", clients::create_user_pool_client),
+    ("DescribeUserPoolClient", clients::describe_user_pool_client),
+    ("UpdateUserPoolClient", clients::update_user_pool_client),
+    ("DeleteUserPoolClient", clients::delete_user_pool_client),
+    ("ListUserPoolClients", clients::list_user_pool_clients),
 ];
 
 /// Handles one operation (`operation` is the part of `X-Amz-Target` after

@@ -124,6 +124,9 @@ pub(crate) fn tokens(
         return json!({});
     };
     let region = pool.id.region().to_owned();
+    // Device tracking: the seed's per-client switch, or the pool's
+    // `DeviceConfiguration`.
+    let tracks_devices = client.remember_devices || pool.settings.device_configuration.is_some();
     let Some(user) = pool.user_mut(sub) else {
         return json!({});
     };
@@ -146,7 +149,7 @@ pub(crate) fn tokens(
     result.insert("RefreshToken".into(), json!(grant.refresh_token));
     result.insert("ExpiresIn".into(), json!(lifetime));
     result.insert("TokenType".into(), json!("Bearer"));
-    if new_device && client.remember_devices {
+    if new_device && tracks_devices {
         let device_key = format!("{region}_{}", uuid());
         let group_key = user.device_group_key.clone();
         user.devices
