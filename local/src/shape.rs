@@ -61,6 +61,87 @@ const CLIENT_METADATA: Member = ("ClientMetadata", StringMap);
 const ATTRIBUTES: Shape = StructureList(&[("Name", Str), ("Value", Str)]);
 const MFA_SETTINGS: Shape = Structure(&[("Enabled", Boolean), ("PreferredMfa", Boolean)]);
 
+const POLICIES: Member = (
+    "Policies",
+    Structure(&[
+        (
+            "PasswordPolicy",
+            Structure(&[
+                ("MinimumLength", Integer),
+                ("RequireUppercase", Boolean),
+                ("RequireLowercase", Boolean),
+                ("RequireNumbers", Boolean),
+                ("RequireSymbols", Boolean),
+                ("PasswordHistorySize", Integer),
+                ("TemporaryPasswordValidityDays", Integer),
+            ]),
+        ),
+        (
+            "SignInPolicy",
+            Structure(&[("AllowedFirstAuthFactors", StringList)]),
+        ),
+    ]),
+);
+const LAMBDA_CONFIG: Member = (
+    "LambdaConfig",
+    Structure(&[
+        ("PreSignUp", Str),
+        ("CustomMessage", Str),
+        ("PostConfirmation", Str),
+        ("PreAuthentication", Str),
+        ("PostAuthentication", Str),
+        ("DefineAuthChallenge", Str),
+        ("CreateAuthChallenge", Str),
+        ("VerifyAuthChallengeResponse", Str),
+        ("PreTokenGeneration", Str),
+        ("UserMigration", Str),
+        ("KMSKeyID", Str),
+    ]),
+);
+const DEVICE_CONFIGURATION: Member = (
+    "DeviceConfiguration",
+    Structure(&[
+        ("ChallengeRequiredOnNewDevice", Boolean),
+        ("DeviceOnlyRememberedOnUserPrompt", Boolean),
+    ]),
+);
+const CLIENT_MEMBERS: &[Member] = &[
+    ("UserPoolId", Str),
+    ("ClientId", Str),
+    ("ClientName", Str),
+    ("GenerateSecret", Boolean),
+    ("ClientSecret", Str),
+    ("RefreshTokenValidity", Integer),
+    ("AccessTokenValidity", Integer),
+    ("IdTokenValidity", Integer),
+    (
+        "TokenValidityUnits",
+        Structure(&[
+            ("AccessToken", Str),
+            ("IdToken", Str),
+            ("RefreshToken", Str),
+        ]),
+    ),
+    ("ReadAttributes", StringList),
+    ("WriteAttributes", StringList),
+    ("ExplicitAuthFlows", StringList),
+    ("SupportedIdentityProviders", StringList),
+    ("CallbackURLs", StringList),
+    ("LogoutURLs", StringList),
+    ("DefaultRedirectURI", Str),
+    ("AllowedOAuthFlows", StringList),
+    ("AllowedOAuthScopes", StringList),
+    ("AllowedOAuthFlowsUserPoolClient", Boolean),
+    ("PreventUserExistenceErrors", Str),
+    ("EnableTokenRevocation", Boolean),
+    ("EnablePropagateAdditionalUserContextData", Boolean),
+    ("AuthSessionValidity", Integer),
+    (
+        "RefreshTokenRotation",
+        Structure(&[("Feature", Str), ("RetryGracePeriodSeconds", Integer)]),
+    ),
+];
+
 /// Every operation served, with its members. An operation missing here is
 /// caught by a test, not served unchecked.
 pub(crate) const SHAPES: &[(&str, &[Member])] = &[
@@ -233,6 +314,99 @@ pub(crate) const SHAPES: &[(&str, &[Member])] = &[
             ("Username", Str),
             ("Password", Str),
             ("Permanent", Boolean),
+        ],
+    ),
+    (
+        "CreateUserPool",
+        &[
+            ("PoolName", Str),
+            POLICIES,
+            ("DeletionProtection", Str),
+            LAMBDA_CONFIG,
+            ("AutoVerifiedAttributes", StringList),
+            ("AliasAttributes", StringList),
+            ("UsernameAttributes", StringList),
+            ("SmsVerificationMessage", Str),
+            ("EmailVerificationMessage", Str),
+            ("EmailVerificationSubject", Str),
+            ("SmsAuthenticationMessage", Str),
+            ("MfaConfiguration", Str),
+            DEVICE_CONFIGURATION,
+            ("UserPoolTags", StringMap),
+            (
+                "Schema",
+                StructureList(&[
+                    ("Name", Str),
+                    ("AttributeDataType", Str),
+                    ("DeveloperOnlyAttribute", Boolean),
+                    ("Mutable", Boolean),
+                    ("Required", Boolean),
+                    (
+                        "NumberAttributeConstraints",
+                        Structure(&[("MinValue", Str), ("MaxValue", Str)]),
+                    ),
+                    (
+                        "StringAttributeConstraints",
+                        Structure(&[("MinLength", Str), ("MaxLength", Str)]),
+                    ),
+                ]),
+            ),
+            ("UserPoolTier", Str),
+        ],
+    ),
+    ("DescribeUserPool", &[("UserPoolId", Str)]),
+    (
+        "UpdateUserPool",
+        &[
+            ("UserPoolId", Str),
+            POLICIES,
+            ("DeletionProtection", Str),
+            LAMBDA_CONFIG,
+            ("AutoVerifiedAttributes", StringList),
+            ("SmsVerificationMessage", Str),
+            ("EmailVerificationMessage", Str),
+            ("EmailVerificationSubject", Str),
+            ("SmsAuthenticationMessage", Str),
+            ("MfaConfiguration", Str),
+            DEVICE_CONFIGURATION,
+            ("UserPoolTags", StringMap),
+            ("PoolName", Str),
+            ("UserPoolTier", Str),
+        ],
+    ),
+    ("DeleteUserPool", &[("UserPoolId", Str)]),
+    (
+        "ListUserPools",
+        &[("NextToken", Str), ("MaxResults", Integer)],
+    ),
+    (
+        "SetUserPoolMfaConfig",
+        &[
+            ("UserPoolId", Str),
+            (
+                "SoftwareTokenMfaConfiguration",
+                Structure(&[("Enabled", Boolean)]),
+            ),
+            ("MfaConfiguration", Str),
+        ],
+    ),
+    ("GetUserPoolMfaConfig", &[("UserPoolId", Str)]),
+    ("CreateUserPoolClient", CLIENT_MEMBERS),
+    ("UpdateUserPoolClient", CLIENT_MEMBERS),
+    (
+        "DescribeUserPoolClient",
+        &[("UserPoolId", Str), ("ClientId", Str)],
+    ),
+    (
+        "DeleteUserPoolClient",
+        &[("UserPoolId", Str), ("ClientId", Str)],
+    ),
+    (
+        "ListUserPoolClients",
+        &[
+            ("UserPoolId", Str),
+            ("MaxResults", Integer),
+            ("NextToken", Str),
         ],
     ),
 ];
