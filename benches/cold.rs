@@ -24,8 +24,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use cognito_srp::arith::{Backend, FixedBase, Modulus, U3072};
-use cognito_srp::group::{G, N, N_HEX, g_powers};
+use cognito_srp::hazmat::UserSrpLoginExt;
+use cognito_srp::hazmat::arith::{Backend, FixedBase, Modulus, U3072};
+use cognito_srp::hazmat::group::{G, N, N_HEX, g_powers};
 use cognito_srp::{
     Password, PasswordVerifierChallenge, PoolId, SrpServer, StoredVerifier, Timestamp,
     UserSrpClient,

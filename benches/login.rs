@@ -4,6 +4,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
+use cognito_srp::hazmat::{DeviceSrpLoginExt, ServerSessionExt, SrpServerExt, UserSrpLoginExt};
 use cognito_srp::{
     AppClient, ClientSecret, DeviceCredentials, DevicePassword, DevicePasswordVerifierChallenge,
     DeviceSrpClient, Password, PasswordVerifierChallenge, PoolId, SecretBlock, SrpServer,
@@ -30,7 +31,7 @@ fn login(c: &mut Criterion) {
     // What every public entry point that touches a secret adds: one wipe of
     // this many bytes of stack (src/stack.rs).
     group.bench_function("stack_wipe", |b| {
-        b.iter(zeroize::zeroize_stack::<{ cognito_srp::STACK_WIPE_BYTES }>)
+        b.iter(zeroize::zeroize_stack::<{ cognito_srp::hazmat::STACK_WIPE_BYTES }>)
     });
 
     group.bench_function("client/srp_a", |b| {

@@ -9,8 +9,8 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use cognito_srp::arith::{Backend, FixedBase, Modulus, U3072};
-use cognito_srp::group::{G, N, N_HEX, g_powers};
+use cognito_srp::hazmat::arith::{Backend, FixedBase, Modulus, U3072};
+use cognito_srp::hazmat::group::{G, N, N_HEX, g_powers};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use num_bigint::BigUint;

@@ -6,6 +6,7 @@ use zeroize::Zeroizing;
 use crate::arith::U3072;
 use crate::challenge::{PasswordVerifierChallenge, SrpParameters};
 use crate::error::{Error, Field, Result};
+use crate::hazmat::{UserSrpClientExt, UserSrpLoginExt};
 use crate::pool::PoolId;
 use crate::secret::Password;
 use crate::secret_hash::AppClient;
@@ -215,13 +216,6 @@ impl UserSrpClient {
         wiped(|| self.start_with(username, Ephemeral::generate()?))
     }
 
-    /// Starts a sign-in with a caller-given `a` of 1 to 128 big-endian bytes.
-    ///
-    /// For tests and known answers only: a real sign-in must use [`UserSrpClient::start`].
-    pub fn start_with_private_ephemeral(&self, username: &str, a: &[u8]) -> Result<UserSrpLogin> {
-        wiped(|| self.start_with(username, Ephemeral::from_bytes(a)?))
-    }
-
     fn start_with(&self, username: &str, ephemeral: Ephemeral) -> Result<UserSrpLogin> {
         if username.is_empty() {
             return Err(Error::invalid(Field::Username, "empty"));
@@ -290,9 +284,16 @@ impl UserSrpLogin {
     ) -> Result<PasswordClaim> {
         self.respond_at(challenge, password, &Timestamp::now()?)
     }
+}
 
-    /// Answers the `PASSWORD_VERIFIER` challenge with `password`, signed at `timestamp`.
-    pub fn respond_at(
+impl UserSrpClientExt for UserSrpClient {
+    fn start_with_private_ephemeral(&self, username: &str, a: &[u8]) -> Result<UserSrpLogin> {
+        wiped(|| self.start_with(username, Ephemeral::from_bytes(a)?))
+    }
+}
+
+impl UserSrpLoginExt for UserSrpLogin {
+    fn respond_at(
         self,
         challenge: &PasswordVerifierChallenge,
         password: &Password,

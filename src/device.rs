@@ -11,6 +11,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use crate::challenge::DevicePasswordVerifierChallenge;
 use crate::client::{Ephemeral, PasswordClaim};
 use crate::error::{Error, Field, Result};
+use crate::hazmat::{DeviceSrpClientExt, DeviceSrpLoginExt};
 use crate::salt::Salt;
 use crate::secret::DevicePassword;
 use crate::secret_hash::AppClient;
@@ -230,11 +231,6 @@ impl DeviceSrpClient {
         wiped(|| self.start_with(username, Ephemeral::generate()?))
     }
 
-    /// Starts with a caller-given `a` of 1 to 128 big-endian bytes (tests and known answers only).
-    pub fn start_with_private_ephemeral(&self, username: &str, a: &[u8]) -> Result<DeviceSrpLogin> {
-        wiped(|| self.start_with(username, Ephemeral::from_bytes(a)?))
-    }
-
     fn start_with(&self, username: &str, ephemeral: Ephemeral) -> Result<DeviceSrpLogin> {
         if username.is_empty() {
             return Err(Error::invalid(Field::Username, "empty"));
@@ -288,9 +284,16 @@ impl DeviceSrpLogin {
     pub fn respond(self, challenge: &DevicePasswordVerifierChallenge) -> Result<PasswordClaim> {
         self.respond_at(challenge, &Timestamp::now()?)
     }
+}
 
-    /// Answers `DEVICE_PASSWORD_VERIFIER`, signed at `timestamp`.
-    pub fn respond_at(
+impl DeviceSrpClientExt for DeviceSrpClient {
+    fn start_with_private_ephemeral(&self, username: &str, a: &[u8]) -> Result<DeviceSrpLogin> {
+        wiped(|| self.start_with(username, Ephemeral::from_bytes(a)?))
+    }
+}
+
+impl DeviceSrpLoginExt for DeviceSrpLogin {
+    fn respond_at(
         self,
         challenge: &DevicePasswordVerifierChallenge,
         timestamp: &Timestamp,

@@ -63,8 +63,8 @@ static G_POWERS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/g_powers.bin"
 /// table on each call (about 6 400 Montgomery products).
 ///
 /// ```
-/// use cognito_srp::arith::{Modulus, U3072};
-/// use cognito_srp::group::{g_powers, G, N};
+/// use cognito_srp::hazmat::arith::{Modulus, U3072};
+/// use cognito_srp::hazmat::group::{g_powers, G, N};
 ///
 /// let modulus = Modulus::new(&N);
 /// let g_to_the_10 = g_powers(&modulus).pow(&modulus, &[10], 4);

@@ -4,46 +4,76 @@
 //! `CUSTOM_AUTH` / `USER_AUTH` started with `SRP_A`), byte-exact with the AWS
 //! SDKs, on constant-time 3072-bit arithmetic.
 //!
-//! The crate computes `SRP_A`, the `PASSWORD_CLAIM_SIGNATURE` that answers
-//! `PASSWORD_VERIFIER`, `SECRET_HASH`, a device's `DeviceSecretVerifierConfig`
-//! and the answer to `DEVICE_PASSWORD_VERIFIER`. It does no I/O: it takes and
-//! gives the string maps (`AuthParameters`, `ChallengeParameters`,
+//! It does no I/O: it says what to send and takes what came back, in the
+//! plain strings and maps (`AuthParameters`, `ChallengeParameters`,
 //! `ChallengeResponses`) that any Cognito client sends and receives.
 //!
-//! ```
-//! use std::collections::HashMap;
-//! use cognito_srp::{PasswordVerifierChallenge, Password, PoolId, UserSrpClient};
+//! The whole sign-in is [`signin::SignIn`]: it answers `PASSWORD_VERIFIER`,
+//! the device steps and `SELECT_CHALLENGE` itself, carries `Session`, the real
+//! username and `SECRET_HASH` from step to step, and stops with a typed
+//! [`signin::Prompt`] for what only a person can give (an MFA code, a new
+//! password). The loop, with the caller's I/O in `send` (here a local
+//! [`SrpServer`] stands in for Cognito):
 //!
-//! let client = UserSrpClient::new(PoolId::parse("us-east-1_AbCdEf123")?);
-//! let login = client.start("alice")?;
-//! let auth_parameters = login.auth_parameters(); // send with InitiateAuth
-//! # let challenge_parameters: HashMap<String, String> = HashMap::from([
-//! #     ("SRP_B".into(), "2".into()), ("SALT".into(), "abcd".into()),
-//! #     ("SECRET_BLOCK".into(), "YWJj".into()), ("USER_ID_FOR_SRP".into(), "alice".into())]);
-//! // ... Cognito answers PASSWORD_VERIFIER with `challenge_parameters`
-//! let challenge = PasswordVerifierChallenge::from_challenge_parameters(&challenge_parameters)?;
-//! let claim = login.respond(&challenge, &Password::new("hunter2"))?;
-//! let challenge_responses = claim.into_challenge_responses(); // send with RespondToAuthChallenge
-//! assert!(challenge_responses.contains_key("PASSWORD_CLAIM_SIGNATURE"));
+//! ```
+//! use cognito_srp::signin::{Next, Prompt, Reply, Request, SignIn};
+//! use cognito_srp::{AppClient, Password, PoolId};
+//! # use cognito_srp::signin::{AuthenticationResult, Call};
+//! # use cognito_srp::{SrpServer, StoredVerifier};
+//! # let pool = PoolId::parse("us-east-1_AbCdEf123")?;
+//! # let stored = StoredVerifier::register_user(&pool, "alice", &Password::new("hunter2"))?;
+//! # let mut session = None;
+//! # let mut send = |request: &Request| -> Result<Reply, cognito_srp::Error> {
+//! #     Ok(match request.call() {
+//! #         Call::Initiate { auth_parameters, .. } => {
+//! #             let s = SrpServer::new().start_user(&pool, "alice", &stored, &auth_parameters["SRP_A"])?;
+//! #             let reply = Reply::challenge("PASSWORD_VERIFIER", s.challenge_parameters(), None);
+//! #             session = Some(s);
+//! #             reply
+//! #         }
+//! #         Call::Respond { challenge_responses, .. } => {
+//! #             session.take().unwrap().verify(challenge_responses)?;
+//! #             Reply::authenticated(AuthenticationResult { access_token: Some("eyJ...".into()), ..Default::default() })
+//! #         }
+//! #         _ => unreachable!(),
+//! #     })
+//! # };
+//! let signin = SignIn::new(PoolId::parse("us-east-1_AbCdEf123")?, AppClient::new("client-id")?, "alice")?;
+//! let mut step = signin.start(Password::new("hunter2"))?;
+//! let signed_in = loop {
+//!     // Send `step.request()` with any Cognito client (or as JSON: `to_json()`, `target()`).
+//!     let reply = send(step.request())?;
+//!     match step.receive(reply)? {
+//!         Next::Send(next) => step = next,
+//!         Next::Prompt(Prompt::SoftwareTokenMfa(prompt)) => step = prompt.answer("123456")?,
+//!         Next::Prompt(other) => panic!("not handled here: {other:?}"),
+//!         Next::SignedIn(signed_in) => break signed_in,
+//!     }
+//! };
+//! assert_eq!(signed_in.access_token(), "eyJ...");
 //! # Ok::<(), cognito_srp::Error>(())
 //! ```
 //!
-//! The modules follow the protocol's layers: [`arith`] is constant-time
-//! modular arithmetic that knows nothing of SRP; [`srp`] is the SRP-6a math on
-//! typed values; the wire's text forms (hex, base64, timestamps, maps) are
-//! parsed into validated types before the math sees them.
+//! The layers, from the top; use the highest one that fits:
+//!
+//! | Layer | Use it when |
+//! |---|---|
+//! | [`signin::SignIn`], the sign-in driver | you send the requests yourself (any HTTP client or AWS SDK): the whole sign-in, every challenge, refresh and sign-out |
+//! | `cognito-srp-sdk` (a crate of this repository) | you use the AWS SDK for Rust: it runs the driver over a `Client` |
+//! | per-step clients: [`UserSrpClient`], [`DeviceSrpClient`], [`SrpServer`] | you run your own loop and want only the SRP steps (`SRP_A`, the `PASSWORD_VERIFIER` answer), or a server that verifies them |
+//! | [`hazmat`] | you check a formula against another implementation, pick an arithmetic backend, or need fixed ephemerals for known answers |
+//!
 // `unsafe` is allowed in two modules only, each for a measured gain: the AVX-512 IFMA arithmetic
 // (src/arith/ifma.rs) and the mulx/adcx/adox assembly (src/arith/adx.rs).
 #![deny(unsafe_code)]
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
-pub mod arith;
 mod challenge;
 mod client;
 mod device;
 mod encoding;
 mod error;
-pub mod group;
+pub mod hazmat;
 mod pool;
 mod prime;
 mod salt;
@@ -51,29 +81,24 @@ mod secret;
 mod secret_hash;
 mod server;
 pub mod signin;
-pub mod srp;
 mod stack;
 mod steps;
 mod timestamp;
-pub mod wire;
 
 pub use challenge::{DevicePasswordVerifierChallenge, PasswordVerifierChallenge, SecretBlock};
-pub use client::{PRIVATE_EPHEMERAL_BYTES, PasswordClaim, UserSrpClient, UserSrpLogin};
-pub use device::{
-    DEVICE_PASSWORD_RANDOM_BYTES, DEVICE_SALT_BYTES, DeviceCredentials, DeviceSecretVerifierConfig,
-    DeviceSrpClient, DeviceSrpLogin,
-};
+pub use client::{PasswordClaim, UserSrpClient, UserSrpLogin};
+pub use device::{DeviceCredentials, DeviceSecretVerifierConfig, DeviceSrpClient, DeviceSrpLogin};
 pub use error::{AuthFailure, Error, Field, Result, TokenRefusal};
 pub use pool::PoolId;
 pub use salt::Salt;
-pub use secret::{ClientSecret, DevicePassword, HkdfKey, Password, SecretElement, SecretExponent};
+pub use secret::{ClientSecret, DevicePassword, Password};
 pub use secret_hash::{AppClient, secret_hash};
-pub use server::{
-    SECRET_BLOCK_BYTES, SERVER_EPHEMERAL_BYTES, ServerSession, SrpServer, StoredVerifier,
-    USER_SALT_BYTES,
-};
-pub use stack::WIPE_BYTES as STACK_WIPE_BYTES;
+pub use server::{ServerSession, SrpServer, StoredVerifier};
 pub use timestamp::Timestamp;
+pub use wire::ParameterMap;
+
+// The hazmat modules, as the rest of the crate names them.
+use hazmat::{arith, group, srp, wire};
 
 #[doc = include_str!("../docs/PROTOCOL.md")]
 pub mod protocol {}

@@ -17,6 +17,7 @@ use crate::device::DeviceSecretVerifierConfig;
 use crate::encoding::{U3072_BYTES, u3072_from_be_secret, u3072_to_be};
 use crate::error::{AuthFailure, Error, Field, Result};
 use crate::group::N;
+use crate::hazmat::{ServerSessionExt, SrpServerExt};
 use crate::pool::PoolId;
 use crate::salt::Salt;
 use crate::secret::{Password, SecretElement};
@@ -302,27 +303,6 @@ impl SrpServer {
         self.start_user_with(pool, user_id_for_srp, verifier, srp_a, &b[..], secret_block)
     }
 
-    /// [`SrpServer::start_user`] with a caller-given `b` (1 to 128 bytes) and
-    /// secret block, for tests and known answers.
-    pub fn start_user_with(
-        &self,
-        pool: &PoolId,
-        user_id_for_srp: &str,
-        verifier: &StoredVerifier,
-        srp_a: &str,
-        b: &[u8],
-        secret_block: SecretBlock,
-    ) -> Result<ServerSession> {
-        if user_id_for_srp.is_empty() {
-            return Err(Error::invalid(Field::UserIdForSrp, "empty"));
-        }
-        let identity = Identity::User {
-            pool_name: pool.pool_name().to_owned(),
-            user_id_for_srp: user_id_for_srp.to_owned(),
-        };
-        wiped(|| self.start(identity, verifier, srp_a, b, secret_block))
-    }
-
     /// Answers a device's `SRP_A` (in `DEVICE_SRP_AUTH`) with a
     /// `DEVICE_PASSWORD_VERIFIER` session.
     pub fn start_device(
@@ -343,32 +323,6 @@ impl SrpServer {
             &b[..],
             secret_block,
         )
-    }
-
-    /// [`SrpServer::start_device`] with a caller-given `b` and secret block.
-    #[allow(clippy::too_many_arguments)]
-    pub fn start_device_with(
-        &self,
-        device_group_key: &str,
-        device_key: &str,
-        username: &str,
-        verifier: &StoredVerifier,
-        srp_a: &str,
-        b: &[u8],
-        secret_block: SecretBlock,
-    ) -> Result<ServerSession> {
-        if device_group_key.is_empty() {
-            return Err(Error::invalid(Field::DeviceGroupKey, "empty"));
-        }
-        if device_key.is_empty() {
-            return Err(Error::invalid(Field::DeviceKey, "empty"));
-        }
-        let identity = Identity::Device {
-            device_group_key: device_group_key.to_owned(),
-            device_key: device_key.to_owned(),
-            username: username.to_owned(),
-        };
-        wiped(|| self.start(identity, verifier, srp_a, b, secret_block))
     }
 
     fn start(
@@ -489,19 +443,14 @@ impl ServerSession {
     }
 
     /// Verifies the `ChallengeResponses` against the system clock.
-    pub fn verify(self, responses: &ParameterMap) -> Result<()> {
-        self.verify_at(responses, Utc::now())
-    }
-
-    /// Verifies the `ChallengeResponses` with `now` as the server's clock.
     ///
     /// Malformed fields give [`Error::Missing`] or [`Error::Invalid`]; a
     /// well-formed claim that fails gives [`Error::NotAuthorized`] with the
     /// local reason (tell the remote side only
     /// [`AuthFailure::remote_message`]). Consumes the session: a session
     /// answers one response.
-    pub fn verify_at(self, responses: &ParameterMap, now: DateTime<Utc>) -> Result<()> {
-        wiped(move || self.verify_unwiped(responses, now))
+    pub fn verify(self, responses: &ParameterMap) -> Result<()> {
+        self.verify_at(responses, Utc::now())
     }
 
     fn verify_unwiped(self, responses: &ParameterMap, now: DateTime<Utc>) -> Result<()> {
@@ -564,5 +513,56 @@ impl ServerSession {
         } else {
             Err(Error::NotAuthorized(AuthFailure::SignatureMismatch))
         }
+    }
+}
+
+impl SrpServerExt for SrpServer {
+    fn start_user_with(
+        &self,
+        pool: &PoolId,
+        user_id_for_srp: &str,
+        verifier: &StoredVerifier,
+        srp_a: &str,
+        b: &[u8],
+        secret_block: SecretBlock,
+    ) -> Result<ServerSession> {
+        if user_id_for_srp.is_empty() {
+            return Err(Error::invalid(Field::UserIdForSrp, "empty"));
+        }
+        let identity = Identity::User {
+            pool_name: pool.pool_name().to_owned(),
+            user_id_for_srp: user_id_for_srp.to_owned(),
+        };
+        wiped(|| self.start(identity, verifier, srp_a, b, secret_block))
+    }
+
+    fn start_device_with(
+        &self,
+        device_group_key: &str,
+        device_key: &str,
+        username: &str,
+        verifier: &StoredVerifier,
+        srp_a: &str,
+        b: &[u8],
+        secret_block: SecretBlock,
+    ) -> Result<ServerSession> {
+        if device_group_key.is_empty() {
+            return Err(Error::invalid(Field::DeviceGroupKey, "empty"));
+        }
+        if device_key.is_empty() {
+            return Err(Error::invalid(Field::DeviceKey, "empty"));
+        }
+        let identity = Identity::Device {
+            device_group_key: device_group_key.to_owned(),
+            device_key: device_key.to_owned(),
+            username: username.to_owned(),
+        };
+        wiped(|| self.start(identity, verifier, srp_a, b, secret_block))
+    }
+}
+
+impl ServerSessionExt for ServerSession {
+    fn verify_at(self, responses: &ParameterMap, now: DateTime<Utc>) -> Result<()> {
+        wiped(move || self.verify_unwiped(responses, now))
     }
 }

@@ -5,8 +5,8 @@
 //! and of random widths, and for the edge values: base 0, 1, N-1; exponent 0,
 //! 1 and all ones of the width. Every backend the arithmetic has is checked.
 
-use cognito_srp::arith::{Backend, FixedBase, Modulus, U3072};
-use cognito_srp::group::{G, N, g_powers};
+use cognito_srp::hazmat::arith::{Backend, FixedBase, Modulus, U3072};
+use cognito_srp::hazmat::group::{G, N, g_powers};
 use num_bigint::BigUint;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;

@@ -6,9 +6,10 @@
 //! - a timestamp formatted then parsed is the same instant.
 
 use chrono::{DateTime, Utc};
-use cognito_srp::arith::U3072;
-use cognito_srp::wire::{hex_salt, hex_u3072, parse_hex_u3072, parse_salt_hex};
-use cognito_srp::{Field, PoolId, SecretBlock, Timestamp, srp};
+use cognito_srp::hazmat::arith::U3072;
+use cognito_srp::hazmat::srp;
+use cognito_srp::hazmat::wire::{hex_salt, hex_u3072, parse_hex_u3072, parse_salt_hex};
+use cognito_srp::{Field, PoolId, SecretBlock, Timestamp};
 use num_bigint::{BigInt, BigUint, Sign};
 use proptest::prelude::*;
 // Under WebAssembly the tests run in Node through wasm-bindgen-test.
@@ -33,7 +34,7 @@ fn u3072(n: &BigUint) -> U3072 {
 }
 
 fn n() -> BigUint {
-    BigUint::parse_bytes(cognito_srp::group::N_HEX.as_bytes(), 16).unwrap()
+    BigUint::parse_bytes(cognito_srp::hazmat::group::N_HEX.as_bytes(), 16).unwrap()
 }
 
 /// Characters that must never pass a hex or base64 parser.

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use cognito_srp::hazmat::{DeviceSrpLoginExt, ServerSessionExt, UserSrpLoginExt};
 use cognito_srp::{
     AppClient, AuthFailure, ClientSecret, DeviceCredentials, DevicePasswordVerifierChallenge,
     DeviceSrpClient, Error, Field, Password, PasswordVerifierChallenge, PoolId, ServerSession,
@@ -188,7 +189,7 @@ fn a_tampered_srp_a_is_refused() {
 #[test]
 fn srp_a_that_is_zero_mod_n_or_not_below_n_or_not_hex_is_rejected() {
     let stored = StoredVerifier::register_user(&pool(), "alice", &Password::new("pw")).unwrap();
-    let n = cognito_srp::wire::hex_u3072(&cognito_srp::group::N);
+    let n = cognito_srp::hazmat::wire::hex_u3072(&cognito_srp::hazmat::group::N);
     for bad in [
         "0",
         "000",
@@ -377,7 +378,7 @@ fn stored_verifiers_round_trip_and_reject_bad_encodings() {
             .bytes()
             .all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
     );
-    let n = cognito_srp::wire::hex_u3072(&cognito_srp::group::N);
+    let n = cognito_srp::hazmat::wire::hex_u3072(&cognito_srp::hazmat::group::N);
     let zero = "0".repeat(768);
     let short = &verifier_digits[1..];
     for bad in [

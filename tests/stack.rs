@@ -21,13 +21,18 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{TimeZone, Utc};
-use cognito_srp::arith::Backend;
-use cognito_srp::group::{self, N_HEX};
-use cognito_srp::wire::parse_hex_u3072;
+use cognito_srp::hazmat::arith::Backend;
+use cognito_srp::hazmat::group::{self, N_HEX};
+use cognito_srp::hazmat::srp;
+use cognito_srp::hazmat::wire::parse_hex_u3072;
+use cognito_srp::hazmat::{
+    DeviceSrpClientExt, DeviceSrpLoginExt, ServerSessionExt, SrpServerExt, UserSrpClientExt,
+    UserSrpLoginExt,
+};
 use cognito_srp::{
     AppClient, ClientSecret, DeviceCredentials, DevicePassword, DevicePasswordVerifierChallenge,
     DeviceSrpClient, Field, Password, PasswordVerifierChallenge, PoolId, Salt, SecretBlock,
-    SrpServer, StoredVerifier, Timestamp, UserSrpClient, secret_hash, srp,
+    SrpServer, StoredVerifier, Timestamp, UserSrpClient, secret_hash,
 };
 use num_bigint::BigUint;
 use sha2::{Digest, Sha256};

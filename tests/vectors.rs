@@ -40,13 +40,18 @@ use std::process::ExitCode;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use cognito_srp::arith::U3072;
-use cognito_srp::wire::{parse_hex_u3072, parse_salt_hex};
+use cognito_srp::hazmat::arith::U3072;
+use cognito_srp::hazmat::srp;
+use cognito_srp::hazmat::wire::{parse_hex_u3072, parse_salt_hex};
+use cognito_srp::hazmat::{
+    DeviceSrpClientExt, DeviceSrpLoginExt, ServerSessionExt, SrpServerExt, UserSrpClientExt,
+    UserSrpLoginExt,
+};
 use cognito_srp::{
     AppClient, AuthFailure, ClientSecret, DeviceCredentials, DevicePassword,
     DevicePasswordVerifierChallenge, DeviceSrpClient, Error, Field, Password,
     PasswordVerifierChallenge, PoolId, Salt, SecretBlock, SrpServer, StoredVerifier, Timestamp,
-    UserSrpClient, secret_hash, srp,
+    UserSrpClient, secret_hash,
 };
 use serde_json::{Map, Value};
 

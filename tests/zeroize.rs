@@ -2,11 +2,12 @@
 //! it on `zeroize()`, and never prints it through `Debug`.
 
 use chrono::{TimeZone, Utc};
+use cognito_srp::hazmat::{HkdfKey, SecretElement, SecretExponent, srp};
+use cognito_srp::hazmat::{SrpServerExt, UserSrpClientExt, UserSrpLoginExt};
 use cognito_srp::{
     ClientSecret, DeviceCredentials, DevicePassword, DeviceSecretVerifierConfig, DeviceSrpClient,
-    DeviceSrpLogin, HkdfKey, Password, PasswordVerifierChallenge, PoolId, SecretElement,
-    SecretExponent, ServerSession, SrpServer, StoredVerifier, Timestamp, UserSrpClient,
-    UserSrpLogin, srp,
+    DeviceSrpLogin, Password, PasswordVerifierChallenge, PoolId, ServerSession, SrpServer,
+    StoredVerifier, Timestamp, UserSrpClient, UserSrpLogin,
 };
 use zeroize::{Zeroize, ZeroizeOnDrop};
 

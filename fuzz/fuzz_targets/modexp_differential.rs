@@ -4,8 +4,8 @@
 
 use std::sync::OnceLock;
 
-use cognito_srp::arith::{Backend, FixedBase, Modulus, U3072};
-use cognito_srp::group::{G, N, g_powers};
+use cognito_srp::hazmat::arith::{Backend, FixedBase, Modulus, U3072};
+use cognito_srp::hazmat::group::{G, N, g_powers};
 use libfuzzer_sys::fuzz_target;
 use num_bigint::BigUint;
 

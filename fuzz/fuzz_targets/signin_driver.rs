@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use cognito_srp::hazmat::{SignInExt};
 use cognito_srp::signin::{
     AuthenticationResult, Call, Entry, FirstFactor, Flow, MfaType, NewDeviceMetadata, Next, Prompt,
     Reply, Request, SignIn, Step,

@@ -10,7 +10,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use num_bigint::{BigInt, BigUint, Sign};
 use sha2::{Digest, Sha256};
 
-pub use cognito_srp::group::N_HEX;
+pub use cognito_srp::hazmat::group::N_HEX;
 
 /// The input's fields, split at 0xFF, as (lossy) UTF-8 text.
 pub fn fields(data: &[u8], count: usize) -> Vec<String> {

@@ -1,6 +1,7 @@
 //! The state machine: which reply may come after which request, and the
 //! answers the driver gives itself.
 
+use crate::hazmat::{DeviceSrpClientExt, UserSrpClientExt};
 use core::fmt;
 
 use zeroize::Zeroizing;

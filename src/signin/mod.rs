@@ -85,6 +85,13 @@ mod refresh_tests;
 mod reply;
 mod request;
 mod signed_in;
+
+impl SignInExt for SignIn {
+    fn start_with_private_ephemeral(self, password: Password, a: &[u8]) -> Result<Step> {
+        Step::start(self, Some(password), Some(a))
+    }
+}
+
 #[cfg(test)]
 mod tests;
 mod token;
@@ -93,6 +100,7 @@ mod wire_json;
 
 use crate::device::DeviceCredentials;
 use crate::error::{Error, Field, Result};
+use crate::hazmat::SignInExt;
 use crate::pool::PoolId;
 use crate::secret::Password;
 use crate::secret_hash::AppClient;
@@ -420,13 +428,5 @@ impl SignIn {
     /// ```
     pub fn start_without_password(self) -> Result<Step> {
         Step::start(self, None, None)
-    }
-
-    /// Starts with a caller-given `a` of 1 to 128 big-endian bytes, used for the
-    /// user's and the device's SRP step alike.
-    ///
-    /// For tests and known answers only: a real sign-in must use [`SignIn::start`].
-    pub fn start_with_private_ephemeral(self, password: Password, a: &[u8]) -> Result<Step> {
-        Step::start(self, Some(password), Some(a))
     }
 }

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use chrono::Utc;
 use serde_json::{Value, json};
 
 use crate::Endpoint;
@@ -168,10 +167,7 @@ fn verify_claim(
     {
         return Err(invalid_session());
     }
-    pending
-        .session
-        .verify_at(responses, Utc::now())
-        .map_err(from_srp)?;
+    pending.session.verify(responses).map_err(from_srp)?;
     let mut progress = pending.progress;
     if challenge == "PASSWORD_VERIFIER" {
         // The client may announce its device only now.
