@@ -69,7 +69,7 @@ impl Ephemeral {
         map
     }
 
-    /// Steps 4 to 9 of SPEC: the raw `PASSWORD_CLAIM_SIGNATURE`. Consumes the
+    /// Steps 4 to 9 of docs/PROTOCOL.md: the raw `PASSWORD_CLAIM_SIGNATURE`. Consumes the
     /// ephemeral so that `a` answers one challenge only.
     pub(crate) fn sign(
         self,

@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-/// A protocol field, named as it travels on the wire (or as SPEC names it).
+/// A protocol field, named as it travels on the wire (or as docs/PROTOCOL.md names it).
 ///
 /// Every [`Error`] names the field it is about, so a caller can tell a
 /// malformed `SRP_B` from a malformed `SALT` without parsing messages.

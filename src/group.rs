@@ -16,7 +16,7 @@ pub const N: U3072 = U3072::from_be_hex(N_HEX);
 /// The generator `g`.
 pub const G: U3072 = U3072::from_u64(2);
 
-/// The SRP-6a multiplier `k = H(pad(N) || pad(g))`, as SPEC gives it.
+/// The SRP-6a multiplier `k = H(pad(N) || pad(g))`, as docs/PROTOCOL.md gives it.
 ///
 /// A test recomputes it from `N` and `g`.
 pub const K: U3072 = U3072::from_be_hex(concat!(

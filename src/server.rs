@@ -1,7 +1,7 @@
 //! The server's side: register verifiers, issue `SRP_B`, verify claims.
 //!
 //! What Cognito does, so the crate can check its own client and stand in for
-//! Cognito in other projects' tests. SPEC, "The server's side":
+//! Cognito in other projects' tests. docs/PROTOCOL.md, "The server's side":
 //! `B = (k*v + g^b) mod N`, `S = (A * v^u)^b mod N`, then the same key and
 //! signature as the client, compared in constant time.
 
@@ -32,7 +32,7 @@ use crate::wire::{
 
 /// Bytes of a fresh user salt.
 pub const USER_SALT_BYTES: usize = 16;
-/// Bytes of the server's private ephemeral `b` (256 bits, as SPEC asks at least).
+/// Bytes of the server's private ephemeral `b` (256 bits, as in docs/PROTOCOL.md, "The server's side").
 pub const SERVER_EPHEMERAL_BYTES: usize = 32;
 /// Bytes of a fresh `SECRET_BLOCK`.
 pub const SECRET_BLOCK_BYTES: usize = 64;

@@ -1,6 +1,6 @@
 //! The SRP-6a steps of Cognito's sign-in, one function each (hazmat).
 //!
-//! These are the formulas of SPEC on typed values: integers, bytes and
+//! These are the formulas of docs/PROTOCOL.md on typed values: integers, bytes and
 //! secrets, with no hex, base64 or parameter maps. The flows
 //! ([`UserSrpClient`](crate::UserSrpClient), [`DeviceSrpClient`](crate::DeviceSrpClient),
 //! [`SrpServer`](crate::SrpServer)) put them together; use them directly only

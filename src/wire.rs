@@ -2,7 +2,7 @@
 //! for byte strings, and the names of the parameters in Cognito's maps.
 //!
 //! Everything that arrives from the network is parsed here, strictly, before
-//! the protocol sees it. The grammar (SPEC, "Challenge"):
+//! the protocol sees it. The grammar (docs/PROTOCOL.md, step 3):
 //! - a big number is one or more ASCII hex digits (either case, leading zeros
 //!   allowed), with no prefix, sign, whitespace or other character; only
 //!   `SALT` may carry a leading `-`;

@@ -1,5 +1,7 @@
-//! Every type that holds a secret wipes it on drop (`ZeroizeOnDrop`), clears
-//! it on `zeroize()`, and never prints it through `Debug`.
+//! Every type that holds a secret declares that it wipes itself on drop
+//! (`ZeroizeOnDrop`), clears it on `zeroize()`, and never prints it through
+//! `Debug`. That the wiping leaves no copy behind is checked on the stack by
+//! `tests/stack.rs`; here, `zeroize()` is checked on the values themselves.
 
 use chrono::{TimeZone, Utc};
 use cognito_srp::hazmat::{HkdfKey, SecretElement, SecretExponent, srp};
@@ -11,10 +13,13 @@ use cognito_srp::{
 };
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+/// Compiles only for types that implement the `ZeroizeOnDrop` marker.
 fn wiped_on_drop<T: ZeroizeOnDrop>() {}
 
+/// A compile-time check: each type declares `ZeroizeOnDrop`. It does not
+/// observe the memory after a drop; the tests below check `zeroize()`.
 #[test]
-fn every_secret_type_zeroizes_on_drop() {
+fn every_secret_type_implements_zeroize_on_drop() {
     wiped_on_drop::<Password>();
     wiped_on_drop::<DevicePassword>();
     wiped_on_drop::<ClientSecret>();

@@ -1,4 +1,4 @@
-//! A plain reference model of SPEC, written straight from its formulas with
+//! A plain reference model of docs/PROTOCOL.md, written straight from its formulas with
 //! num-bigint (variable time, obviously correct), for differential fuzzing.
 //! Also the fuzz inputs' field format: fields separated by the byte 0xFF,
 //! which never occurs in UTF-8 text.
@@ -22,7 +22,7 @@ pub fn fields(data: &[u8], count: usize) -> Vec<String> {
     out
 }
 
-/// SPEC's group prime `N`, read from the crate's published hex.
+/// The protocol's group prime `N`, read from the crate's published hex.
 pub fn n() -> BigUint {
     BigUint::parse_bytes(N_HEX.as_bytes(), 16).unwrap()
 }
@@ -45,7 +45,7 @@ pub fn pad_u(n: &BigUint) -> Vec<u8> {
     pad(&BigInt::from(n.clone()))
 }
 
-/// SPEC's hex: one or more ASCII hex digits, a leading `-` only where allowed.
+/// The protocol's hex: one or more ASCII hex digits, a leading `-` only where allowed.
 pub fn parse_hex(text: &str, signed: bool) -> Option<BigInt> {
     let (negative, digits) = match text.strip_prefix('-') {
         Some(d) if signed => (true, d),
@@ -61,7 +61,7 @@ pub fn parse_hex(text: &str, signed: bool) -> Option<BigInt> {
     ))
 }
 
-/// SPEC's pool id rule; the pool name.
+/// The protocol's pool id rule; the pool name.
 pub fn pool_name(pool_id: &str) -> Option<&str> {
     if pool_id.is_empty() || pool_id.len() > 55 {
         return None;
@@ -80,7 +80,7 @@ pub fn timestamp_ok(text: &str) -> bool {
     chrono::NaiveDateTime::parse_from_str(text, "%a %b %e %H:%M:%S UTC %Y")
         .map(|t| {
             use chrono::{Datelike, Timelike};
-            // chrono reads ":60" as a leap second; SPEC's clock has none.
+            // chrono reads ":60" as a leap second; Cognito's TIMESTAMP has none.
             t.format("%a %b %-d %H:%M:%S UTC %Y").to_string() == text
                 && (1000..=9999).contains(&t.year())
                 && t.nanosecond() < 1_000_000_000
@@ -88,7 +88,7 @@ pub fn timestamp_ok(text: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// SPEC step 5: `x = H(pad(salt) || H(realm || identity || ":" || password))`.
+/// docs/PROTOCOL.md step 5: `x = H(pad(salt) || H(realm || identity || ":" || password))`.
 pub fn x(salt: &BigInt, realm: &str, identity: &str, password: &str) -> BigUint {
     let inner = h(&[
         realm.as_bytes(),
@@ -104,8 +104,8 @@ pub fn verifier(x: &BigUint) -> BigUint {
     BigUint::from(2u8).modpow(x, &n())
 }
 
-/// SPEC steps 2 to 9: the base64 `PASSWORD_CLAIM_SIGNATURE` and the hex
-/// `SRP_A` it goes with, or `None` where SPEC (with the crate's stricter
+/// docs/PROTOCOL.md steps 2 to 9: the base64 `PASSWORD_CLAIM_SIGNATURE` and the hex
+/// `SRP_A` it goes with, or `None` where docs/PROTOCOL.md (with the crate's stricter
 /// rules: `B < N`, a salt of at most 384 bytes, a private `a` of 1 to 128
 /// bytes, not all zero) rejects the input.
 #[allow(clippy::too_many_arguments)]
