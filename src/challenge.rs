@@ -3,55 +3,12 @@
 //! A challenge type can only be built from values that passed every check, so
 //! the protocol code never sees a malformed `SRP_B`, `SALT` or `SECRET_BLOCK`.
 
-use core::fmt;
-
 use crate::arith::U3072;
 use crate::error::{Error, Field, Result};
 use crate::group::N;
 use crate::salt::Salt;
-use crate::wire::{ParameterMap, decode_base64, names, parse_hex_u3072, parse_salt_hex, required};
-
-/// `SECRET_BLOCK`: opaque bytes from the server, sent back unchanged and signed.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct SecretBlock {
-    encoded: String,
-    bytes: Vec<u8>,
-}
-
-impl SecretBlock {
-    /// Parses strict standard base64 (canonical `=` padding, nothing else; empty allowed).
-    pub fn parse(encoded: &str) -> Result<Self> {
-        let bytes = decode_base64(Field::SecretBlock, encoded)?;
-        Ok(SecretBlock {
-            encoded: encoded.to_owned(),
-            bytes,
-        })
-    }
-
-    /// A secret block holding `bytes` (a server issuing one).
-    pub fn from_bytes(bytes: Vec<u8>) -> Self {
-        SecretBlock {
-            encoded: crate::wire::encode_base64(&bytes),
-            bytes,
-        }
-    }
-
-    /// The base64 text, exactly as received.
-    pub fn as_str(&self) -> &str {
-        &self.encoded
-    }
-
-    /// The decoded bytes, which the signature covers.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.bytes
-    }
-}
-
-impl fmt::Debug for SecretBlock {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SecretBlock({} bytes)", self.bytes.len())
-    }
-}
+use crate::secret_block::SecretBlock;
+use crate::wire::{ParameterMap, names, parse_hex_u3072, parse_salt_hex, required};
 
 /// A public ephemeral of the other side (`SRP_B` for a client, `SRP_A` for a
 /// server), parsed and checked to be `0 < value < N`.

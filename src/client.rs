@@ -3,16 +3,16 @@
 
 use zeroize::Zeroizing;
 
+use crate::app_client::AppClient;
 use crate::arith::U3072;
 use crate::challenge::{PasswordVerifierChallenge, SrpParameters};
 use crate::error::{Error, Field, Result};
 use crate::hazmat::{UserSrpClientExt, UserSrpLoginExt};
 use crate::pool::PoolId;
 use crate::secret::Password;
-use crate::secret_hash::AppClient;
 use crate::srp::PrivateEphemeral;
+use crate::srp::unwiped;
 use crate::stack::wiped;
-use crate::steps;
 use crate::timestamp::Timestamp;
 use crate::wire::{ParameterMap, encode_base64, hex_u3072, names};
 
@@ -37,8 +37,8 @@ impl Ephemeral {
     /// A caller-given `a` of 1 to 128 big-endian bytes (for tests and known
     /// answers), as [`srp::private_ephemeral`](crate::srp::private_ephemeral) reads it.
     pub(crate) fn from_bytes(a: &[u8]) -> Result<Self> {
-        let a = steps::private_ephemeral(a)?;
-        let srp_a = steps::public_ephemeral(&a);
+        let a = unwiped::private_ephemeral(a)?;
+        let srp_a = unwiped::public_ephemeral(&a);
         // g^a mod N is never 0 for a prime N; the SDKs check it anyway.
         if srp_a == U3072::ZERO {
             return Err(Error::invalid(Field::SrpA, "A mod N is 0"));
@@ -79,14 +79,14 @@ impl Ephemeral {
         challenge: &SrpParameters,
         timestamp: &Timestamp,
     ) -> Result<[u8; 32]> {
-        let u = steps::compute_u(&self.srp_a, &challenge.srp_b);
+        let u = unwiped::compute_u(&self.srp_a, &challenge.srp_b);
         if u == [0; 32] {
             return Err(Error::invalid(Field::U, "u = H(pad(A) || pad(B)) is 0"));
         }
-        let x = steps::compute_x(&challenge.salt, realm, identity, password);
-        let s = steps::client_premaster_secret(&self.a, &challenge.srp_b, &x, &u);
-        let key = steps::derive_key(&u, &s);
-        Ok(steps::password_claim_signature(
+        let x = unwiped::compute_x(&challenge.salt, realm, identity, password);
+        let s = unwiped::client_premaster_secret(&self.a, &challenge.srp_b, &x, &u);
+        let key = unwiped::derive_key(&u, &s);
+        Ok(unwiped::password_claim_signature(
             &key,
             realm,
             identity,

@@ -8,15 +8,15 @@
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::app_client::AppClient;
 use crate::challenge::DevicePasswordVerifierChallenge;
 use crate::client::{Ephemeral, PasswordClaim};
 use crate::error::{Error, Field, Result};
 use crate::hazmat::{DeviceSrpClientExt, DeviceSrpLoginExt};
 use crate::salt::Salt;
 use crate::secret::DevicePassword;
-use crate::secret_hash::AppClient;
+use crate::srp::unwiped;
 use crate::stack::wiped;
-use crate::steps;
 use crate::timestamp::Timestamp;
 use crate::wire::{ParameterMap, encode_base64, encode_base64_secret};
 
@@ -110,13 +110,13 @@ impl DeviceCredentials {
     ) -> DeviceSecretVerifierConfig {
         // 16 bytes always fit in a salt.
         let salt = Salt::from_be_bytes(salt_random).unwrap_or_else(|| unreachable!("16-byte salt"));
-        let x = steps::compute_x(
+        let x = unwiped::compute_x(
             &salt,
             &self.device_group_key,
             &self.device_key,
             self.device_password.expose_secret().as_bytes(),
         );
-        let verifier = steps::compute_verifier(&x);
+        let verifier = unwiped::compute_verifier(&x);
         DeviceSecretVerifierConfig {
             // The protocol sends pad(v), whose length follows v's leading zero
             // bytes: a leak it forces (see the README's security notes).

@@ -68,8 +68,9 @@ pub mod wire;
 pub use crate::client::PRIVATE_EPHEMERAL_BYTES;
 pub use crate::device::{DEVICE_PASSWORD_RANDOM_BYTES, DEVICE_SALT_BYTES};
 pub use crate::secret::{HkdfKey, SecretElement, SecretExponent};
-pub use crate::server::{SECRET_BLOCK_BYTES, SERVER_EPHEMERAL_BYTES, USER_SALT_BYTES};
+pub use crate::server::{SECRET_BLOCK_BYTES, SERVER_EPHEMERAL_BYTES};
 pub use crate::stack::WIPE_BYTES as STACK_WIPE_BYTES;
+pub use crate::stored_verifier::USER_SALT_BYTES;
 
 mod sealed {
     pub trait Sealed {}

@@ -68,6 +68,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs, rust_2018_idioms, unreachable_pub)]
 
+mod app_client;
 mod challenge;
 mod client;
 mod device;
@@ -78,22 +79,26 @@ mod pool;
 mod prime;
 mod salt;
 mod secret;
+mod secret_block;
 mod secret_hash;
 mod server;
 pub mod signin;
 mod stack;
-mod steps;
+mod stored_verifier;
 mod timestamp;
 
-pub use challenge::{DevicePasswordVerifierChallenge, PasswordVerifierChallenge, SecretBlock};
+pub use app_client::AppClient;
+pub use challenge::{DevicePasswordVerifierChallenge, PasswordVerifierChallenge};
 pub use client::{PasswordClaim, UserSrpClient, UserSrpLogin};
 pub use device::{DeviceCredentials, DeviceSecretVerifierConfig, DeviceSrpClient, DeviceSrpLogin};
 pub use error::{AuthFailure, Error, Field, Result, TokenRefusal};
 pub use pool::PoolId;
 pub use salt::Salt;
 pub use secret::{ClientSecret, DevicePassword, Password};
-pub use secret_hash::{AppClient, secret_hash};
-pub use server::{ServerSession, SrpServer, StoredVerifier};
+pub use secret_block::SecretBlock;
+pub use secret_hash::secret_hash;
+pub use server::{ServerSession, SrpServer};
+pub use stored_verifier::StoredVerifier;
 pub use timestamp::Timestamp;
 pub use wire::ParameterMap;
 

@@ -4,10 +4,10 @@
 use core::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::app_client::AppClient;
 use crate::device::DeviceCredentials;
 use crate::error::{Error, Field, Result};
 use crate::pool::PoolId;
-use crate::secret_hash::AppClient;
 
 use super::reply::AuthenticationResult;
 use super::signed_in::SignedIn;

@@ -74,10 +74,10 @@
 
 mod driver;
 mod first_factor;
-mod json;
 mod keep;
 #[cfg(feature = "serde")]
 mod keep_serde;
+mod parameter_json;
 mod prompt;
 mod refresh;
 #[cfg(test)]
@@ -92,18 +92,18 @@ impl SignInExt for SignIn {
     }
 }
 
+mod body_json;
 #[cfg(test)]
 mod tests;
 mod token;
 mod token_request;
-mod wire_json;
 
+use crate::app_client::AppClient;
 use crate::device::DeviceCredentials;
 use crate::error::{Error, Field, Result};
 use crate::hazmat::SignInExt;
 use crate::pool::PoolId;
 use crate::secret::Password;
-use crate::secret_hash::AppClient;
 
 pub use driver::{Next, Step};
 pub use first_factor::FirstFactor;

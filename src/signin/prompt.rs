@@ -14,7 +14,7 @@ use crate::wire::ParameterMap;
 
 use super::driver::{ChallengeName, Driver, Step};
 use super::first_factor::FirstFactor;
-use super::json;
+use super::parameter_json;
 
 /// A challenge for the caller. Answer it through the variant's own type.
 ///
@@ -153,14 +153,14 @@ pub(crate) fn build(
         ChallengeName::NewPasswordRequired => {
             let required_attributes = match parameters.get("requiredAttributes") {
                 None => Vec::new(),
-                Some(text) => json::string_array(Field::RequiredAttributes, text)?
+                Some(text) => parameter_json::string_array(Field::RequiredAttributes, text)?
                     .into_iter()
                     .map(|name| unprefixed(&name).to_owned())
                     .collect(),
             };
             let user_attributes = match parameters.get("userAttributes") {
                 None => ParameterMap::new(),
-                Some(text) => json::string_object(Field::UserAttributes, text)?,
+                Some(text) => parameter_json::string_object(Field::UserAttributes, text)?,
             };
             Prompt::NewPasswordRequired(NewPasswordRequired {
                 driver,
@@ -206,7 +206,7 @@ pub(crate) fn build(
                 .ok_or(Error::Missing {
                     field: Field::CredentialRequestOptions,
                 })?;
-            if !json::is_object(options) {
+            if !parameter_json::is_object(options) {
                 return Err(Error::invalid(
                     Field::CredentialRequestOptions,
                     "not a JSON object",
@@ -283,7 +283,7 @@ fn unprefixed(name: &str) -> &str {
 
 /// The known MFA types of a JSON list; names this crate does not know are left out.
 fn mfa_types(field: Field, text: &str) -> Result<Vec<MfaType>> {
-    Ok(json::string_array(field, text)?
+    Ok(parameter_json::string_array(field, text)?
         .iter()
         .filter_map(|name| MfaType::parse(name))
         .collect())
@@ -801,7 +801,7 @@ impl WebAuthn {
 
     /// Answers with `CREDENTIAL`: the authenticator's credential, a JSON object.
     pub fn answer(self, credential_json: &str) -> Answered<Self> {
-        if !json::is_object(credential_json) {
+        if !parameter_json::is_object(credential_json) {
             let error = Error::invalid(Field::Credential, "not a JSON object");
             return Err(Rejected::new(self, error));
         }

@@ -4,8 +4,8 @@
 use core::fmt;
 use std::time::SystemTime;
 
+use crate::app_client::AppClient;
 use crate::error::{Error, Field, Result};
-use crate::secret_hash::AppClient;
 use crate::wire::{ParameterMap, names};
 
 use super::keep::{Current, KeptSignIn};

@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use super::*;
 use crate::error::{Error, Field, TokenRefusal};
 use crate::secret::{ClientSecret, DevicePassword, Password};
-use crate::server::{SrpServer, StoredVerifier};
+use crate::server::SrpServer;
+use crate::stored_verifier::StoredVerifier;
 use crate::wire::ParameterMap;
 
 const POOL: &str = "us-east-1_TestPool1";

@@ -4,7 +4,8 @@
 use super::*;
 use crate::error::{Error, Field};
 use crate::secret::{ClientSecret, Password};
-use crate::server::{ServerSession, SrpServer, StoredVerifier};
+use crate::server::{ServerSession, SrpServer};
+use crate::stored_verifier::StoredVerifier;
 use crate::wire::ParameterMap;
 // Under WebAssembly the tests run in Node through wasm-bindgen-test.
 #[cfg(target_family = "wasm")]

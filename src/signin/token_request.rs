@@ -7,9 +7,9 @@ use core::fmt;
 use serde_json::{Map, Value};
 use zeroize::Zeroize;
 
+use crate::app_client::AppClient;
 use crate::error::{Error, Field, Result};
 use crate::secret::ClientSecret;
-use crate::secret_hash::AppClient;
 use crate::wire::ParameterMap;
 
 use super::keep::KeptSignIn;

@@ -1,5 +1,6 @@
-//! The JSON 1.1 wire form, for callers that send raw HTTP: a [`Request`]'s
-//! body and `X-Amz-Target`, and a [`Reply`] from a response body.
+//! The JSON 1.1 bodies of whole requests and replies, for callers that send
+//! raw HTTP: a [`Request`]'s body and `X-Amz-Target`, and a [`Reply`] from a
+//! response body. JSON inside a parameter's value is `parameter_json.rs`.
 
 use serde_json::{Map, Value};
 

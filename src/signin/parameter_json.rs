@@ -1,6 +1,7 @@
 //! Challenge parameters that Cognito sends as JSON inside a string
 //! (`requiredAttributes`, `userAttributes`, `MFAS_CAN_CHOOSE`, `MFAS_CAN_SETUP`,
-//! `CREDENTIAL_REQUEST_OPTIONS`).
+//! `CREDENTIAL_REQUEST_OPTIONS`). The JSON bodies of whole requests and
+//! replies are `body_json.rs`.
 
 use crate::error::{Error, Field, Result};
 use crate::wire::ParameterMap;
