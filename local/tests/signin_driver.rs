@@ -129,3 +129,170 @@ fn a_new_device_confirmed_then_device_srp_auth() {
     let (_, answered) = sign_in(&endpoint, signin.without_device(), PASSWORD).unwrap();
     assert_eq!(answered, ["PASSWORD_VERIFIER"]);
 }
+
+/// Every password flow, public and admin, with and without a client secret:
+/// the password goes in the first request and the tokens come back.
+#[test]
+fn the_password_flows_sign_in_through_their_own_entry() {
+    use cognito_srp::signin::{Entry, Flow};
+    let endpoint = endpoint();
+    for secret in [false, true] {
+        for (entry, flow) in [
+            (Entry::InitiateAuth, Flow::UserPasswordAuth),
+            (Entry::AdminInitiateAuth, Flow::AdminUserPasswordAuth),
+            (Entry::InitiateAuth, Flow::UserAuthPassword),
+            (Entry::AdminInitiateAuth, Flow::UserAuthPassword),
+        ] {
+            let signin = SignIn::new(PoolId::parse(POOL).unwrap(), app(secret), "alice")
+                .unwrap()
+                .with_entry(entry)
+                .with_flow(flow);
+            let (done, answered) = sign_in(&endpoint, signin.clone(), PASSWORD)
+                .unwrap_or_else(|e| panic!("{flow:?} {entry:?} secret={secret}: {e}"));
+            assert!(answered.is_empty(), "{flow:?}: {answered:?}");
+            assert!(done.access_token().starts_with("eyJ"));
+            let refused = sign_in(&endpoint, signin, "Wrong-Horse-1").unwrap_err();
+            assert!(
+                refused.contains("NotAuthorizedException")
+                    && refused.contains("Incorrect username or password."),
+                "{flow:?}: {refused}"
+            );
+        }
+    }
+}
+
+/// What the endpoint says to a password flow through the other operation,
+/// to `ADMIN_NO_SRP_AUTH` (the older name), and to an unknown user.
+#[test]
+fn password_flows_are_refused_through_the_other_operation() {
+    let endpoint = endpoint();
+    let parameters = json!({ "USERNAME": "alice", "PASSWORD": PASSWORD });
+    let call = |operation: &str, flow: &str, parameters: &Value| {
+        let mut body =
+            json!({ "ClientId": "publicclient", "AuthFlow": flow, "AuthParameters": parameters });
+        if operation.starts_with("Admin") {
+            body["UserPoolId"] = json!(POOL);
+        }
+        endpoint
+            .handle(operation, &body)
+            .map_err(|e| (e.kind.to_owned(), e.message))
+    };
+    let unsupported = Err((
+        "InvalidParameterException".to_owned(),
+        "Initiate Auth method not supported.".to_owned(),
+    ));
+    assert_eq!(
+        call("InitiateAuth", "ADMIN_USER_PASSWORD_AUTH", &parameters),
+        unsupported
+    );
+    assert_eq!(
+        call("InitiateAuth", "ADMIN_NO_SRP_AUTH", &parameters),
+        unsupported
+    );
+    assert_eq!(
+        call("AdminInitiateAuth", "USER_PASSWORD_AUTH", &parameters),
+        unsupported
+    );
+    let done = call("AdminInitiateAuth", "ADMIN_NO_SRP_AUTH", &parameters).unwrap();
+    assert!(done["AuthenticationResult"]["AccessToken"].is_string());
+    assert_eq!(
+        call(
+            "InitiateAuth",
+            "USER_PASSWORD_AUTH",
+            &json!({ "USERNAME": "nobody", "PASSWORD": PASSWORD })
+        ),
+        Err((
+            "UserNotFoundException".into(),
+            "User does not exist.".into()
+        ))
+    );
+    assert_eq!(
+        call(
+            "InitiateAuth",
+            "USER_PASSWORD_AUTH",
+            &json!({ "USERNAME": "alice" })
+        ),
+        Err((
+            "InvalidParameterException".into(),
+            "Missing required parameter PASSWORD".into()
+        ))
+    );
+}
+
+/// `USER_AUTH` without a preference: the driver's `SelectChallenge` prompt
+/// lists what the endpoint offers, and either password factor signs in.
+#[test]
+fn user_auth_leaves_the_first_factor_to_the_select_challenge_prompt() {
+    use cognito_srp::signin::{FirstFactor, Flow, Prompt};
+    let endpoint = endpoint();
+    for secret in [false, true] {
+        for factor in [FirstFactor::PasswordSrp, FirstFactor::Password] {
+            let step = SignIn::new(PoolId::parse(POOL).unwrap(), app(secret), "alice")
+                .unwrap()
+                .with_flow(Flow::UserAuth)
+                .start_without_password()
+                .unwrap();
+            let reply = exchange(&endpoint, step.request()).unwrap();
+            let Next::Prompt(Prompt::SelectChallenge(prompt)) = step.receive(reply).unwrap() else {
+                panic!("no SELECT_CHALLENGE")
+            };
+            assert_eq!(
+                prompt.available_challenges(),
+                [FirstFactor::Password, FirstFactor::PasswordSrp]
+            );
+            let mut step = prompt
+                .answer_with_password(factor, Password::new(PASSWORD))
+                .unwrap();
+            let done = loop {
+                let reply = exchange(&endpoint, step.request()).unwrap();
+                match step.receive(reply).unwrap() {
+                    Next::Send(next) => step = next,
+                    Next::SignedIn(done) => break done,
+                    Next::Prompt(prompt) => panic!("{prompt:?}"),
+                }
+            };
+            assert!(done.access_token().starts_with("eyJ"), "{factor:?}");
+        }
+    }
+}
+
+/// A password flow goes on as an SRP one does: a temporary password asks
+/// for a new one, and a remembered device its own SRP step.
+#[test]
+fn password_flows_go_on_to_new_password_and_the_remembered_device() {
+    use cognito_srp::signin::{Flow, Prompt};
+    let endpoint = cognito_srp_local::seed_from_json(&json!({ "pools": [{ "id": POOL,
+        "clients": [{ "id": "publicclient", "remember_devices": true }],
+        "users": [{ "username": "alice", "password": PASSWORD },
+                  { "username": "tom", "password": "Temp-Pass-1", "temporary_password": true }] }] }))
+    .unwrap();
+    let signin = |name: &str| {
+        SignIn::new(PoolId::parse(POOL).unwrap(), app(false), name)
+            .unwrap()
+            .with_flow(Flow::UserPasswordAuth)
+    };
+    let step = signin("tom").start(Password::new("Temp-Pass-1")).unwrap();
+    let reply = exchange(&endpoint, step.request()).unwrap();
+    let Next::Prompt(Prompt::NewPasswordRequired(prompt)) = step.receive(reply).unwrap() else {
+        panic!("no NEW_PASSWORD_REQUIRED")
+    };
+    let step = prompt
+        .answer(Password::new("New-Pass-2"), Default::default())
+        .unwrap();
+    let reply = exchange(&endpoint, step.request()).unwrap();
+    assert!(matches!(step.receive(reply).unwrap(), Next::SignedIn(_)));
+    sign_in(&endpoint, signin("tom"), "New-Pass-2").unwrap();
+
+    // A device confirmed after a password sign-in, then DEVICE_SRP_AUTH.
+    let (done, _) = sign_in(&endpoint, signin("alice"), PASSWORD).unwrap();
+    let (device, confirm) = done.into_parts().1.expect("a new device").into_parts();
+    endpoint
+        .handle(
+            "ConfirmDevice",
+            &json!({ "AccessToken": confirm.access_token(), "DeviceKey": confirm.device_key(),
+                     "DeviceSecretVerifierConfig": confirm.device_secret_verifier_config().to_map() }),
+        )
+        .unwrap();
+    let (_, answered) = sign_in(&endpoint, signin("alice").with_device(device), PASSWORD).unwrap();
+    assert_eq!(answered, ["DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"]);
+}

@@ -12,6 +12,9 @@ pub(crate) enum Flow {
     UserAuth,
     /// `CUSTOM_AUTH` started with `SRP_A`.
     CustomSrp,
+    /// A password flow: `USER_PASSWORD_AUTH`, `ADMIN_USER_PASSWORD_AUTH`
+    /// (`ADMIN_NO_SRP_AUTH`), or `USER_AUTH` with the `PASSWORD` factor.
+    Password,
 }
 
 /// A sign-in past its first step: who, how it started, and which of the

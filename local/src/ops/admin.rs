@@ -112,7 +112,7 @@ fn check_admin_pool(ep: &Endpoint, body: &Value) -> Result<(), ApiError> {
 pub(crate) fn admin_initiate_auth(ep: &Endpoint, body: &Value) -> ApiResult {
     check_admin_pool(ep, body)?;
     check_sign_in_metadata(body, true)?;
-    start_sign_in(ep, body)
+    start_sign_in(ep, body, true)
 }
 
 /// `AdminRespondToAuthChallenge`: `RespondToAuthChallenge` likewise.

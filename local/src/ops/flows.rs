@@ -24,6 +24,7 @@ use crate::input::{check_username, optional_field, required};
 use crate::model::pool::Client;
 use crate::model::session::{SessionBinding, invalid_session};
 use crate::model::signin::{Flow, SignInProgress};
+use crate::ops::password::{check_password, password_sign_in};
 use crate::ops::srp::password_verifier_challenge;
 use crate::ops::tokens::tokens;
 
@@ -142,8 +143,13 @@ pub(crate) fn next_step(ep: &Endpoint, client: &Client, progress: SignInProgress
     Ok(json!({ "ChallengeName": challenge, "ChallengeParameters": parameters, "Session": session }))
 }
 
+/// The first factors of `USER_AUTH` this endpoint serves, as
+/// `SELECT_CHALLENGE` lists them.
+const AVAILABLE_CHALLENGES: [&str; 2] = ["PASSWORD", "PASSWORD_SRP"];
+
 /// `USER_AUTH`: straight to `PASSWORD_VERIFIER` with
-/// `PREFERRED_CHALLENGE=PASSWORD_SRP` and `SRP_A`, otherwise
+/// `PREFERRED_CHALLENGE=PASSWORD_SRP` and `SRP_A`, straight past the first
+/// factor with `PREFERRED_CHALLENGE=PASSWORD` and `PASSWORD`, otherwise
 /// `SELECT_CHALLENGE` listing the choices this endpoint serves.
 pub(crate) fn start_user_auth(
     ep: &Endpoint,
@@ -153,16 +159,21 @@ pub(crate) fn start_user_auth(
     let username = required(parameters, "USERNAME")?;
     check_username(username, "username")?;
     client.check_secret_hash(username, parameters.get("SECRET_HASH").map(String::as_str))?;
-    if parameters.get("PREFERRED_CHALLENGE").map(String::as_str) == Some("PASSWORD_SRP") {
-        let srp_a = required(parameters, "SRP_A")?;
-        return password_verifier_challenge(
-            ep,
-            client,
-            username,
-            srp_a,
-            parameters.get("DEVICE_KEY").cloned(),
-            Flow::UserAuth,
-        );
+    match parameters.get("PREFERRED_CHALLENGE").map(String::as_str) {
+        Some("PASSWORD_SRP") => {
+            let srp_a = required(parameters, "SRP_A")?;
+            return password_verifier_challenge(
+                ep,
+                client,
+                username,
+                srp_a,
+                parameters.get("DEVICE_KEY").cloned(),
+                Flow::UserAuth,
+            );
+        }
+        Some("PASSWORD") => return password_sign_in(ep, client, parameters),
+        // Any other preference is not offered here: the choice goes back.
+        _ => {}
     }
     let (real, sub) = {
         let state = ep.state();
@@ -180,11 +191,12 @@ pub(crate) fn start_user_auth(
     let session = ep.issue_session(binding(client, &real, "SELECT_CHALLENGE"), progress)?;
     Ok(
         json!({ "ChallengeName": "SELECT_CHALLENGE", "ChallengeParameters": {},
-               "AvailableChallenges": ["PASSWORD_SRP"], "Session": session }),
+               "AvailableChallenges": AVAILABLE_CHALLENGES, "Session": session }),
     )
 }
 
-/// `SELECT_CHALLENGE` answered with `ANSWER=PASSWORD_SRP` and `SRP_A`.
+/// `SELECT_CHALLENGE` answered with `ANSWER=PASSWORD_SRP` and `SRP_A`, or
+/// `ANSWER=PASSWORD` and `PASSWORD`.
 pub(crate) fn answer_select_challenge(
     ep: &Endpoint,
     client: &Client,
@@ -196,6 +208,16 @@ pub(crate) fn answer_select_challenge(
         ep.take_session(body, &binding(client, &username, "SELECT_CHALLENGE"))?;
     match required(responses, "ANSWER")? {
         "PASSWORD_SRP" => {}
+        "PASSWORD" => {
+            let password = required(responses, "PASSWORD")?;
+            let sub = check_password(ep, client, &username, password)?;
+            let device_key = responses.get("DEVICE_KEY").cloned().or(progress.device_key);
+            return next_step(
+                ep,
+                client,
+                SignInProgress::new(Flow::Password, &sub, device_key),
+            );
+        }
         other => {
             return Err(invalid_parameter(format!(
                 "The challenge {other} is not available for this user."

@@ -16,6 +16,7 @@ mod devices;
 mod flows;
 mod mfa;
 mod page;
+mod password;
 mod pools;
 mod pue;
 mod refresh;

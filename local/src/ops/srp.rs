@@ -21,21 +21,30 @@ use crate::ops::flows::answer_software_token_mfa;
 use crate::ops::flows::next_step;
 use crate::ops::flows::start_user_auth;
 use crate::ops::flows::take_device_session;
+use crate::ops::password::{method_not_supported, password_sign_in};
 use crate::ops::pue::unknown_user;
 use crate::ops::refresh::refresh_token_auth;
 use crate::random::token;
 
 pub(crate) fn initiate_auth(ep: &Endpoint, body: &Value) -> ApiResult {
     check_sign_in_metadata(body, false)?;
-    start_sign_in(ep, body)
+    start_sign_in(ep, body, false)
 }
 
-/// The first step of every sign-in, public or admin.
-pub(crate) fn start_sign_in(ep: &Endpoint, body: &Value) -> ApiResult {
+/// The first step of every sign-in, public or `admin`.
+pub(crate) fn start_sign_in(ep: &Endpoint, body: &Value, admin: bool) -> ApiResult {
     let client = ep.client(field(body, "ClientId")?)?;
     let flow = field(body, "AuthFlow")?;
     let parameters = string_map(body, "AuthParameters")?;
     let flow = match flow {
+        // Each password flow belongs to one entry operation.
+        "USER_PASSWORD_AUTH" if !admin => return password_sign_in(ep, &client, &parameters),
+        "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" if admin => {
+            return password_sign_in(ep, &client, &parameters);
+        }
+        "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" => {
+            return Err(method_not_supported());
+        }
         "USER_SRP_AUTH" => Flow::UserSrp,
         "CUSTOM_AUTH" if parameters.get("CHALLENGE_NAME").map(String::as_str) == Some("SRP_A") => {
             Flow::CustomSrp
