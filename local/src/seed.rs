@@ -11,7 +11,7 @@ use totp_rs::Secret;
 use crate::Endpoint;
 use cognito_srp::PoolId;
 
-use crate::model::pool::{Client, CustomChallenge, Pool};
+use crate::model::pool::{ALL_AUTH_FLOWS, Client, CustomChallenge, Pool};
 use crate::model::user::Mfa;
 use crate::password_policy::PasswordPolicy;
 use crate::sigv4::CredentialStore;
@@ -60,6 +60,16 @@ pub fn seed_from_json(seed: &Value) -> Result<Endpoint, String> {
                     return Err("seed: `prevent_user_existence_errors` is LEGACY or ENABLED".into());
                 }
             };
+            // A seeded client allows every flow unless its seed lists them.
+            made.explicit_auth_flows = Some(match &client["explicit_auth_flows"] {
+                Value::Null => ALL_AUTH_FLOWS.iter().map(|f| (*f).to_owned()).collect(),
+                Value::Array(flows) => flows
+                    .iter()
+                    .map(|f| f.as_str().map(str::to_owned))
+                    .collect::<Option<_>>()
+                    .ok_or("seed: `explicit_auth_flows` is a list of strings")?,
+                _ => return Err("seed: `explicit_auth_flows` is a list of strings".into()),
+            });
             endpoint.insert_client(made).map_err(|e| e.message)?;
         }
         for user in pool["users"].as_array().into_iter().flatten() {

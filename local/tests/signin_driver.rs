@@ -296,3 +296,114 @@ fn password_flows_go_on_to_new_password_and_the_remembered_device() {
     let (_, answered) = sign_in(&endpoint, signin("alice").with_device(device), PASSWORD).unwrap();
     assert_eq!(answered, ["DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"]);
 }
+
+/// `ExplicitAuthFlows` per app client: Cognito's default (SRP, custom,
+/// refresh) when a client is made without them, each flow refused with
+/// Cognito's words where it is not allowed, and a seed that lists them.
+#[test]
+fn each_app_client_allows_the_flows_its_explicit_auth_flows_name() {
+    let endpoint = endpoint();
+    let made = |flows: Option<Value>| {
+        let mut body = json!({ "UserPoolId": POOL, "ClientName": "made" });
+        if let Some(flows) = flows {
+            body["ExplicitAuthFlows"] = flows;
+        }
+        let out = endpoint.handle("CreateUserPoolClient", &body).unwrap();
+        out["UserPoolClient"]["ClientId"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let start = |client: &str, operation: &str, flow: &str| {
+        let mut parameters = json!({ "USERNAME": "alice", "PASSWORD": PASSWORD });
+        if flow == "USER_SRP_AUTH" {
+            let login = cognito_srp::UserSrpClient::new(PoolId::parse(POOL).unwrap())
+                .start("alice")
+                .unwrap();
+            parameters["SRP_A"] = json!(login.srp_a());
+        }
+        let mut body =
+            json!({ "ClientId": client, "AuthFlow": flow, "AuthParameters": parameters });
+        if operation.starts_with("Admin") {
+            body["UserPoolId"] = json!(POOL);
+        }
+        endpoint
+            .handle(operation, &body)
+            .map(|_| ())
+            .map_err(|e| (e.kind.to_owned(), e.message))
+    };
+    let refused = |message: &str| Err(("InvalidParameterException".to_owned(), message.to_owned()));
+
+    let default = made(None);
+    assert_eq!(start(&default, "InitiateAuth", "USER_SRP_AUTH"), Ok(()));
+    assert_eq!(
+        start(&default, "InitiateAuth", "USER_PASSWORD_AUTH"),
+        refused("USER_PASSWORD_AUTH flow not enabled for this client")
+    );
+    assert_eq!(
+        start(&default, "AdminInitiateAuth", "ADMIN_USER_PASSWORD_AUTH"),
+        refused("Auth flow not enabled for this client")
+    );
+    assert_eq!(
+        start(&default, "AdminInitiateAuth", "ADMIN_NO_SRP_AUTH"),
+        refused("Auth flow not enabled for this client")
+    );
+    assert_eq!(
+        start(&default, "InitiateAuth", "USER_AUTH"),
+        refused("USER_AUTH is not enabled for the client.")
+    );
+
+    let password_only = made(Some(json!([
+        "ALLOW_USER_PASSWORD_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH"
+    ])));
+    assert_eq!(
+        start(&password_only, "InitiateAuth", "USER_PASSWORD_AUTH"),
+        Ok(())
+    );
+    assert_eq!(
+        start(&password_only, "InitiateAuth", "USER_SRP_AUTH"),
+        refused("USER_SRP_AUTH is not enabled for the client.")
+    );
+    assert_eq!(
+        start(&password_only, "InitiateAuth", "CUSTOM_AUTH"),
+        refused("CUSTOM_AUTH is not enabled for the client.")
+    );
+
+    // The legacy values: SRP stays open, each names its password flow.
+    let legacy = made(Some(json!(["ADMIN_NO_SRP_AUTH"])));
+    assert_eq!(
+        start(&legacy, "AdminInitiateAuth", "ADMIN_USER_PASSWORD_AUTH"),
+        Ok(())
+    );
+    assert_eq!(start(&legacy, "InitiateAuth", "USER_SRP_AUTH"), Ok(()));
+    assert_eq!(
+        start(&legacy, "InitiateAuth", "USER_PASSWORD_AUTH"),
+        refused("USER_PASSWORD_AUTH flow not enabled for this client")
+    );
+
+    // ALLOW_USER_AUTH alone opens USER_AUTH with its password and SRP factors.
+    let user_auth = made(Some(json!(["ALLOW_USER_AUTH"])));
+    assert_eq!(start(&user_auth, "InitiateAuth", "USER_AUTH"), Ok(()));
+    assert_eq!(
+        start(&user_auth, "InitiateAuth", "USER_SRP_AUTH"),
+        refused("USER_SRP_AUTH is not enabled for the client.")
+    );
+
+    // A seeded client allows every flow unless its seed lists them.
+    let seeded = cognito_srp_local::seed_from_json(&json!({ "pools": [{ "id": POOL,
+        "clients": [{ "id": "srponly", "explicit_auth_flows": ["ALLOW_USER_SRP_AUTH"] }],
+        "users": [{ "username": "alice", "password": PASSWORD }] }] }))
+    .unwrap();
+    assert_eq!(
+        seeded
+            .handle(
+                "InitiateAuth",
+                &json!({ "ClientId": "srponly", "AuthFlow": "USER_PASSWORD_AUTH",
+                         "AuthParameters": { "USERNAME": "alice", "PASSWORD": PASSWORD } })
+            )
+            .map(|_| ())
+            .map_err(|e| (e.kind.to_owned(), e.message)),
+        refused("USER_PASSWORD_AUTH flow not enabled for this client")
+    );
+}

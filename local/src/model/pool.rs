@@ -147,7 +147,51 @@ pub(crate) struct Client {
     pub last_modified: i64,
 }
 
+/// `ExplicitAuthFlows` of a client made without it: Cognito's default.
+pub(crate) const DEFAULT_AUTH_FLOWS: [&str; 3] = [
+    "ALLOW_REFRESH_TOKEN_AUTH",
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_CUSTOM_AUTH",
+];
+
+/// Every `ALLOW_` value: what a seeded client allows unless its seed says.
+pub(crate) const ALL_AUTH_FLOWS: [&str; 6] = [
+    "ALLOW_USER_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+    "ALLOW_CUSTOM_AUTH",
+    "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_USER_SRP_AUTH",
+    "ALLOW_REFRESH_TOKEN_AUTH",
+];
+
 impl Client {
+    /// Whether the client's `ExplicitAuthFlows` (Cognito's default when never
+    /// given) let `auth_flow` start a sign-in. With the legacy values, SRP
+    /// and refresh stay open and each legacy value opens its flow;
+    /// `CUSTOM_AUTH_FLOW_ONLY` leaves only `CUSTOM_AUTH` (and refresh).
+    pub(crate) fn allows_auth_flow(&self, auth_flow: &str) -> bool {
+        let flows: Vec<&str> = match &self.explicit_auth_flows {
+            Some(flows) => flows.iter().map(String::as_str).collect(),
+            None => DEFAULT_AUTH_FLOWS.to_vec(),
+        };
+        let has = |value: &str| flows.contains(&value);
+        let legacy = !flows.iter().any(|f| f.starts_with("ALLOW_"));
+        let custom_only = has("CUSTOM_AUTH_FLOW_ONLY");
+        match auth_flow {
+            "USER_SRP_AUTH" => has("ALLOW_USER_SRP_AUTH") || (legacy && !custom_only),
+            "USER_PASSWORD_AUTH" => {
+                has("ALLOW_USER_PASSWORD_AUTH") || (has("USER_PASSWORD_AUTH") && !custom_only)
+            }
+            "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" => {
+                has("ALLOW_ADMIN_USER_PASSWORD_AUTH") || (has("ADMIN_NO_SRP_AUTH") && !custom_only)
+            }
+            "CUSTOM_AUTH" => has("ALLOW_CUSTOM_AUTH") || legacy,
+            "USER_AUTH" => has("ALLOW_USER_AUTH"),
+            "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => has("ALLOW_REFRESH_TOKEN_AUTH") || legacy,
+            _ => false,
+        }
+    }
+
     /// A client of `pool_id` named `name` with the default settings, made
     /// at `now`; `secret`, if any, signs its `SECRET_HASH`es.
     pub(crate) fn new(

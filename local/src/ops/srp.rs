@@ -8,7 +8,9 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 use crate::Endpoint;
-use crate::error::{ApiResult, err, from_srp, invalid_parameter, no_such_device, not_authorized};
+use crate::error::{
+    ApiError, ApiResult, err, from_srp, invalid_parameter, no_such_device, not_authorized,
+};
 use crate::input::{check_username, field, optional_field, required, string_map};
 use crate::model::pool::Client;
 use crate::model::session::{expired_session, invalid_session};
@@ -36,6 +38,7 @@ pub(crate) fn start_sign_in(ep: &Endpoint, body: &Value, admin: bool) -> ApiResu
     let client = ep.client(field(body, "ClientId")?)?;
     let flow = field(body, "AuthFlow")?;
     let parameters = string_map(body, "AuthParameters")?;
+    check_auth_flow_enabled(&client, flow, admin)?;
     let flow = match flow {
         // Each password flow belongs to one entry operation.
         "USER_PASSWORD_AUTH" if !admin => return password_sign_in(ep, &client, &parameters),
@@ -69,6 +72,32 @@ pub(crate) fn start_sign_in(ep: &Endpoint, body: &Value, admin: bool) -> ApiResu
         parameters.get("DEVICE_KEY").cloned(),
         flow,
     )
+}
+
+/// Refuses an `AuthFlow` that the app client's `ExplicitAuthFlows` do not
+/// allow, in Cognito's words for each (`InvalidParameterException`); a
+/// password flow through the other operation is refused for that first.
+fn check_auth_flow_enabled(client: &Client, flow: &str, admin: bool) -> Result<(), ApiError> {
+    let message = match flow {
+        "USER_PASSWORD_AUTH" if !admin => "USER_PASSWORD_AUTH flow not enabled for this client",
+        "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" if admin => {
+            "Auth flow not enabled for this client"
+        }
+        "USER_SRP_AUTH" => "USER_SRP_AUTH is not enabled for the client.",
+        "CUSTOM_AUTH" => "CUSTOM_AUTH is not enabled for the client.",
+        // Cognito's wording for these two is not known; this is the form of the others.
+        "USER_AUTH" => "USER_AUTH is not enabled for the client.",
+        "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
+            "REFRESH_TOKEN_AUTH is not enabled for the client."
+        }
+        // Unknown flows, and password flows through the other operation, are refused later.
+        _ => return Ok(()),
+    };
+    if client.allows_auth_flow(flow) {
+        Ok(())
+    } else {
+        Err(invalid_parameter(message))
+    }
 }
 
 /// `PASSWORD_VERIFIER` for `username`'s `SRP_A`, whatever the flow that
