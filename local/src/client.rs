@@ -1,13 +1,9 @@
 //! A small blocking HTTP client that signs in with the `cognito-srp` crate's
-//! client, as any Rust program would against Cognito (used by the interop
-//! script and the load test).
+//! sign-in driver, as any Rust program would against Cognito (used by the
+//! interop script, the load test and the tests).
 
-use std::collections::HashMap;
-
-use cognito_srp::{
-    AppClient, ClientSecret, DeviceCredentials, DevicePasswordVerifierChallenge, DeviceSrpClient,
-    Password, PasswordVerifierChallenge, PoolId, UserSrpClient,
-};
+use cognito_srp::signin::{Call, Next, Reply};
+use cognito_srp::{AppClient, ClientSecret, DeviceCredentials, Password, PoolId};
 use serde_json::{Value, json};
 
 /// One endpoint, one app client.
@@ -139,78 +135,51 @@ impl CognitoHttp {
         }
     }
 
-    fn map(value: &Value) -> HashMap<String, String> {
-        value
-            .as_object()
-            .map(|o| {
-                o.iter()
-                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    /// USER_SRP_AUTH, then DEVICE_SRP_AUTH when the endpoint asks for it.
+    /// USER_SRP_AUTH, then DEVICE_SRP_AUTH when the endpoint asks for it:
+    /// the crate's sign-in driver ([`cognito_srp::signin::SignIn`]), each
+    /// request sent as its JSON body. A challenge that needs a person (an MFA
+    /// code, a new password) is an error here.
     pub fn sign_in(
         &self,
         username: &str,
         password: &str,
         device: Option<&DeviceCredentials>,
     ) -> Result<SignIn, String> {
-        let mut client = UserSrpClient::new(self.pool.clone()).with_app_client(self.app.clone());
+        let mut signin =
+            cognito_srp::signin::SignIn::new(self.pool.clone(), self.app.clone(), username)
+                .map_err(|e| e.to_string())?;
         if let Some(device) = device {
-            client = client.with_device_key(device.device_key());
+            signin = signin.with_device(device.clone());
         }
-        let login = client.start(username).map_err(|e| e.to_string())?;
-        let response = self.call(
-            "InitiateAuth",
-            &json!({ "AuthFlow": "USER_SRP_AUTH", "ClientId": self.app.client_id(), "AuthParameters": login.auth_parameters() }),
-        )?;
-        let challenge = PasswordVerifierChallenge::from_challenge_parameters(&Self::map(
-            &response["ChallengeParameters"],
-        ))
-        .map_err(|e| e.to_string())?;
-        let user_id = challenge.user_id_for_srp().to_owned();
-        let claim = login
-            .respond(&challenge, &Password::new(password))
+        let mut step = signin
+            .start(Password::new(password))
             .map_err(|e| e.to_string())?;
-        let response = self.call(
-            "RespondToAuthChallenge",
-            &json!({ "ChallengeName": "PASSWORD_VERIFIER", "ClientId": self.app.client_id(),
-                     "ChallengeResponses": claim.challenge_responses(), "Session": response["Session"] }),
-        )?;
-        if response["ChallengeName"] != "DEVICE_SRP_AUTH" {
-            return Ok(SignIn {
-                result: response["AuthenticationResult"].clone(),
-                used_device: false,
-            });
+        let mut used_device = false;
+        loop {
+            let request = step.request();
+            if let Call::Respond { challenge_name, .. } = request.call() {
+                used_device |= challenge_name == "DEVICE_SRP_AUTH";
+            }
+            let body: Value = serde_json::from_str(&request.to_json())
+                .map_err(|e| format!("request body: {e}"))?;
+            let response = self.call(request.operation().name(), &body)?;
+            let reply = Reply::from_json(&response.to_string()).map_err(|e| e.to_string())?;
+            match step.receive(reply).map_err(|e| e.to_string())? {
+                Next::Send(next) => step = next,
+                Next::Prompt(prompt) => {
+                    return Err(format!(
+                        "{} needs an answer this client cannot give",
+                        prompt.challenge_name()
+                    ));
+                }
+                Next::SignedIn(_) => {
+                    return Ok(SignIn {
+                        result: response["AuthenticationResult"].clone(),
+                        used_device,
+                    });
+                }
+            }
         }
-        let device = device.ok_or("DEVICE_SRP_AUTH asked for without a device")?;
-        let device_login = DeviceSrpClient::new(device.clone())
-            .with_app_client(self.app.clone())
-            .start(&user_id)
-            .map_err(|e| e.to_string())?;
-        let response = self.call(
-            "RespondToAuthChallenge",
-            &json!({ "ChallengeName": "DEVICE_SRP_AUTH", "ClientId": self.app.client_id(),
-                     "ChallengeResponses": device_login.challenge_responses(), "Session": response["Session"] }),
-        )?;
-        let challenge = DevicePasswordVerifierChallenge::from_challenge_parameters(&Self::map(
-            &response["ChallengeParameters"],
-        ))
-        .map_err(|e| e.to_string())?;
-        let claim = device_login
-            .respond(&challenge)
-            .map_err(|e| e.to_string())?;
-        let response = self.call(
-            "RespondToAuthChallenge",
-            &json!({ "ChallengeName": "DEVICE_PASSWORD_VERIFIER", "ClientId": self.app.client_id(),
-                     "ChallengeResponses": claim.challenge_responses(), "Session": response["Session"] }),
-        )?;
-        Ok(SignIn {
-            result: response["AuthenticationResult"].clone(),
-            used_device: true,
-        })
     }
 
     /// ConfirmDevice for the `NewDeviceMetadata` of a sign-in; the device's credentials.
