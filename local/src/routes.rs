@@ -75,8 +75,46 @@ pub(crate) fn dispatch(endpoint: &Endpoint, request: &ReceivedRequest<'_>) -> Re
     }
 }
 
+/// Where the local code channel answers: `GET /_local/codes/<pool id>/<username>`.
+pub const CODES_PATH: &str = "/_local/codes/";
+
+impl Endpoint {
+    /// The live one-time codes sent to `username` (the real username, or an
+    /// alias) of `pool_id`, newest first, as the local code channel gives
+    /// them: `{"Codes": [{"Code", "Purpose", "DeliveryMedium", "Destination",
+    /// "ExpiresInSeconds"}]}`.
+    pub fn delivered_codes(&self, pool_id: &str, username: &str) -> Value {
+        let now = std::time::Instant::now();
+        let state = self.state();
+        let real = state
+            .pools
+            .get(pool_id)
+            .and_then(|p| p.user(username))
+            .map(|u| u.username.clone())
+            .unwrap_or_else(|| username.to_owned());
+        let codes: Vec<Value> = state
+            .outbox
+            .for_user(pool_id, &real, now)
+            .into_iter()
+            .map(|d| {
+                json!({ "Code": d.code, "Purpose": d.purpose, "DeliveryMedium": d.medium,
+                        "Destination": d.destination,
+                        "ExpiresInSeconds": d.expires.saturating_duration_since(now).as_secs() })
+            })
+            .collect();
+        json!({ "Codes": codes })
+    }
+}
+
 fn well_known(endpoint: &Endpoint, path_and_query: &str) -> Response {
     let path = path_and_query.split('?').next().unwrap_or_default();
+    if let Some((pool_id, username)) = path
+        .strip_prefix(CODES_PATH)
+        .and_then(|rest| rest.split_once('/'))
+        && endpoint.state().pools.contains_key(pool_id)
+    {
+        return Response::document(&endpoint.delivered_codes(pool_id, username));
+    }
     if let Some((pool_id, document)) = path
         .strip_prefix('/')
         .and_then(|p| p.split_once("/.well-known/"))

@@ -407,3 +407,121 @@ fn each_app_client_allows_the_flows_its_explicit_auth_flows_name() {
         refused("USER_PASSWORD_AUTH flow not enabled for this client")
     );
 }
+
+/// The codes the endpoint sent `username`, newest first, through the local
+/// channel (`GET /_local/codes/<pool>/<username>`).
+fn codes(endpoint: &Endpoint, username: &str) -> Vec<Value> {
+    let path = format!("/_local/codes/{POOL}/{username}");
+    let response = endpoint.dispatch(&cognito_srp_local::sigv4::ReceivedRequest {
+        method: "GET",
+        path_and_query: &path,
+        headers: &[],
+        body: b"",
+    });
+    assert_eq!(response.status, 200, "{}", response.body);
+    let body: Value = serde_json::from_str(&response.body).unwrap();
+    body["Codes"].as_array().unwrap().clone()
+}
+
+/// `USER_AUTH` with a one-time code as the first factor, preferred or
+/// chosen: a random code for each sign-in, read from the local channel,
+/// answered once; a wrong one is `CodeMismatchException`.
+#[test]
+fn one_time_codes_sign_in_as_the_first_factor() {
+    use cognito_srp::signin::{FirstFactor, Flow, Prompt};
+    let endpoint = cognito_srp_local::seed_from_json(&json!({ "pools": [{ "id": POOL,
+        "clients": [{ "id": "publicclient" }, { "id": "secretclient", "secret": "s3cr3t-client-secret" }],
+        "users": [{ "username": "alice", "password": PASSWORD,
+                    "attributes": { "email": "alice@example.com", "phone_number": "+15555550108" } },
+                  { "username": "bob", "password": PASSWORD }] }] }))
+    .unwrap();
+    let mut seen = Vec::new();
+    for secret in [false, true] {
+        for (flow, factor, medium) in [
+            (Flow::UserAuthEmailOtp, "EMAIL_OTP", "EMAIL"),
+            (Flow::UserAuthSmsOtp, "SMS_OTP", "SMS"),
+            (Flow::UserAuth, "EMAIL_OTP", "EMAIL"),
+        ] {
+            let step = SignIn::new(PoolId::parse(POOL).unwrap(), app(secret), "alice")
+                .unwrap()
+                .with_flow(flow)
+                .start_without_password()
+                .unwrap();
+            let reply = exchange(&endpoint, step.request()).unwrap();
+            let mut next = step.receive(reply).unwrap();
+            if let Next::Prompt(Prompt::SelectChallenge(prompt)) = next {
+                assert_eq!(
+                    prompt.available_challenges(),
+                    [
+                        FirstFactor::Password,
+                        FirstFactor::PasswordSrp,
+                        FirstFactor::EmailOtp,
+                        FirstFactor::SmsOtp
+                    ]
+                );
+                let step = prompt.answer(FirstFactor::EmailOtp).unwrap();
+                let reply = exchange(&endpoint, step.request()).unwrap();
+                next = step.receive(reply).unwrap();
+            }
+            let prompt = match next {
+                Next::Prompt(Prompt::EmailOtp(p) | Prompt::SmsOtp(p)) => p,
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(prompt.challenge_name(), factor);
+            assert_eq!(prompt.code_delivery_medium(), Some(medium));
+            let sent = codes(&endpoint, "alice");
+            assert_eq!(sent[0]["Purpose"], factor);
+            assert_eq!(sent[0]["DeliveryMedium"], medium);
+            let code = sent[0]["Code"].as_str().unwrap().to_owned();
+            assert_eq!(code.len(), 8);
+            assert!(code.bytes().all(|b| b.is_ascii_digit()));
+            assert!(!seen.contains(&code), "a fresh code each time");
+            seen.push(code.clone());
+            let step = prompt.answer(&code).unwrap();
+            let reply = exchange(&endpoint, step.request()).unwrap();
+            let Next::SignedIn(done) = step.receive(reply).unwrap() else {
+                panic!("no tokens")
+            };
+            assert!(done.access_token().starts_with("eyJ"));
+        }
+    }
+
+    // A wrong code is refused, and the session is spent.
+    let step = SignIn::new(PoolId::parse(POOL).unwrap(), app(false), "alice")
+        .unwrap()
+        .with_flow(Flow::UserAuthEmailOtp)
+        .start_without_password()
+        .unwrap();
+    let reply = exchange(&endpoint, step.request()).unwrap();
+    let Next::Prompt(Prompt::EmailOtp(prompt)) = step.receive(reply).unwrap() else {
+        panic!()
+    };
+    let code = codes(&endpoint, "alice")[0]["Code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let wrong = if code == "00000000" {
+        "11111111"
+    } else {
+        "00000000"
+    };
+    let step = prompt.answer(wrong).unwrap();
+    let refused = exchange(&endpoint, step.request()).unwrap_err();
+    assert!(refused.contains("CodeMismatchException"), "{refused}");
+
+    // A user with no address is not offered a code, even when one is preferred.
+    let step = SignIn::new(PoolId::parse(POOL).unwrap(), app(false), "bob")
+        .unwrap()
+        .with_flow(Flow::UserAuthEmailOtp)
+        .start_without_password()
+        .unwrap();
+    let reply = exchange(&endpoint, step.request()).unwrap();
+    let Next::Prompt(Prompt::SelectChallenge(prompt)) = step.receive(reply).unwrap() else {
+        panic!("no SELECT_CHALLENGE")
+    };
+    assert_eq!(
+        prompt.available_challenges(),
+        [FirstFactor::Password, FirstFactor::PasswordSrp]
+    );
+    assert!(codes(&endpoint, "bob").is_empty());
+}

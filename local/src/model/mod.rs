@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 pub(crate) mod grant;
+pub(crate) mod outbox;
 pub(crate) mod pool;
 pub(crate) mod session;
 pub(crate) mod signin;
@@ -36,6 +37,8 @@ pub(crate) struct State {
     pub sessions: Sessions<SignInProgress>,
     /// Sign-ins that ended in tokens, with their refresh tokens.
     pub grants: Grants,
+    /// The one-time codes sent, for the local channel.
+    pub outbox: outbox::Outbox,
 }
 
 impl Default for State {
@@ -46,6 +49,7 @@ impl Default for State {
             pending: Expiring::new(MAX_REMEMBERED),
             sessions: Sessions::new(MAX_REMEMBERED, SESSION_LIFETIME),
             grants: Grants::default(),
+            outbox: outbox::Outbox::default(),
         }
     }
 }

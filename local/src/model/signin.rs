@@ -29,6 +29,8 @@ pub(crate) struct SignInProgress {
     pub device_done: bool,
     pub mfa_done: bool,
     pub custom_done: bool,
+    /// The one-time code the answer must give (`EMAIL_OTP`, `SMS_OTP`).
+    pub code: Option<String>,
 }
 
 impl SignInProgress {
@@ -42,6 +44,7 @@ impl SignInProgress {
             device_done: false,
             mfa_done: false,
             custom_done: false,
+            code: None,
         }
     }
 }

@@ -12,6 +12,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
 
+use subtle::ConstantTimeEq;
+
 use cognito_srp::{Password, StoredVerifier};
 use serde_json::{Map, Value, json};
 
@@ -21,12 +23,14 @@ use crate::error::{
     not_authorized,
 };
 use crate::input::{check_username, optional_field, required};
+use crate::model::outbox::Delivery;
 use crate::model::pool::Client;
 use crate::model::session::{SessionBinding, invalid_session};
 use crate::model::signin::{Flow, SignInProgress};
 use crate::ops::password::{check_password, password_sign_in};
 use crate::ops::srp::password_verifier_challenge;
 use crate::ops::tokens::tokens;
+use crate::random::from_alphabet;
 
 /// What comes after the step just passed.
 enum Next {
@@ -175,7 +179,7 @@ pub(crate) fn start_user_auth(
         // Any other preference is not offered here: the choice goes back.
         _ => {}
     }
-    let (real, sub) = {
+    let (real, sub, available) = {
         let state = ep.state();
         let user = state
             .pools
@@ -185,14 +189,165 @@ pub(crate) fn start_user_auth(
         if !user.confirmed {
             return Err(err("UserNotConfirmedException", "User is not confirmed."));
         }
-        (user.username.clone(), user.sub.clone())
+        let mut available: Vec<&'static str> = AVAILABLE_CHALLENGES.to_vec();
+        for factor in CODE_FACTORS {
+            if code_destination(&user.attributes, factor).is_some() {
+                available.push(factor);
+            }
+        }
+        (user.username.clone(), user.sub.clone(), available)
     };
-    let progress = SignInProgress::new(Flow::UserAuth, &sub, parameters.get("DEVICE_KEY").cloned());
+    let device_key = parameters.get("DEVICE_KEY").cloned();
+    // A one-time code the user can receive is sent at once when preferred.
+    if let Some(factor) = parameters
+        .get("PREFERRED_CHALLENGE")
+        .and_then(|p| CODE_FACTORS.into_iter().find(|f| f == p))
+        && available.contains(&factor)
+    {
+        return send_code(
+            ep,
+            client,
+            &real,
+            SignInProgress::new(Flow::UserAuth, &sub, device_key),
+            factor,
+        );
+    }
+    let progress = SignInProgress::new(Flow::UserAuth, &sub, device_key);
     let session = ep.issue_session(binding(client, &real, "SELECT_CHALLENGE"), progress)?;
     Ok(
         json!({ "ChallengeName": "SELECT_CHALLENGE", "ChallengeParameters": {},
-               "AvailableChallenges": AVAILABLE_CHALLENGES, "Session": session }),
+               "AvailableChallenges": available, "Session": session }),
     )
+}
+
+/// The first factors that send a one-time code.
+const CODE_FACTORS: [&str; 2] = ["EMAIL_OTP", "SMS_OTP"];
+/// The digits of a one-time code.
+const CODE_DIGITS: usize = 8;
+
+/// Where `factor`'s code goes for a user with `attributes`: the email
+/// address or the phone number, with the medium.
+fn code_destination(
+    attributes: &BTreeMap<String, String>,
+    factor: &str,
+) -> Option<(&'static str, String)> {
+    let (attribute, medium) = match factor {
+        "EMAIL_OTP" => ("email", "EMAIL"),
+        "SMS_OTP" => ("phone_number", "SMS"),
+        _ => return None,
+    };
+    attributes
+        .get(attribute)
+        .filter(|v| !v.is_empty())
+        .map(|v| (medium, v.clone()))
+}
+
+/// An address or number as Cognito shows it in `CODE_DELIVERY_DESTINATION`:
+/// its first character, then stars (`a***@e***`, `+*******0008`).
+fn masked(medium: &str, destination: &str) -> String {
+    match (medium, destination.split_once('@')) {
+        ("EMAIL", Some((local, domain))) => format!(
+            "{}***@{}***",
+            local.chars().next().unwrap_or('*'),
+            domain.chars().next().unwrap_or('*')
+        ),
+        _ => {
+            let tail: String = destination
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            format!(
+                "+{}{tail}",
+                "*".repeat(destination.chars().count().saturating_sub(5))
+            )
+        }
+    }
+}
+
+/// Sends a fresh random code for `factor` (`EMAIL_OTP`, `SMS_OTP`) to the
+/// user's address or number through the local channel, and asks for it
+/// with a `Session` that carries it and lives as long as a challenge does.
+fn send_code(
+    ep: &Endpoint,
+    client: &Client,
+    username: &str,
+    mut progress: SignInProgress,
+    factor: &'static str,
+) -> ApiResult {
+    let destination = {
+        let state = ep.state();
+        state
+            .pools
+            .get(&client.pool_id)
+            .and_then(|p| p.user(&progress.sub))
+            .and_then(|user| code_destination(&user.attributes, factor))
+    };
+    let Some((medium, destination)) = destination else {
+        return Err(invalid_parameter(format!(
+            "The challenge {factor} is not available for this user."
+        )));
+    };
+    let code = from_alphabet(b"0123456789", CODE_DIGITS);
+    progress.code = Some(code.clone());
+    let session = ep.issue_session(binding(client, username, factor), progress)?;
+    let now = Instant::now();
+    ep.state().outbox.push(
+        Delivery {
+            pool_id: client.pool_id.clone(),
+            username: username.to_owned(),
+            purpose: factor,
+            medium,
+            destination: destination.clone(),
+            code: code.clone(),
+            expires: now + ep.session_lifetime,
+        },
+        now,
+    );
+    eprintln!(
+        "cognito-srp-local: {factor} code {code} for {username} of {} (to {destination})",
+        client.pool_id
+    );
+    Ok(json!({ "ChallengeName": factor,
+               "ChallengeParameters": { "CODE_DELIVERY_DELIVERY_MEDIUM": medium,
+                   "CODE_DELIVERY_DESTINATION": masked(medium, &destination), "USERNAME": username },
+               "Session": session }))
+}
+
+/// `EMAIL_OTP` or `SMS_OTP` answered with `EMAIL_OTP_CODE` or
+/// `SMS_OTP_CODE`: compared in constant time; a wrong code is
+/// `CodeMismatchException` and spends the session, as a wrong MFA code does.
+pub(crate) fn answer_code(
+    ep: &Endpoint,
+    client: &Client,
+    body: &Value,
+    responses: &HashMap<String, String>,
+    factor: &'static str,
+) -> ApiResult {
+    let username = real_username(ep, client, responses)?;
+    let key = if factor == "SMS_OTP" {
+        "SMS_OTP_CODE"
+    } else {
+        "EMAIL_OTP_CODE"
+    };
+    let given = required(responses, key)?;
+    let mut progress: SignInProgress =
+        ep.take_session(body, &binding(client, &username, factor))?;
+    let expected = progress.code.take().unwrap_or_default();
+    let equal =
+        expected.len() == given.len() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()));
+    if !equal {
+        return Err(err(
+            "CodeMismatchException",
+            "Invalid code received for user",
+        ));
+    }
+    // A code as the first factor stands in for MFA too.
+    progress.mfa_done = true;
+    next_step(ep, client, progress)
 }
 
 /// `SELECT_CHALLENGE` answered with `ANSWER=PASSWORD_SRP` and `SRP_A`, or
@@ -208,6 +363,8 @@ pub(crate) fn answer_select_challenge(
         ep.take_session(body, &binding(client, &username, "SELECT_CHALLENGE"))?;
     match required(responses, "ANSWER")? {
         "PASSWORD_SRP" => {}
+        "EMAIL_OTP" => return send_code(ep, client, &username, progress, "EMAIL_OTP"),
+        "SMS_OTP" => return send_code(ep, client, &username, progress, "SMS_OTP"),
         "PASSWORD" => {
             let password = required(responses, "PASSWORD")?;
             let sub = check_password(ep, client, &username, password)?;

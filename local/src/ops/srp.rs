@@ -16,6 +16,7 @@ use crate::model::pool::Client;
 use crate::model::session::{expired_session, invalid_session};
 use crate::model::signin::{Flow, Pending, SignInProgress};
 use crate::ops::admin::check_sign_in_metadata;
+use crate::ops::flows::answer_code;
 use crate::ops::flows::answer_custom_challenge;
 use crate::ops::flows::answer_new_password;
 use crate::ops::flows::answer_select_challenge;
@@ -172,6 +173,8 @@ pub(crate) fn answer_challenge(ep: &Endpoint, body: &Value) -> ApiResult {
         "NEW_PASSWORD_REQUIRED" => answer_new_password(ep, &client, body, &responses),
         "CUSTOM_CHALLENGE" => answer_custom_challenge(ep, &client, body, &responses),
         "SOFTWARE_TOKEN_MFA" => answer_software_token_mfa(ep, &client, body, &responses),
+        "EMAIL_OTP" => answer_code(ep, &client, body, &responses, "EMAIL_OTP"),
+        "SMS_OTP" => answer_code(ep, &client, body, &responses, "SMS_OTP"),
         other => Err(invalid_parameter(format!(
             "Unsupported ChallengeName {other}"
         ))),
