@@ -79,6 +79,11 @@ pub(crate) fn no_such_device() -> ApiError {
     err("ResourceNotFoundException", "Device does not exist.")
 }
 
+/// `NotAuthorizedException: User is disabled.`
+pub(crate) fn user_disabled() -> ApiError {
+    err("NotAuthorizedException", "User is disabled.")
+}
+
 /// `UserNotFoundException: User does not exist.`
 pub(crate) fn no_such_user() -> ApiError {
     err("UserNotFoundException", "User does not exist.")

@@ -409,6 +409,75 @@ pub(crate) const SHAPES: &[(&str, &[Member])] = &[
             ("NextToken", Str),
         ],
     ),
+    ("AdminGetUser", &[("UserPoolId", Str), ("Username", Str)]),
+    (
+        "ListUsers",
+        &[
+            ("UserPoolId", Str),
+            ("AttributesToGet", StringList),
+            ("Limit", Integer),
+            ("PaginationToken", Str),
+            ("Filter", Str),
+        ],
+    ),
+    ("AdminDeleteUser", &[("UserPoolId", Str), ("Username", Str)]),
+    (
+        "AdminDisableUser",
+        &[("UserPoolId", Str), ("Username", Str)],
+    ),
+    ("AdminEnableUser", &[("UserPoolId", Str), ("Username", Str)]),
+    (
+        "CreateGroup",
+        &[
+            ("GroupName", Str),
+            ("UserPoolId", Str),
+            ("Description", Str),
+            ("RoleArn", Str),
+            ("Precedence", Integer),
+        ],
+    ),
+    ("GetGroup", &[("GroupName", Str), ("UserPoolId", Str)]),
+    (
+        "ListGroups",
+        &[("UserPoolId", Str), ("Limit", Integer), ("NextToken", Str)],
+    ),
+    (
+        "UpdateGroup",
+        &[
+            ("GroupName", Str),
+            ("UserPoolId", Str),
+            ("Description", Str),
+            ("RoleArn", Str),
+            ("Precedence", Integer),
+        ],
+    ),
+    ("DeleteGroup", &[("GroupName", Str), ("UserPoolId", Str)]),
+    (
+        "AdminAddUserToGroup",
+        &[("UserPoolId", Str), ("Username", Str), ("GroupName", Str)],
+    ),
+    (
+        "AdminRemoveUserFromGroup",
+        &[("UserPoolId", Str), ("Username", Str), ("GroupName", Str)],
+    ),
+    (
+        "AdminListGroupsForUser",
+        &[
+            ("Username", Str),
+            ("UserPoolId", Str),
+            ("Limit", Integer),
+            ("NextToken", Str),
+        ],
+    ),
+    (
+        "ListUsersInGroup",
+        &[
+            ("UserPoolId", Str),
+            ("GroupName", Str),
+            ("Limit", Integer),
+            ("NextToken", Str),
+        ],
+    ),
 ];
 
 /// The members of `operation`, if the table has it.

@@ -2,7 +2,7 @@
 //! operation and the seed make through it (pools, clients, users, challenges
 //! in flight).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::MutexGuard;
 use std::time::Instant;
 
@@ -75,6 +75,7 @@ impl Endpoint {
     ) -> Result<String, ApiError> {
         let pool = self.pool_id(pool_id)?;
         let sub = uuid();
+        let now = chrono::Utc::now().timestamp();
         // In a pool with `username_attributes` the typed email or phone
         // number is an alias and the real username is the `sub`.
         let by_attribute = self
@@ -112,6 +113,10 @@ impl Endpoint {
             attributes: BTreeMap::new(),
             force_change_password: false,
             mfa: Mfa::default(),
+            enabled: true,
+            groups: BTreeSet::new(),
+            created: now,
+            last_modified: now,
         });
         Ok(sub)
     }

@@ -342,6 +342,33 @@ impl Default for PoolSettings {
     }
 }
 
+/// A group of a pool's users.
+#[derive(Debug, Clone)]
+pub(crate) struct Group {
+    pub name: String,
+    pub description: Option<String>,
+    /// `RoleArn`: the IAM role of the group's members (`cognito:roles`).
+    pub role_arn: Option<String>,
+    /// `Precedence`: 0 wins; `None` loses to any number.
+    pub precedence: Option<u32>,
+    pub created: i64,
+    pub last_modified: i64,
+}
+
+/// The claims a user's groups put in tokens: `cognito:groups` (both
+/// tokens), and, in the ID token, `cognito:roles` and
+/// `cognito:preferred_role`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct GroupClaims {
+    /// Group names, by precedence (0 first, none last), then name.
+    pub groups: Vec<String>,
+    /// The groups' role ARNs, in the same order, without repeats.
+    pub roles: Vec<String>,
+    /// The role of the group with the lowest precedence; `None` when the
+    /// groups tied for it have different roles, or it has none.
+    pub preferred_role: Option<String>,
+}
+
 /// A user pool.
 pub(crate) struct Pool {
     pub id: PoolId,
@@ -362,6 +389,8 @@ pub(crate) struct Pool {
     /// The `CUSTOM_CHALLENGE` of `CUSTOM_AUTH` after its SRP step, standing
     /// in for the pool's Lambda triggers.
     pub custom_challenge: Option<CustomChallenge>,
+    /// Groups by name.
+    pub groups: BTreeMap<String, Group>,
 }
 
 impl Pool {
@@ -378,6 +407,45 @@ impl Pool {
             aliases: HashMap::new(),
             password_policy: PasswordPolicy::default(),
             custom_challenge: None,
+            groups: BTreeMap::new(),
+        }
+    }
+
+    /// The group claims of `user`, a user of this pool.
+    pub(crate) fn group_claims(&self, user: &User) -> GroupClaims {
+        let mut groups: Vec<&Group> = user
+            .groups
+            .iter()
+            .filter_map(|name| self.groups.get(name))
+            .collect();
+        groups.sort_by(|a, b| {
+            (a.precedence.is_none(), a.precedence, &a.name).cmp(&(
+                b.precedence.is_none(),
+                b.precedence,
+                &b.name,
+            ))
+        });
+        let mut roles: Vec<String> = Vec::new();
+        for role in groups.iter().filter_map(|g| g.role_arn.clone()) {
+            if !roles.contains(&role) {
+                roles.push(role);
+            }
+        }
+        let preferred_role = groups.first().and_then(|top| {
+            let tied: Vec<&Option<String>> = groups
+                .iter()
+                .filter(|g| g.precedence == top.precedence)
+                .map(|g| &g.role_arn)
+                .collect();
+            match tied.iter().all(|r| **r == top.role_arn) {
+                true => top.role_arn.clone(),
+                false => None,
+            }
+        });
+        GroupClaims {
+            groups: groups.iter().map(|g| g.name.clone()).collect(),
+            roles,
+            preferred_role,
         }
     }
 

@@ -6,7 +6,7 @@
 //! the `totp-rs` crate. A code is accepted once: a step already used is
 //! refused, as RFC 6238 §5.2 asks.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use cognito_srp::StoredVerifier;
 use serde_json::{Value, json};
@@ -59,6 +59,13 @@ pub(crate) struct User {
     pub force_change_password: bool,
     /// Software-token (TOTP) MFA.
     pub mfa: Mfa,
+    /// `AdminDisableUser` clears it: a disabled user cannot sign in.
+    pub enabled: bool,
+    /// The names of the pool's groups the user is in.
+    pub groups: BTreeSet<String>,
+    /// Unix times of its creation and last change.
+    pub created: i64,
+    pub last_modified: i64,
 }
 
 /// A user's software-token MFA.

@@ -35,7 +35,7 @@ fn device_type(key: &str, device: &Device) -> Value {
 }
 
 /// `UserAttributes` as `[{Name, Value}]`, `sub` first.
-fn user_attributes(user: &User) -> Vec<Value> {
+pub(crate) fn user_attributes(user: &User) -> Vec<Value> {
     let mut out = vec![json!({ "Name": "sub", "Value": user.sub })];
     out.extend(
         user.attributes

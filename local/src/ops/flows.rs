@@ -20,7 +20,7 @@ use serde_json::{Map, Value, json};
 use crate::Endpoint;
 use crate::error::{
     ApiError, ApiResult, err, from_srp, invalid_parameter, no_such_device, no_such_user,
-    not_authorized,
+    not_authorized, user_disabled,
 };
 use crate::input::{check_username, optional_field, required};
 use crate::model::outbox::Delivery;
@@ -186,6 +186,9 @@ pub(crate) fn start_user_auth(
             .get(&client.pool_id)
             .and_then(|p| p.user(username))
             .ok_or_else(no_such_user)?;
+        if !user.enabled {
+            return Err(user_disabled());
+        }
         if !user.confirmed {
             return Err(err("UserNotConfirmedException", "User is not confirmed."));
         }

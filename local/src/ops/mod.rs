@@ -9,11 +9,13 @@ use crate::Endpoint;
 use crate::error::{ApiResult, err};
 use crate::shape;
 
-mod account;
+pub(crate) mod account;
 mod admin;
 mod clients;
 mod devices;
+mod directory;
 mod flows;
+mod groups;
 mod mfa;
 mod page;
 mod password;
@@ -97,6 +99,23 @@ pub(crate) const OPERATIONS: &[(&str, Handler)] = &[
     ("UpdateUserPoolClient", clients::update_user_pool_client),
     ("DeleteUserPoolClient", clients::delete_user_pool_client),
     ("ListUserPoolClients", clients::list_user_pool_clients),
+    ("AdminGetUser", directory::admin_get_user),
+    ("ListUsers", directory::list_users),
+    ("AdminDeleteUser", directory::admin_delete_user),
+    ("AdminDisableUser", directory::admin_disable_user),
+    ("AdminEnableUser", directory::admin_enable_user),
+    ("CreateGroup", groups::create_group),
+    ("GetGroup", groups::get_group),
+    ("ListGroups", groups::list_groups),
+    ("UpdateGroup", groups::update_group),
+    ("DeleteGroup", groups::delete_group),
+    ("AdminAddUserToGroup", groups::admin_add_user_to_group),
+    (
+        "AdminRemoveUserFromGroup",
+        groups::admin_remove_user_from_group,
+    ),
+    ("AdminListGroupsForUser", groups::admin_list_groups_for_user),
+    ("ListUsersInGroup", groups::list_users_in_group),
 ];
 
 /// Handles one operation (`operation` is the part of `X-Amz-Target` after

@@ -11,7 +11,9 @@ use std::collections::HashMap;
 use cognito_srp::{Password, StoredVerifier};
 
 use crate::Endpoint;
-use crate::error::{ApiError, ApiResult, err, from_srp, invalid_parameter, not_authorized};
+use crate::error::{
+    ApiError, ApiResult, err, from_srp, invalid_parameter, not_authorized, user_disabled,
+};
 use crate::input::{check_username, required};
 use crate::model::pool::Client;
 use crate::model::signin::{Flow, SignInProgress};
@@ -44,6 +46,7 @@ pub(crate) fn check_password(
             .get(&client.pool_id)
             .ok_or_else(not_authorized)?;
         match pool.user(username) {
+            Some(user) if !user.enabled => return Err(user_disabled()),
             Some(user) if !user.confirmed => {
                 return Err(err("UserNotConfirmedException", "User is not confirmed."));
             }

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use crate::Endpoint;
 use crate::error::{
     ApiError, ApiResult, err, from_srp, invalid_parameter, no_such_device, not_authorized,
+    user_disabled,
 };
 use crate::input::{check_username, field, optional_field, required, string_map};
 use crate::model::pool::Client;
@@ -116,6 +117,7 @@ pub(crate) fn password_verifier_challenge(
         let state = ep.state();
         let pool = &state.pools[&client.pool_id];
         match pool.user(username) {
+            Some(user) if !user.enabled => return Err(user_disabled()),
             Some(user) if !user.confirmed => {
                 return Err(err("UserNotConfirmedException", "User is not confirmed."));
             }

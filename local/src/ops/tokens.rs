@@ -20,11 +20,11 @@ use chrono::Utc;
 use serde_json::{Map, Value, json};
 
 use crate::Endpoint;
-use crate::error::{ApiError, err, no_such_user};
+use crate::error::{ApiError, err, no_such_user, user_disabled};
 use crate::input::field;
 use crate::jwt::TokenUse;
 use crate::model::grant::{Grant, REFRESH_TOKEN_LIFETIME};
-use crate::model::pool::Client;
+use crate::model::pool::{Client, GroupClaims};
 use crate::model::user::{Device, User};
 use crate::random::{token, uuid};
 
@@ -70,7 +70,13 @@ pub(crate) fn openid_configuration(ep: &Endpoint, pool_id: &str) -> Value {
 }
 
 /// An ID and an access token for `grant`, freshly signed.
-fn mint(ep: &Endpoint, grant: &Grant, user: &User, lifetime: u64) -> (String, String) {
+fn mint(
+    ep: &Endpoint,
+    grant: &Grant,
+    user: &User,
+    groups: &GroupClaims,
+    lifetime: u64,
+) -> (String, String) {
     let now = Utc::now().timestamp();
     let issuer = issuer(ep, &grant.pool_id);
     let exp = now + lifetime as i64;
@@ -85,6 +91,17 @@ fn mint(ep: &Endpoint, grant: &Grant, user: &User, lifetime: u64) -> (String, St
     }
     let mut id = Map::new();
     attribute_claims(user, &mut id);
+    // A user in no group gets no group claims.
+    if !groups.groups.is_empty() {
+        access["cognito:groups"] = json!(groups.groups);
+        id.insert("cognito:groups".into(), json!(groups.groups));
+    }
+    if !groups.roles.is_empty() {
+        id.insert("cognito:roles".into(), json!(groups.roles));
+    }
+    if let Some(role) = &groups.preferred_role {
+        id.insert("cognito:preferred_role".into(), json!(role));
+    }
     for (name, value) in [
         ("sub", json!(user.sub)),
         ("iss", json!(issuer)),
@@ -127,6 +144,10 @@ pub(crate) fn tokens(
     // Device tracking: the seed's per-client switch, or the pool's
     // `DeviceConfiguration`.
     let tracks_devices = client.remember_devices || pool.settings.device_configuration.is_some();
+    let groups = pool
+        .user(sub)
+        .map(|user| pool.group_claims(user))
+        .unwrap_or_default();
     let Some(user) = pool.user_mut(sub) else {
         return json!({});
     };
@@ -142,7 +163,7 @@ pub(crate) fn tokens(
         refresh_expires: now + REFRESH_TOKEN_LIFETIME.as_secs() as i64,
         revoked: false,
     };
-    let (id_token, access_token) = mint(ep, &grant, user, lifetime);
+    let (id_token, access_token) = mint(ep, &grant, user, &groups, lifetime);
     let mut result = Map::new();
     result.insert("AccessToken".into(), json!(access_token));
     result.insert("IdToken".into(), json!(id_token));
@@ -190,13 +211,14 @@ pub(crate) fn refresh(
     if grant.refresh_expires <= now {
         return Err(refused("Refresh Token has expired"));
     }
-    let user = state
-        .pools
-        .get(&grant.pool_id)
-        .and_then(|p| p.user(&grant.sub))
-        .ok_or_else(no_such_user)?;
+    let pool = state.pools.get(&grant.pool_id).ok_or_else(no_such_user)?;
+    let user = pool.user(&grant.sub).ok_or_else(no_such_user)?;
+    if !user.enabled {
+        return Err(user_disabled());
+    }
     check_user(user)?;
-    let (id_token, access_token) = mint(ep, &grant, user, lifetime);
+    let groups = pool.group_claims(user);
+    let (id_token, access_token) = mint(ep, &grant, user, &groups, lifetime);
     let mut result = Map::new();
     result.insert("AccessToken".into(), json!(access_token));
     result.insert("IdToken".into(), json!(id_token));
