@@ -24,7 +24,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use cognito_srp::hazmat::UserSrpLoginExt;
+use cognito_srp::hazmat::UserSrpSignInExt;
 use cognito_srp::hazmat::arith::{Backend, FixedBase, Modulus, U3072};
 use cognito_srp::hazmat::group::{G, N, N_HEX, g_powers};
 use cognito_srp::{

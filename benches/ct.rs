@@ -20,7 +20,7 @@ use std::time::Instant;
 
 use cognito_srp::hazmat::arith::{Backend, Modulus, U3072};
 use cognito_srp::hazmat::group::{N, N_HEX, g_powers};
-use cognito_srp::hazmat::{UserSrpClientExt, UserSrpLoginExt};
+use cognito_srp::hazmat::{UserSrpClientExt, UserSrpSignInExt};
 use cognito_srp::{
     Password, PasswordVerifierChallenge, PoolId, SrpServer, StoredVerifier, Timestamp,
     UserSrpClient,

@@ -4,7 +4,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use cognito_srp::hazmat::{DeviceSrpLoginExt, ServerSessionExt, SrpServerExt, UserSrpLoginExt};
+use cognito_srp::hazmat::{DeviceSrpSignInExt, ServerSessionExt, SrpServerExt, UserSrpSignInExt};
 use cognito_srp::{
     AppClient, ClientSecret, DeviceCredentials, DevicePassword, DevicePasswordVerifierChallenge,
     DeviceSrpClient, Password, PasswordVerifierChallenge, PoolId, SecretBlock, SrpServer,

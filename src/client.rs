@@ -7,7 +7,7 @@ use crate::app_client::AppClient;
 use crate::arith::U3072;
 use crate::challenge::{PasswordVerifierChallenge, SrpParameters};
 use crate::error::{Error, Field, Result};
-use crate::hazmat::{UserSrpClientExt, UserSrpLoginExt};
+use crate::hazmat::{UserSrpClientExt, UserSrpSignInExt};
 use crate::pool::PoolId;
 use crate::secret::Password;
 use crate::srp::PrivateEphemeral;
@@ -171,10 +171,10 @@ fn insert_optional(
 /// ```
 /// use cognito_srp::{PoolId, UserSrpClient};
 /// let client = UserSrpClient::new(PoolId::parse("us-east-1_AbCdEf123")?);
-/// let login = client.start("alice")?;
-/// let parameters = login.auth_parameters();
+/// let started = client.start("alice")?;
+/// let parameters = started.auth_parameters();
 /// assert_eq!(parameters["USERNAME"], "alice");
-/// assert_eq!(parameters["SRP_A"], login.srp_a());
+/// assert_eq!(parameters["SRP_A"], started.srp_a());
 /// # Ok::<(), cognito_srp::Error>(())
 /// ```
 #[derive(Clone, Debug)]
@@ -212,15 +212,15 @@ impl UserSrpClient {
     }
 
     /// Starts a sign-in for `username` with a fresh 128-byte `a` from the OS generator.
-    pub fn start(&self, username: &str) -> Result<UserSrpLogin> {
+    pub fn start(&self, username: &str) -> Result<UserSrpSignIn> {
         wiped(|| self.start_with(username, Ephemeral::generate()?))
     }
 
-    fn start_with(&self, username: &str, ephemeral: Ephemeral) -> Result<UserSrpLogin> {
+    fn start_with(&self, username: &str, ephemeral: Ephemeral) -> Result<UserSrpSignIn> {
         if username.is_empty() {
             return Err(Error::invalid(Field::Username, "empty"));
         }
-        Ok(UserSrpLogin {
+        Ok(UserSrpSignIn {
             client: self.clone(),
             username: username.to_owned(),
             ephemeral,
@@ -233,13 +233,13 @@ impl UserSrpClient {
 ///
 /// `a` cannot answer two challenges:
 /// ```compile_fail
-/// use cognito_srp::{Password, PasswordVerifierChallenge, UserSrpLogin};
-/// fn answer_twice(login: UserSrpLogin, challenge: &PasswordVerifierChallenge, password: &Password) {
-///     let _ = login.respond(challenge, password);
-///     let _ = login.respond(challenge, password); // error[E0382]: use of moved value
+/// use cognito_srp::{Password, PasswordVerifierChallenge, UserSrpSignIn};
+/// fn answer_twice(started: UserSrpSignIn, challenge: &PasswordVerifierChallenge, password: &Password) {
+///     let _ = started.respond(challenge, password);
+///     let _ = started.respond(challenge, password); // error[E0382]: use of moved value
 /// }
 /// ```
-pub struct UserSrpLogin {
+pub struct UserSrpSignIn {
     client: UserSrpClient,
     username: String,
     ephemeral: Ephemeral,
@@ -248,11 +248,11 @@ pub struct UserSrpLogin {
 /// `a` is a [`PrivateEphemeral`], which wipes itself on drop.
 impl zeroize::ZeroizeOnDrop for Ephemeral {}
 /// The ephemeral wipes itself on drop.
-impl zeroize::ZeroizeOnDrop for UserSrpLogin {}
+impl zeroize::ZeroizeOnDrop for UserSrpSignIn {}
 
-impl core::fmt::Debug for UserSrpLogin {
+impl core::fmt::Debug for UserSrpSignIn {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("UserSrpLogin")
+        f.debug_struct("UserSrpSignIn")
             .field("client", &self.client)
             .field("username", &self.username)
             .field("srp_a", &self.ephemeral.srp_a())
@@ -260,7 +260,7 @@ impl core::fmt::Debug for UserSrpLogin {
     }
 }
 
-impl UserSrpLogin {
+impl UserSrpSignIn {
     /// `SRP_A = hex(g^a mod N)`.
     pub fn srp_a(&self) -> &str {
         self.ephemeral.srp_a()
@@ -287,12 +287,12 @@ impl UserSrpLogin {
 }
 
 impl UserSrpClientExt for UserSrpClient {
-    fn start_with_private_ephemeral(&self, username: &str, a: &[u8]) -> Result<UserSrpLogin> {
+    fn start_with_private_ephemeral(&self, username: &str, a: &[u8]) -> Result<UserSrpSignIn> {
         wiped(|| self.start_with(username, Ephemeral::from_bytes(a)?))
     }
 }
 
-impl UserSrpLoginExt for UserSrpLogin {
+impl UserSrpSignInExt for UserSrpSignIn {
     fn respond_at(
         self,
         challenge: &PasswordVerifierChallenge,
@@ -300,7 +300,7 @@ impl UserSrpLoginExt for UserSrpLogin {
         timestamp: &Timestamp,
     ) -> Result<PasswordClaim> {
         let user_id = challenge.user_id_for_srp();
-        let UserSrpLogin {
+        let UserSrpSignIn {
             client, ephemeral, ..
         } = self;
         let signature = wiped(|| {

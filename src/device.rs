@@ -12,7 +12,7 @@ use crate::app_client::AppClient;
 use crate::challenge::DevicePasswordVerifierChallenge;
 use crate::client::{Ephemeral, PasswordClaim};
 use crate::error::{Error, Field, Result};
-use crate::hazmat::{DeviceSrpClientExt, DeviceSrpLoginExt};
+use crate::hazmat::{DeviceSrpClientExt, DeviceSrpSignInExt};
 use crate::salt::Salt;
 use crate::secret::DevicePassword;
 use crate::srp::unwiped;
@@ -227,15 +227,15 @@ impl DeviceSrpClient {
     }
 
     /// Starts `DEVICE_SRP_AUTH` for `username` with a fresh 128-byte `a`.
-    pub fn start(&self, username: &str) -> Result<DeviceSrpLogin> {
+    pub fn start(&self, username: &str) -> Result<DeviceSrpSignIn> {
         wiped(|| self.start_with(username, Ephemeral::generate()?))
     }
 
-    fn start_with(&self, username: &str, ephemeral: Ephemeral) -> Result<DeviceSrpLogin> {
+    fn start_with(&self, username: &str, ephemeral: Ephemeral) -> Result<DeviceSrpSignIn> {
         if username.is_empty() {
             return Err(Error::invalid(Field::Username, "empty"));
         }
-        Ok(DeviceSrpLogin {
+        Ok(DeviceSrpSignIn {
             client: self.clone(),
             username: username.to_owned(),
             ephemeral,
@@ -245,18 +245,18 @@ impl DeviceSrpClient {
 
 /// A `DEVICE_SRP_AUTH` sign-in in progress; answering the
 /// `DEVICE_PASSWORD_VERIFIER` challenge consumes it.
-pub struct DeviceSrpLogin {
+pub struct DeviceSrpSignIn {
     client: DeviceSrpClient,
     username: String,
     ephemeral: Ephemeral,
 }
 
 /// The ephemeral and the device password wipe themselves on drop.
-impl zeroize::ZeroizeOnDrop for DeviceSrpLogin {}
+impl zeroize::ZeroizeOnDrop for DeviceSrpSignIn {}
 
-impl core::fmt::Debug for DeviceSrpLogin {
+impl core::fmt::Debug for DeviceSrpSignIn {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("DeviceSrpLogin")
+        f.debug_struct("DeviceSrpSignIn")
             .field("client", &self.client)
             .field("username", &self.username)
             .field("srp_a", &self.ephemeral.srp_a())
@@ -264,7 +264,7 @@ impl core::fmt::Debug for DeviceSrpLogin {
     }
 }
 
-impl DeviceSrpLogin {
+impl DeviceSrpSignIn {
     /// `SRP_A = hex(g^a mod N)`.
     pub fn srp_a(&self) -> &str {
         self.ephemeral.srp_a()
@@ -287,18 +287,18 @@ impl DeviceSrpLogin {
 }
 
 impl DeviceSrpClientExt for DeviceSrpClient {
-    fn start_with_private_ephemeral(&self, username: &str, a: &[u8]) -> Result<DeviceSrpLogin> {
+    fn start_with_private_ephemeral(&self, username: &str, a: &[u8]) -> Result<DeviceSrpSignIn> {
         wiped(|| self.start_with(username, Ephemeral::from_bytes(a)?))
     }
 }
 
-impl DeviceSrpLoginExt for DeviceSrpLogin {
+impl DeviceSrpSignInExt for DeviceSrpSignIn {
     fn respond_at(
         self,
         challenge: &DevicePasswordVerifierChallenge,
         timestamp: &Timestamp,
     ) -> Result<PasswordClaim> {
-        let DeviceSrpLogin {
+        let DeviceSrpSignIn {
             client,
             username,
             ephemeral,

@@ -16,25 +16,25 @@
 //!   crate draws, and [`STACK_WIPE_BYTES`].
 //! - The deterministic entry points, which take the random values or the clock
 //!   from the caller, for known-answer tests: [`UserSrpClientExt`],
-//!   [`UserSrpLoginExt`], [`DeviceSrpClientExt`], [`DeviceSrpLoginExt`],
+//!   [`UserSrpSignInExt`], [`DeviceSrpClientExt`], [`DeviceSrpSignInExt`],
 //!   [`SrpServerExt`], [`ServerSessionExt`] and [`SignInExt`]. A real sign-in
 //!   never uses them: a chosen ephemeral that repeats gives the password away.
 //!
 //! ```
-//! use cognito_srp::hazmat::{ServerSessionExt, SrpServerExt, UserSrpClientExt, UserSrpLoginExt};
+//! use cognito_srp::hazmat::{ServerSessionExt, SrpServerExt, UserSrpClientExt, UserSrpSignInExt};
 //! use cognito_srp::{
 //!     Password, PasswordVerifierChallenge, PoolId, SecretBlock, SrpServer, StoredVerifier,
 //!     Timestamp, UserSrpClient,
 //! };
 //! let pool = PoolId::parse("us-east-1_AbCdEf123")?;
 //! let stored = StoredVerifier::register_user(&pool, "alice", &Password::new("hunter2"))?;
-//! let login = UserSrpClient::new(pool.clone()).start_with_private_ephemeral("alice", &[7; 128])?;
+//! let started = UserSrpClient::new(pool.clone()).start_with_private_ephemeral("alice", &[7; 128])?;
 //! let session = SrpServer::new().start_user_with(
-//!     &pool, "alice", &stored, login.srp_a(), &[9; 32], SecretBlock::from_bytes(vec![1; 64]),
+//!     &pool, "alice", &stored, started.srp_a(), &[9; 32], SecretBlock::from_bytes(vec![1; 64]),
 //! )?;
 //! let challenge = PasswordVerifierChallenge::from_challenge_parameters(&session.challenge_parameters())?;
 //! let at = Timestamp::parse("Wed Mar 6 21:29:06 UTC 2024")?;
-//! let claim = login.respond_at(&challenge, &Password::new("hunter2"), &at)?;
+//! let claim = started.respond_at(&challenge, &Password::new("hunter2"), &at)?;
 //! session.verify_at(claim.challenge_responses(), at.datetime())?;
 //! # Ok::<(), cognito_srp::Error>(())
 //! ```
@@ -47,9 +47,9 @@ use crate::signin::SignIn;
 use crate::signin::Step;
 use crate::wire::ParameterMap;
 use crate::{
-    DevicePasswordVerifierChallenge, DeviceSrpLogin, Password, PasswordClaim,
+    DevicePasswordVerifierChallenge, DeviceSrpSignIn, Password, PasswordClaim,
     PasswordVerifierChallenge, PoolId, SecretBlock, ServerSession, StoredVerifier, Timestamp,
-    UserSrpLogin,
+    UserSrpSignIn,
 };
 #[cfg(doc)]
 use crate::{DeviceSrpClient, SrpServer, UserSrpClient};
@@ -75,9 +75,9 @@ pub use crate::stored_verifier::USER_SALT_BYTES;
 mod sealed {
     pub trait Sealed {}
     impl Sealed for crate::UserSrpClient {}
-    impl Sealed for crate::UserSrpLogin {}
+    impl Sealed for crate::UserSrpSignIn {}
     impl Sealed for crate::DeviceSrpClient {}
-    impl Sealed for crate::DeviceSrpLogin {}
+    impl Sealed for crate::DeviceSrpSignIn {}
     impl Sealed for crate::SrpServer {}
     impl Sealed for crate::ServerSession {}
     impl Sealed for crate::signin::SignIn {}
@@ -87,11 +87,11 @@ mod sealed {
 pub trait UserSrpClientExt: sealed::Sealed {
     /// Starts with a caller-given `a` of 1 to 128 big-endian bytes (tests and
     /// known answers only).
-    fn start_with_private_ephemeral(&self, username: &str, a: &[u8]) -> Result<UserSrpLogin>;
+    fn start_with_private_ephemeral(&self, username: &str, a: &[u8]) -> Result<UserSrpSignIn>;
 }
 
-/// [`UserSrpLogin`] signed at a caller-given time.
-pub trait UserSrpLoginExt: sealed::Sealed {
+/// [`UserSrpSignIn`] signed at a caller-given time.
+pub trait UserSrpSignInExt: sealed::Sealed {
     /// Answers the `PASSWORD_VERIFIER` challenge with `password`, signed at `timestamp`.
     fn respond_at(
         self,
@@ -105,11 +105,11 @@ pub trait UserSrpLoginExt: sealed::Sealed {
 pub trait DeviceSrpClientExt: sealed::Sealed {
     /// Starts with a caller-given `a` of 1 to 128 big-endian bytes (tests and
     /// known answers only).
-    fn start_with_private_ephemeral(&self, username: &str, a: &[u8]) -> Result<DeviceSrpLogin>;
+    fn start_with_private_ephemeral(&self, username: &str, a: &[u8]) -> Result<DeviceSrpSignIn>;
 }
 
-/// [`DeviceSrpLogin`] signed at a caller-given time.
-pub trait DeviceSrpLoginExt: sealed::Sealed {
+/// [`DeviceSrpSignIn`] signed at a caller-given time.
+pub trait DeviceSrpSignInExt: sealed::Sealed {
     /// Answers `DEVICE_PASSWORD_VERIFIER`, signed at `timestamp`.
     fn respond_at(
         self,

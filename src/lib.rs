@@ -89,8 +89,8 @@ mod timestamp;
 
 pub use app_client::AppClient;
 pub use challenge::{DevicePasswordVerifierChallenge, PasswordVerifierChallenge};
-pub use client::{PasswordClaim, UserSrpClient, UserSrpLogin};
-pub use device::{DeviceCredentials, DeviceSecretVerifierConfig, DeviceSrpClient, DeviceSrpLogin};
+pub use client::{PasswordClaim, UserSrpClient, UserSrpSignIn};
+pub use device::{DeviceCredentials, DeviceSecretVerifierConfig, DeviceSrpClient, DeviceSrpSignIn};
 pub use error::{AuthFailure, Error, Field, Result, TokenRefusal};
 pub use pool::PoolId;
 pub use salt::Salt;

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use cognito_srp::hazmat::{DeviceSrpLoginExt, ServerSessionExt, UserSrpLoginExt};
+use cognito_srp::hazmat::{DeviceSrpSignInExt, ServerSessionExt, UserSrpSignInExt};
 use cognito_srp::{
     AppClient, AuthFailure, ClientSecret, DeviceCredentials, DevicePasswordVerifierChallenge,
     DeviceSrpClient, Error, Field, Password, PasswordVerifierChallenge, PoolId, ServerSession,

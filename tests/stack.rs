@@ -26,8 +26,8 @@ use cognito_srp::hazmat::group::{self, N_HEX};
 use cognito_srp::hazmat::srp;
 use cognito_srp::hazmat::wire::parse_hex_u3072;
 use cognito_srp::hazmat::{
-    DeviceSrpClientExt, DeviceSrpLoginExt, ServerSessionExt, SrpServerExt, UserSrpClientExt,
-    UserSrpLoginExt,
+    DeviceSrpClientExt, DeviceSrpSignInExt, ServerSessionExt, SrpServerExt, UserSrpClientExt,
+    UserSrpSignInExt,
 };
 use cognito_srp::{
     AppClient, ClientSecret, DeviceCredentials, DevicePassword, DevicePasswordVerifierChallenge,
@@ -493,7 +493,7 @@ fn check_every_entry_point() -> Report {
     let login = login.unwrap();
     let mut login = Some(login);
     report.check(
-        "UserSrpLogin::respond_at",
+        "UserSrpSignIn::respond_at",
         &concat(vec![
             x_secrets(&session),
             session.client_secrets(&a, &a_hex, &b_hex),
@@ -656,7 +656,7 @@ fn check_every_entry_point() -> Report {
     .unwrap();
     let mut device_responses = None;
     report.check(
-        "DeviceSrpLogin::respond_at",
+        "DeviceSrpSignIn::respond_at",
         &concat(vec![
             device_x_secrets(),
             device_session.client_secrets(&a, &device_a_hex, &device_b_hex),

@@ -44,8 +44,8 @@ use cognito_srp::hazmat::arith::U3072;
 use cognito_srp::hazmat::srp;
 use cognito_srp::hazmat::wire::{parse_hex_u3072, parse_salt_hex};
 use cognito_srp::hazmat::{
-    DeviceSrpClientExt, DeviceSrpLoginExt, ServerSessionExt, SrpServerExt, UserSrpClientExt,
-    UserSrpLoginExt,
+    DeviceSrpClientExt, DeviceSrpSignInExt, ServerSessionExt, SrpServerExt, UserSrpClientExt,
+    UserSrpSignInExt,
 };
 use cognito_srp::{
     AppClient, AuthFailure, ClientSecret, DeviceCredentials, DevicePassword,

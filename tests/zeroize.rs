@@ -5,11 +5,11 @@
 
 use chrono::{TimeZone, Utc};
 use cognito_srp::hazmat::{HkdfKey, SecretElement, SecretExponent, srp};
-use cognito_srp::hazmat::{SrpServerExt, UserSrpClientExt, UserSrpLoginExt};
+use cognito_srp::hazmat::{SrpServerExt, UserSrpClientExt, UserSrpSignInExt};
 use cognito_srp::{
     ClientSecret, DeviceCredentials, DevicePassword, DeviceSecretVerifierConfig, DeviceSrpClient,
-    DeviceSrpLogin, Password, PasswordVerifierChallenge, PoolId, ServerSession, SrpServer,
-    StoredVerifier, Timestamp, UserSrpClient, UserSrpLogin,
+    DeviceSrpSignIn, Password, PasswordVerifierChallenge, PoolId, ServerSession, SrpServer,
+    StoredVerifier, Timestamp, UserSrpClient, UserSrpSignIn,
 };
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -29,8 +29,8 @@ fn every_secret_type_implements_zeroize_on_drop() {
     wiped_on_drop::<SecretElement>();
     wiped_on_drop::<HkdfKey>();
     wiped_on_drop::<StoredVerifier>();
-    wiped_on_drop::<UserSrpLogin>();
-    wiped_on_drop::<DeviceSrpLogin>();
+    wiped_on_drop::<UserSrpSignIn>();
+    wiped_on_drop::<DeviceSrpSignIn>();
     wiped_on_drop::<ServerSession>();
     wiped_on_drop::<DeviceSecretVerifierConfig>();
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use cognito_srp::hazmat::{DeviceSrpClientExt, DeviceSrpLoginExt, UserSrpClientExt, UserSrpLoginExt};
+use cognito_srp::hazmat::{DeviceSrpClientExt, DeviceSrpSignInExt, UserSrpClientExt, UserSrpSignInExt};
 use cognito_srp::{
     DeviceCredentials, DevicePassword, DevicePasswordVerifierChallenge, DeviceSrpClient, Password,
     PasswordVerifierChallenge, PoolId, Timestamp, UserSrpClient,

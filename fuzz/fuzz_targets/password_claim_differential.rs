@@ -2,7 +2,7 @@
 //! answer is the model's; where either rejects, both reject.
 #![no_main]
 
-use cognito_srp::hazmat::{UserSrpClientExt, UserSrpLoginExt};
+use cognito_srp::hazmat::{UserSrpClientExt, UserSrpSignInExt};
 use cognito_srp::{Password, PasswordVerifierChallenge, PoolId, Timestamp, UserSrpClient};
 use libfuzzer_sys::fuzz_target;
 

@@ -8,13 +8,13 @@
 
 mod common;
 
-use cognito_srp::{DeviceCredentials, UserSrpClient, UserSrpLogin};
+use cognito_srp::{DeviceCredentials, UserSrpClient, UserSrpSignIn};
 use common::*;
 use serde_json::{Value, json};
 
 const INVALID_SESSION: &str = "Invalid session for the user.";
 
-fn login(client_id: &str, username: &str, device: Option<&DeviceCredentials>) -> UserSrpLogin {
+fn login(client_id: &str, username: &str, device: Option<&DeviceCredentials>) -> UserSrpSignIn {
     let mut client = UserSrpClient::new(pool()).with_app_client(app(client_id));
     if let Some(device) = device {
         client = client.with_device_key(device.device_key());

@@ -35,7 +35,7 @@ fn initiate(
     client: &str,
     username: &str,
 ) -> (
-    cognito_srp::UserSrpLogin,
+    cognito_srp::UserSrpSignIn,
     Result<Value, cognito_srp_local::ApiError>,
 ) {
     let login = UserSrpClient::new(PoolId::parse(pool).unwrap())
@@ -55,7 +55,7 @@ fn parameters(reply: &Value) -> HashMap<String, String> {
 fn answer(
     endpoint: &cognito_srp_local::Endpoint,
     client: &str,
-    login: cognito_srp::UserSrpLogin,
+    login: cognito_srp::UserSrpSignIn,
     reply: &Value,
     password: &str,
 ) -> Result<Value, cognito_srp_local::ApiError> {

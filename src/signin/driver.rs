@@ -7,8 +7,8 @@ use core::fmt;
 use zeroize::Zeroizing;
 
 use crate::challenge::{DevicePasswordVerifierChallenge, PasswordVerifierChallenge};
-use crate::client::{UserSrpClient, UserSrpLogin};
-use crate::device::{DeviceSrpClient, DeviceSrpLogin};
+use crate::client::{UserSrpClient, UserSrpSignIn};
+use crate::device::{DeviceSrpClient, DeviceSrpSignIn};
 use crate::error::{Error, Field, Result};
 use crate::secret::Password;
 use crate::wire::{ParameterMap, names};
@@ -147,9 +147,9 @@ pub(crate) struct Driver {
     /// than a `USERNAME` that a later `USER_ID_FOR_SRP` may override.
     real_username_known: bool,
     password: Option<Password>,
-    login: Option<UserSrpLogin>,
+    login: Option<UserSrpSignIn>,
     srp_a_sent: bool,
-    device_login: Option<DeviceSrpLogin>,
+    device_login: Option<DeviceSrpSignIn>,
     device_started: bool,
     fixed_a: Option<Zeroizing<Vec<u8>>>,
     session: Option<String>,
@@ -245,7 +245,7 @@ impl Driver {
     }
 
     /// A fresh SRP start for the typed username (with the fixed `a` of a test).
-    fn new_login(&self) -> Result<UserSrpLogin> {
+    fn new_login(&self) -> Result<UserSrpSignIn> {
         let config = &self.config;
         let mut client =
             UserSrpClient::new(config.pool.clone()).with_app_client(config.app.clone());

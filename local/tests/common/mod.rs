@@ -191,7 +191,7 @@ impl Harness {
         &self,
         admin: bool,
         client_id: &str,
-        login: cognito_srp::UserSrpLogin,
+        login: cognito_srp::UserSrpSignIn,
         reply: &Value,
         password: &str,
         extra: &[(&str, &str)],
