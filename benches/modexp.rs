@@ -86,6 +86,7 @@ fn modexp(c: &mut Criterion) {
     let n_ssl = BigNum::from_hex_str(N_HEX).unwrap();
     let mut ctx = BigNumContext::new().unwrap();
 
+    record_backends();
     for backend in Backend::available() {
         let modulus = Modulus::with_backend(&N, backend);
         // The table the crate uses: shipped in the binary.
@@ -173,6 +174,24 @@ fn fixed_base_window(c: &mut Criterion) {
     window::<5>(&mut group, &modulus, &exp);
     window::<6>(&mut group, &modulus, &exp);
     group.finish();
+}
+
+/// Which backend the rows labelled `crate` ran on, and which others this CPU
+/// has, for `scripts/bench-table` to name the backend on every row.
+fn record_backends() {
+    let names = |b: Backend| format!("{b:?}");
+    let record = format!(
+        "{{\"detected\":\"{}\",\"available\":[{}]}}",
+        names(Backend::detect()),
+        Backend::available()
+            .into_iter()
+            .map(|b| format!("\"{}\"", names(b)))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".to_owned());
+    let path = std::path::Path::new(&target).join("bench-backend.json");
+    std::fs::write(path, record).unwrap();
 }
 
 criterion_group!(benches, modexp, fixed_base_window);
