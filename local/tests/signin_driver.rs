@@ -525,3 +525,124 @@ fn one_time_codes_sign_in_as_the_first_factor() {
     );
     assert!(codes(&endpoint, "bob").is_empty());
 }
+
+/// The RFC 6238 code of a base32 secret for the current 30-second step.
+fn totp_now(secret_base32: &str) -> String {
+    use hmac::{KeyInit, Mac};
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let (mut bits, mut value, mut secret) = (0u32, 0u32, Vec::new());
+    for c in secret_base32.trim_end_matches('=').bytes() {
+        value = (value << 5) | alphabet.iter().position(|&a| a == c).unwrap() as u32;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            secret.push((value >> bits) as u8);
+        }
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let mut mac = hmac::Hmac::<sha1::Sha1>::new_from_slice(&secret).unwrap();
+    mac.update(&(now / 30).to_be_bytes());
+    let digest = mac.finalize().into_bytes();
+    let at = (digest[19] & 0x0f) as usize;
+    let n = u32::from_be_bytes([
+        digest[at] & 0x7f,
+        digest[at + 1],
+        digest[at + 2],
+        digest[at + 3],
+    ]);
+    format!("{:06}", n % 1_000_000)
+}
+
+/// A pool that requires MFA and a user without any: the driver gets the
+/// TOTP secret through `AssociateSoftwareToken` with the `MFA_SETUP`
+/// Session, the first code goes to `VerifySoftwareToken`, and `MFA_SETUP`
+/// ends in tokens; the next sign-in asks `SOFTWARE_TOKEN_MFA`.
+#[test]
+fn mfa_setup_when_the_pool_requires_mfa_and_the_user_has_none() {
+    use cognito_srp::signin::{Flow, Prompt};
+    let endpoint = endpoint();
+    let require = |totp: bool| {
+        endpoint
+            .handle(
+                "SetUserPoolMfaConfig",
+                &json!({ "UserPoolId": POOL, "MfaConfiguration": "ON",
+                         "SoftwareTokenMfaConfiguration": { "Enabled": totp } }),
+            )
+            .unwrap();
+    };
+    // Required, but nothing that can be set up.
+    require(false);
+    let refused = sign_in(
+        &endpoint,
+        SignIn::new(PoolId::parse(POOL).unwrap(), app(true), "alice").unwrap(),
+        PASSWORD,
+    )
+    .unwrap_err();
+    assert!(refused.contains("MFAMethodNotFoundException"), "{refused}");
+
+    require(true);
+    for flow in [Flow::UserSrpAuth, Flow::UserPasswordAuth] {
+        let signin = SignIn::new(PoolId::parse(POOL).unwrap(), app(true), "alice")
+            .unwrap()
+            .with_flow(flow);
+        let mut step = signin.clone().start(Password::new(PASSWORD)).unwrap();
+        let setup = loop {
+            let reply = exchange(&endpoint, step.request()).unwrap();
+            match step.receive(reply).unwrap() {
+                Next::Send(next) => step = next,
+                Next::Prompt(Prompt::MfaSetup(setup)) => break Some(setup),
+                Next::Prompt(Prompt::SoftwareTokenMfa(prompt)) => {
+                    // Set up by the first round: the code is asked instead.
+                    assert_eq!(flow, Flow::UserPasswordAuth);
+                    let _ = prompt;
+                    break None;
+                }
+                other => panic!("{other:?}"),
+            }
+        };
+        let Some(setup) = setup else { continue };
+        let secret = setup.secret_code().unwrap().to_owned();
+        assert!(
+            setup
+                .otpauth_uri("Local")
+                .unwrap()
+                .contains(&format!("secret={secret}"))
+        );
+        let mut step = setup.answer(&totp_now(&secret)).unwrap();
+        let done = loop {
+            let reply = exchange(&endpoint, step.request()).unwrap();
+            match step.receive(reply).unwrap() {
+                Next::Send(next) => step = next,
+                Next::SignedIn(done) => break done,
+                Next::Prompt(prompt) => panic!("{prompt:?}"),
+            }
+        };
+        assert!(done.access_token().starts_with("eyJ"));
+        // Now the user has TOTP: the next sign-in asks for a code.
+        let step = signin.start(Password::new(PASSWORD)).unwrap();
+        let mut step = step;
+        let asked = loop {
+            let reply = exchange(&endpoint, step.request()).unwrap();
+            match step.receive(reply).unwrap() {
+                Next::Send(next) => step = next,
+                Next::Prompt(prompt) => break prompt.challenge_name(),
+                Next::SignedIn(_) => panic!("signed in without MFA"),
+            }
+        };
+        assert_eq!(asked, "SOFTWARE_TOKEN_MFA");
+    }
+
+    // A made-up or reused Session is refused at AssociateSoftwareToken.
+    assert_eq!(
+        endpoint
+            .handle(
+                "AssociateSoftwareToken",
+                &json!({ "Session": "AYABmadeupmadeupmadeup" })
+            )
+            .map_err(|e| e.message),
+        Err("Invalid session for the user.".to_owned())
+    );
+}

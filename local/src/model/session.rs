@@ -169,6 +169,27 @@ impl<S> Sessions<S> {
         self.take(Some(&session), binding, now)
     }
 
+    /// Takes the session `session` issued for a `challenge`, whoever it was
+    /// bound to: for the calls that name no user (`AssociateSoftwareToken`,
+    /// `VerifySoftwareToken` in `MFA_SETUP`). Used up whatever the outcome.
+    pub(crate) fn take_for_challenge(
+        &mut self,
+        session: Option<&str>,
+        challenge: &'static str,
+        now: Instant,
+    ) -> Result<(SessionBinding, S), ApiError> {
+        let session = session.ok_or_else(invalid_session)?;
+        let entry = self
+            .map
+            .take(session, now)
+            .ok_or_else(invalid_session)?
+            .map_err(|_| expired_session())?;
+        if entry.binding.challenge != challenge {
+            return Err(invalid_session());
+        }
+        Ok((entry.binding, entry.state))
+    }
+
     /// Takes the session `session` (the request's `Session`, if any): it must
     /// exist, be live and have been issued for exactly `binding`. Whatever
     /// the outcome, the session is used up.

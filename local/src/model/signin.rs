@@ -31,6 +31,26 @@ pub(crate) struct SignInProgress {
     pub custom_done: bool,
     /// The one-time code the answer must give (`EMAIL_OTP`, `SMS_OTP`).
     pub code: Option<String>,
+    /// The TOTP secret being set up in `MFA_SETUP`, and the step of the
+    /// code that verified it.
+    pub totp_setup: Option<TotpSetup>,
+}
+
+/// A TOTP secret drawn by `AssociateSoftwareToken` in `MFA_SETUP`; its
+/// `Debug` leaves the secret out.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct TotpSetup {
+    pub secret: zeroize::Zeroizing<Vec<u8>>,
+    /// The step of the code `VerifySoftwareToken` accepted.
+    pub verified_step: Option<u64>,
+}
+
+impl std::fmt::Debug for TotpSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotpSetup")
+            .field("verified_step", &self.verified_step)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SignInProgress {
@@ -45,6 +65,7 @@ impl SignInProgress {
             mfa_done: false,
             custom_done: false,
             code: None,
+            totp_setup: None,
         }
     }
 }

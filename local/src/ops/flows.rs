@@ -24,7 +24,7 @@ use crate::error::{
 };
 use crate::input::{check_username, optional_field, required};
 use crate::model::outbox::Delivery;
-use crate::model::pool::Client;
+use crate::model::pool::{Client, MfaConfiguration};
 use crate::model::session::{SessionBinding, invalid_session};
 use crate::model::signin::{Flow, SignInProgress};
 use crate::ops::password::{check_password, password_sign_in};
@@ -36,6 +36,7 @@ use crate::random::from_alphabet;
 enum Next {
     NewPassword { user_attributes: String },
     Device,
+    MfaSetup,
     SoftwareTokenMfa,
     Custom(BTreeMap<String, String>),
     Tokens,
@@ -97,6 +98,19 @@ pub(crate) fn next_step(ep: &Endpoint, client: &Client, progress: SignInProgress
             Next::Device
         } else if user.mfa.software_token_enabled() && !progress.mfa_done && !progress.device_done {
             Next::SoftwareTokenMfa
+        } else if pool.settings.mfa_configuration == MfaConfiguration::On
+            && !progress.mfa_done
+            && !progress.device_done
+        {
+            // MFA is required and the user has none: TOTP is what can be
+            // set up here, if the pool enables it.
+            if !pool.settings.software_token_mfa {
+                return Err(err(
+                    "MFAMethodNotFoundException",
+                    "No MFA mechanism registerd in the account.",
+                ));
+            }
+            Next::MfaSetup
         } else if let (Flow::CustomSrp, false, Some(custom)) =
             (progress.flow, progress.custom_done, &pool.custom_challenge)
         {
@@ -128,6 +142,10 @@ pub(crate) fn next_step(ep: &Endpoint, client: &Client, progress: SignInProgress
         ),
         Next::Device => ("DEVICE_SRP_AUTH", json!({ "USERNAME": username })),
         Next::SoftwareTokenMfa => ("SOFTWARE_TOKEN_MFA", json!({ "USERNAME": username })),
+        Next::MfaSetup => (
+            "MFA_SETUP",
+            json!({ "MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]", "USERNAME": username }),
+        ),
         Next::Custom(mut parameters) => {
             parameters.insert("USERNAME".into(), username.clone());
             ("CUSTOM_CHALLENGE", json!(parameters))
@@ -470,6 +488,44 @@ pub(crate) fn answer_custom_challenge(
     progress.custom_done = true;
     next_step(ep, client, progress)
 }
+
+/// `MFA_SETUP` answered, after `AssociateSoftwareToken` and
+/// `VerifySoftwareToken`, with the `Session` the latter gave: the verified
+/// secret becomes the user's TOTP MFA, enabled and preferred.
+pub(crate) fn answer_mfa_setup(
+    ep: &Endpoint,
+    client: &Client,
+    body: &Value,
+    responses: &HashMap<String, String>,
+) -> ApiResult {
+    let username = real_username(ep, client, responses)?;
+    let mut progress: SignInProgress =
+        ep.take_session(body, &binding(client, &username, MFA_SETUP_VERIFIED))?;
+    let Some(setup) = progress.totp_setup.take() else {
+        return Err(invalid_session());
+    };
+    {
+        let mut state = ep.state();
+        let user = state
+            .pools
+            .get_mut(&client.pool_id)
+            .and_then(|p| p.user_mut(&progress.sub))
+            .ok_or_else(no_such_user)?;
+        user.mfa.secret = Some(setup.secret);
+        user.mfa.last_step = setup.verified_step;
+        user.mfa.enabled = true;
+        user.mfa.preferred = true;
+    }
+    progress.mfa_done = true;
+    next_step(ep, client, progress)
+}
+
+/// The challenge a session is bound to between `AssociateSoftwareToken`
+/// and `VerifySoftwareToken` in `MFA_SETUP`.
+pub(crate) const MFA_SETUP_ASSOCIATED: &str = "MFA_SETUP:associated";
+/// The challenge a session is bound to between `VerifySoftwareToken` and
+/// the `MFA_SETUP` answer.
+pub(crate) const MFA_SETUP_VERIFIED: &str = "MFA_SETUP:verified";
 
 /// `SOFTWARE_TOKEN_MFA` answered with `SOFTWARE_TOKEN_MFA_CODE`.
 pub(crate) fn answer_software_token_mfa(

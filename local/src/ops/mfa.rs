@@ -11,9 +11,13 @@ use zeroize::Zeroizing;
 
 use crate::Endpoint;
 use crate::error::{ApiError, ApiResult, err, invalid_parameter};
-use crate::input::field;
-use crate::model::session::invalid_session;
+use std::time::Instant;
+
+use crate::input::{field, optional_field};
+use crate::model::session::{SessionBinding, invalid_session};
+use crate::model::signin::TotpSetup;
 use crate::model::user::matching_step;
+use crate::ops::flows::{MFA_SETUP_ASSOCIATED, MFA_SETUP_VERIFIED};
 use crate::ops::tokens::with_access_token;
 use crate::random::random_bytes;
 
@@ -32,8 +36,7 @@ pub(crate) fn associate_software_token(ep: &Endpoint, body: &Value) -> ApiResult
                 "Only one of AccessToken or Session may be given",
             ));
         }
-        // No MFA_SETUP challenge is issued, so no session can be valid here.
-        return Err(invalid_session());
+        return associate_in_mfa_setup(ep, body);
     }
     let secret = Zeroizing::new(random_bytes::<20>().to_vec());
     let code = Secret::from(secret.to_vec()).to_base32();
@@ -41,6 +44,56 @@ pub(crate) fn associate_software_token(ep: &Endpoint, body: &Value) -> ApiResult
         user.mfa.pending = Some(secret);
         Ok(json!({ "SecretCode": code }))
     })
+}
+
+/// `AssociateSoftwareToken` with the `Session` of an `MFA_SETUP` challenge:
+/// a fresh secret, held with the sign-in (not yet the user's), and a new
+/// `Session` for `VerifySoftwareToken`.
+fn associate_in_mfa_setup(ep: &Endpoint, body: &Value) -> ApiResult {
+    let session = optional_field(body, "Session")?;
+    let now = Instant::now();
+    let (binding, mut progress) =
+        ep.state()
+            .sessions
+            .take_for_challenge(session, "MFA_SETUP", now)?;
+    let secret = Zeroizing::new(random_bytes::<20>().to_vec());
+    let code = Secret::from(secret.to_vec()).to_base32();
+    progress.totp_setup = Some(TotpSetup {
+        secret,
+        verified_step: None,
+    });
+    let binding = SessionBinding {
+        challenge: MFA_SETUP_ASSOCIATED,
+        ..binding
+    };
+    let session = ep.state().sessions.issue(binding, progress, now)?;
+    Ok(json!({ "SecretCode": code, "Session": session }))
+}
+
+/// `VerifySoftwareToken` with the `Session` of `AssociateSoftwareToken` in
+/// `MFA_SETUP`: `SUCCESS` and the `Session` to answer `MFA_SETUP` with. A
+/// wrong code spends the session (the sign-in starts over).
+fn verify_in_mfa_setup(ep: &Endpoint, body: &Value, code: &str) -> ApiResult {
+    let session = optional_field(body, "Session")?;
+    let now = Instant::now();
+    let (binding, mut progress) =
+        ep.state()
+            .sessions
+            .take_for_challenge(session, MFA_SETUP_ASSOCIATED, now)?;
+    let setup = progress.totp_setup.as_mut().ok_or_else(invalid_session)?;
+    let Some(step) = matching_step(&setup.secret, code, None) else {
+        return Err(err(
+            "EnableSoftwareTokenMFAException",
+            "Code mismatch and fail enable Software Token MFA",
+        ));
+    };
+    setup.verified_step = Some(step);
+    let binding = SessionBinding {
+        challenge: MFA_SETUP_VERIFIED,
+        ..binding
+    };
+    let session = ep.state().sessions.issue(binding, progress, now)?;
+    Ok(json!({ "Status": "SUCCESS", "Session": session }))
 }
 
 /// `VerifySoftwareToken`: the first code of the associated secret.
@@ -53,7 +106,7 @@ pub(crate) fn verify_software_token(ep: &Endpoint, body: &Value) -> ApiResult {
         ));
     }
     if body.get("Session").is_some() && body.get("AccessToken").is_none() {
-        return Err(invalid_session());
+        return verify_in_mfa_setup(ep, body, &code);
     }
     with_access_token(ep, body, |user| {
         let pending = user.mfa.pending.take().ok_or_else(|| {

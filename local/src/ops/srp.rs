@@ -19,6 +19,7 @@ use crate::model::signin::{Flow, Pending, SignInProgress};
 use crate::ops::admin::check_sign_in_metadata;
 use crate::ops::flows::answer_code;
 use crate::ops::flows::answer_custom_challenge;
+use crate::ops::flows::answer_mfa_setup;
 use crate::ops::flows::answer_new_password;
 use crate::ops::flows::answer_select_challenge;
 use crate::ops::flows::answer_software_token_mfa;
@@ -175,6 +176,7 @@ pub(crate) fn answer_challenge(ep: &Endpoint, body: &Value) -> ApiResult {
         "NEW_PASSWORD_REQUIRED" => answer_new_password(ep, &client, body, &responses),
         "CUSTOM_CHALLENGE" => answer_custom_challenge(ep, &client, body, &responses),
         "SOFTWARE_TOKEN_MFA" => answer_software_token_mfa(ep, &client, body, &responses),
+        "MFA_SETUP" => answer_mfa_setup(ep, &client, body, &responses),
         "EMAIL_OTP" => answer_code(ep, &client, body, &responses, "EMAIL_OTP"),
         "SMS_OTP" => answer_code(ep, &client, body, &responses, "SMS_OTP"),
         other => Err(invalid_parameter(format!(
