@@ -29,7 +29,22 @@ pub enum Command {
     /// Prompts and messages go to standard error; only the tokens go to
     /// standard output.
     #[command(after_help = SIGN_IN_HELP)]
-    SignIn(SignInArgs),
+    SignIn(SignInCommand),
+    /// Print a valid access token (or ID token) of the user: signs in the
+    /// first time, then refreshes the kept sign-in when the token is within
+    /// a minute of expiry, and signs in again only when Cognito refuses the
+    /// refresh token.
+    ///
+    /// For scripts: curl -H "Authorization: Bearer $(cognito-srp token ...)".
+    #[command(after_help = TOKEN_HELP)]
+    Token(TokenArgs),
+    /// Refresh the kept sign-in and print the new tokens.
+    #[command(after_help = REFRESH_HELP)]
+    Refresh(RefreshArgs),
+    /// Revoke the kept sign-in's refresh token (or, with --global, every
+    /// sign-in of the user) and forget it.
+    #[command(after_help = SIGN_OUT_HELP)]
+    SignOut(SignOutArgs),
     /// Print the SECRET_HASH of a username for an app client with a secret
     /// (for `aws cognito-idp initiate-auth` and other clients).
     #[command(after_help = SECRET_HASH_HELP)]
@@ -60,6 +75,36 @@ given as an option.
 Exit status: 0 signed in, 1 refused, 2 usage error, 3 network or service
 error, 4 local error (device store, terminal).";
 
+const TOKEN_HELP: &str = "\
+Example:
+  curl -H \"Authorization: Bearer $(cognito-srp token --user-pool-id us-east-1_AbCdEf123 \\
+      --client-id 3n4b5urk1ft4fl3mg5e62d9ado --username alice)\" https://api.example.com/
+
+The first call signs in as `sign-in` does (same prompts and options) and keeps
+the sign-in in the session store (owner-only, 0600), keyed by pool, app client
+and username. Later calls print the kept token while it is valid for more than
+a minute, refresh it when it is not, and sign in again only when Cognito
+refuses the refresh token (revoked, expired, rotated out).";
+
+const REFRESH_HELP: &str = "\
+Example:
+  cognito-srp refresh --user-pool-id us-east-1_AbCdEf123 \\
+      --client-id 3n4b5urk1ft4fl3mg5e62d9ado --username alice
+
+Refreshes the sign-in that `token` or `sign-in --keep` kept (REFRESH_TOKEN_AUTH,
+or GetTokensFromRefreshToken with --rotation), with SECRET_HASH of the real
+username and the remembered device's key, and prints the tokens. Exit status 1
+when Cognito refuses the refresh token: sign in again.";
+
+const SIGN_OUT_HELP: &str = "\
+Example:
+  cognito-srp sign-out --global --user-pool-id us-east-1_AbCdEf123 \\
+      --client-id 3n4b5urk1ft4fl3mg5e62d9ado --username alice
+
+Without --global: RevokeToken for the kept refresh token. With --global:
+GlobalSignOut (AdminUserGlobalSignOut with --admin), which ends every sign-in of
+the user. The kept sign-in is forgotten either way.";
+
 const SECRET_HASH_HELP: &str = "\
 Example:
   COGNITO_CLIENT_SECRET=... cognito-srp secret-hash --username alice \\
@@ -86,8 +131,9 @@ pub struct ClientSecretArgs {
     pub client_secret_stdin: bool,
 }
 
+/// Who signs in where: the pool, app client and user, and how to reach Cognito.
 #[derive(Debug, Args)]
-pub struct SignInArgs {
+pub struct TargetArgs {
     /// The user pool id, e.g. us-east-1_AbCdEf123.
     #[arg(long, value_name = "ID")]
     pub user_pool_id: String,
@@ -99,10 +145,7 @@ pub struct SignInArgs {
     pub username: String,
     #[command(flatten)]
     pub client_secret: ClientSecretArgs,
-    /// The sign-in flow.
-    #[arg(long, value_enum, default_value_t = FlowArg::UserSrp)]
-    pub flow: FlowArg,
-    /// Use AdminInitiateAuth / AdminRespondToAuthChallenge, signed with the
+    /// Use the Admin* operations (AdminInitiateAuth, ...), signed with the
     /// standard AWS credential chain (environment, profiles, SSO, ...).
     #[arg(long)]
     pub admin: bool,
@@ -112,6 +155,15 @@ pub struct SignInArgs {
     /// Send the requests there instead of to Cognito (e.g. a local endpoint).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SignInArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The sign-in flow.
+    #[arg(long, value_enum, default_value_t = FlowArg::UserSrp)]
+    pub flow: FlowArg,
     /// Read the new password asked by NEW_PASSWORD_REQUIRED from standard
     /// input (on a terminal it is prompted for).
     #[arg(long)]
@@ -138,9 +190,79 @@ pub struct SignInArgs {
     /// The DeviceName given to ConfirmDevice.
     #[arg(long, value_name = "NAME", default_value = "cognito-srp")]
     pub device_name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SignInCommand {
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+    /// Keep the sign-in (refresh token, real username, device) in the
+    /// session store, for `refresh`, `token` and `sign-out`.
+    #[arg(long)]
+    pub keep: bool,
+    #[command(flatten)]
+    pub session: SessionArgs,
     /// How to print the tokens.
     #[arg(long, value_enum, default_value_t = OutputArg::Json)]
     pub output: OutputArg,
+}
+
+/// The kept sign-ins, and how to refresh them.
+#[derive(Debug, Args)]
+pub struct SessionArgs {
+    /// The session store, where kept sign-ins live (created owner-only, 0600).
+    /// [default: CONFIG_DIR/cognito-srp/sessions.json]
+    #[arg(long, value_name = "PATH")]
+    pub session_store: Option<PathBuf>,
+    /// The app client rotates refresh tokens: refresh with
+    /// GetTokensFromRefreshToken, and keep the new refresh token each time.
+    #[arg(long)]
+    pub rotation: bool,
+    /// Seconds to add to this machine's clock when judging whether a token
+    /// is about to expire (negative for a clock that runs ahead of Cognito's).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "COGNITO_SRP_CLOCK_SKEW",
+        default_value_t = 0,
+        allow_hyphen_values = true
+    )]
+    pub clock_skew: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+    #[command(flatten)]
+    pub session: SessionArgs,
+    /// Print the ID token instead of the access token.
+    #[arg(long)]
+    pub id: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    #[command(flatten)]
+    pub session: SessionArgs,
+    /// How to print the tokens.
+    #[arg(long, value_enum, default_value_t = OutputArg::Json)]
+    pub output: OutputArg,
+}
+
+#[derive(Debug, Args)]
+pub struct SignOutArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    #[command(flatten)]
+    pub session: SessionArgs,
+    /// Sign out everywhere: every refresh token of the user, on every device
+    /// (GlobalSignOut; AdminUserGlobalSignOut with --admin). Without it, only
+    /// the kept refresh token is revoked (RevokeToken).
+    #[arg(long)]
+    pub global: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,18 +4,27 @@
 mod args;
 mod input;
 mod output;
+mod sessions;
 mod store;
 
 use std::process::ExitCode;
+use std::time::{Duration, SystemTime};
 
 use clap::Parser;
-use cognito_srp::signin::{Entry, Flow, SignIn};
+use cognito_srp::signin::{
+    AuthenticationResult, Entry, Flow, KeptSignIn, Refresh, RefreshWith, SignIn,
+};
 use cognito_srp::{AppClient, ClientSecret, DeviceCredentials, PoolId};
+use cognito_srp_sdk::aws_sdk_cognitoidentityprovider::types::AuthenticationResultType;
 use cognito_srp_sdk::{PromptError, Runner, load_config};
 use serde_json::json;
 
-use args::{Cli, ClientSecretArgs, Command, FlowArg, OutputArg, SignInArgs};
+use args::{
+    Cli, ClientSecretArgs, Command, FlowArg, OutputArg, RefreshArgs, SessionArgs, SignInArgs,
+    SignInCommand, SignOutArgs, TargetArgs, TokenArgs,
+};
 use input::{CliPrompter, Input};
+use sessions::SessionStore;
 use store::DeviceStore;
 
 /// Why the command failed, and so its exit status.
@@ -81,6 +90,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::SignIn(args) => sign_in(args),
+        Command::Token(args) => token(args),
+        Command::Refresh(args) => refresh(args),
+        Command::SignOut(args) => sign_out(args),
         Command::SecretHash(args) => {
             secret_hash(&args.username, &args.client_id, &args.client_secret)
         }
@@ -149,12 +161,54 @@ fn device_verifier(device_group_key: &str, device_key: &str) -> Result<(), Failu
     Ok(())
 }
 
-fn sign_in(args: SignInArgs) -> Result<(), Failure> {
-    let pool = PoolId::parse(&args.user_pool_id)
+/// The pool, the app client (with its secret) and the region of `target`.
+fn target(target: &TargetArgs, input: &mut Input) -> Result<(PoolId, AppClient, String), Failure> {
+    let pool = PoolId::parse(&target.user_pool_id)
         .map_err(|e| Failure::Usage(format!("--user-pool-id: {e}")))?;
-    let mut input = Input::new();
-    let secret = client_secret(&args.client_secret, &mut input)?;
-    let app = app_client(&args.client_id, secret)?;
+    let secret = client_secret(&target.client_secret, input)?;
+    let app = app_client(&target.client_id, secret)?;
+    let region = target
+        .region
+        .clone()
+        .unwrap_or_else(|| pool.region().to_owned());
+    Ok((pool, app, region))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Local(format!("cannot start the async runtime: {e}")))
+}
+
+async fn runner(region: &str, endpoint_url: Option<&str>) -> Runner {
+    let config = load_config(region, endpoint_url).await;
+    Runner::new(cognito_srp_sdk::aws_sdk_cognitoidentityprovider::Client::new(&config))
+}
+
+/// Now, by this machine's clock moved by `--clock-skew`.
+fn now(clock_skew: i64) -> SystemTime {
+    let skew = Duration::from_secs(clock_skew.unsigned_abs());
+    if clock_skew >= 0 {
+        SystemTime::now() + skew
+    } else {
+        SystemTime::now() - skew
+    }
+}
+
+/// A token is used only while it stays valid this long.
+const MARGIN: Duration = Duration::from_secs(60);
+
+/// Runs a sign-in of `args` (the device store, the prompts, a new device
+/// confirmed and remembered when asked), as `sign-in` does.
+async fn run_sign_in(
+    runner: &Runner,
+    args: &SignInArgs,
+    pool: &PoolId,
+    app: AppClient,
+    input: &mut Input,
+) -> Result<(cognito_srp_sdk::SignedIn, Option<DeviceCredentials>), Failure> {
+    let username = &args.target.username;
     // Without a configuration directory there is no default store: fine unless one is needed.
     let store = match DeviceStore::open(args.device_store.clone()) {
         Ok(store) => Some(store),
@@ -162,15 +216,15 @@ fn sign_in(args: SignInArgs) -> Result<(), Failure> {
         Err(_) => None,
     };
     let device = match &store {
-        Some(store) => store.get(pool.as_str(), &args.username)?,
+        Some(store) => store.get(pool.as_str(), username)?,
         None => None,
     };
-    let password = input.secret(&format!("Password for {}: ", args.username), "password")?;
+    let password = input.secret(&format!("Password for {username}: "), "password")?;
     let password = cognito_srp::Password::new(password.as_str());
 
-    let sign_in = SignIn::new(pool.clone(), app, args.username.clone())
+    let sign_in = SignIn::new(pool.clone(), app, username.clone())
         .map_err(|e| Failure::Usage(e.to_string()))?
-        .with_entry(if args.admin {
+        .with_entry(if args.target.admin {
             Entry::AdminInitiateAuth
         } else {
             Entry::InitiateAuth
@@ -181,62 +235,244 @@ fn sign_in(args: SignInArgs) -> Result<(), Failure> {
             FlowArg::CustomAuth => Flow::CustomAuthSrp,
         })
         .with_device_name(args.device_name.clone());
-    let region = args
-        .region
-        .clone()
-        .unwrap_or_else(|| pool.region().to_owned());
-
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::Local(format!("cannot start the async runtime: {e}")))?;
     let mut prompter = CliPrompter {
-        input: &mut input,
+        input,
         new_password_stdin: args.new_password_stdin,
         attributes: args.attributes.clone(),
         mfa_code: args.mfa_code.clone(),
         custom_answer: args.custom_answer.clone(),
     };
-    runtime.block_on(async {
-        let config = load_config(&region, args.endpoint_url.as_deref()).await;
-        let runner =
-            Runner::new(cognito_srp_sdk::aws_sdk_cognitoidentityprovider::Client::new(&config));
-        let signed_in = match device {
-            Some(device) => {
-                eprintln!(
-                    "signing in with the remembered device {}",
-                    device.device_key()
-                );
-                runner
-                    .sign_in_with_device(sign_in, device, password, &mut prompter)
-                    .await?
-            }
-            None => runner.sign_in(sign_in, password, &mut prompter).await?,
-        };
-        if let (true, Some(store)) = (signed_in.forgot_device(), &store) {
-            eprintln!("Cognito no longer knows the remembered device: removed from the store");
-            store.remove(pool.as_str(), &args.username)?;
+    let signed_in = match device {
+        Some(device) => {
+            eprintln!(
+                "signing in with the remembered device {}",
+                device.device_key()
+            );
+            runner
+                .sign_in_with_device(sign_in, device, password, &mut prompter)
+                .await?
         }
-        match (signed_in.new_device(), &store) {
-            (Some(new_device), Some(store)) if args.remember_device => {
-                runner.confirm_device(new_device, true).await?;
-                store.put(pool.as_str(), &args.username, new_device.credentials())?;
-                eprintln!(
-                    "device {} remembered (credentials in {})",
-                    new_device.credentials().device_key(),
-                    store.path().display()
-                );
-            }
-            (None, _) if args.remember_device && !signed_in.signed_in_with_device() => {
-                eprintln!("no device to remember: the app client does not track devices");
-            }
-            _ => {}
+        None => runner.sign_in(sign_in, password, &mut prompter).await?,
+    };
+    if let (true, Some(store)) = (signed_in.forgot_device(), &store) {
+        eprintln!("Cognito no longer knows the remembered device: removed from the store");
+        store.remove(pool.as_str(), username)?;
+    }
+    let mut remembered = None;
+    match (signed_in.new_device(), &store) {
+        (Some(new_device), Some(store)) if args.remember_device => {
+            runner.confirm_device(new_device, true).await?;
+            store.put(pool.as_str(), username, new_device.credentials())?;
+            eprintln!(
+                "device {} remembered (credentials in {})",
+                new_device.credentials().device_key(),
+                store.path().display()
+            );
+            remembered = Some(new_device.credentials().clone());
         }
-        let result = signed_in.authentication_result();
-        match args.output {
-            OutputArg::Json => println!("{}", output::json(result)),
-            OutputArg::Env => print!("{}", output::env(result)),
+        (None, _) if args.remember_device && !signed_in.signed_in_with_device() => {
+            eprintln!("no device to remember: the app client does not track devices");
         }
+        _ => {}
+    }
+    Ok((signed_in, remembered))
+}
+
+/// What to keep of a sign-in, with the device it just remembered.
+fn keep(
+    signed_in: &cognito_srp_sdk::SignedIn,
+    remembered: Option<DeviceCredentials>,
+    at: SystemTime,
+) -> Result<KeptSignIn, Failure> {
+    let kept = signed_in.keep(at)?;
+    Ok(match remembered {
+        Some(device) => kept.with_device(device),
+        None => kept,
+    })
+}
+
+fn sign_in(command: SignInCommand) -> Result<(), Failure> {
+    let args = &command.sign_in;
+    let mut input = Input::new();
+    let (pool, app, region) = target(&args.target, &mut input)?;
+    let sessions = match command.keep {
+        true => Some(SessionStore::open(command.session.session_store.clone())?),
+        false => None,
+    };
+    runtime()?.block_on(async {
+        let runner = runner(&region, args.target.endpoint_url.as_deref()).await;
+        let (signed_in, remembered) = run_sign_in(&runner, args, &pool, app, &mut input).await?;
+        if let Some(sessions) = &sessions {
+            let kept = keep(&signed_in, remembered, now(command.session.clock_skew))?;
+            sessions.put(&args.target.username, &kept)?;
+            eprintln!("sign-in kept in {}", sessions.path().display());
+        }
+        print_result(signed_in.authentication_result(), command.output);
         Ok::<(), Failure>(())
     })
+}
+
+fn print_result(result: &AuthenticationResultType, output: OutputArg) {
+    match output {
+        OutputArg::Json => println!("{}", output::json(result)),
+        OutputArg::Env => print!("{}", output::env(result)),
+    }
+}
+
+/// The refresh of `kept` that `target` and `session` ask for.
+fn refresh_of(
+    kept: &KeptSignIn,
+    app: &AppClient,
+    target: &TargetArgs,
+    session: &SessionArgs,
+) -> Result<Refresh, Failure> {
+    let with = match (session.rotation, target.admin) {
+        (true, _) => RefreshWith::GetTokensFromRefreshToken,
+        (false, true) => RefreshWith::AdminInitiateAuth,
+        (false, false) => RefreshWith::InitiateAuth,
+    };
+    Ok(kept
+        .refresh(app)
+        .map_err(|e| Failure::Usage(e.to_string()))?
+        .with(with))
+}
+
+/// The kept sign-in of `target`, or a usage error saying how to make one.
+fn kept_of(store: &SessionStore, target: &TargetArgs) -> Result<KeptSignIn, Failure> {
+    store
+        .get(&target.user_pool_id, &target.client_id, &target.username)?
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "no kept sign-in of {} in {}: run `cognito-srp token` or `cognito-srp sign-in --keep` first",
+                target.username,
+                store.path().display()
+            ))
+        })
+}
+
+fn token(args: TokenArgs) -> Result<(), Failure> {
+    let target_args = &args.sign_in.target;
+    let mut input = Input::new();
+    let (pool, app, region) = target(target_args, &mut input)?;
+    let store = SessionStore::open(args.session.session_store.clone())?;
+    let kept = store.get(pool.as_str(), app.client_id(), &target_args.username)?;
+    let clock_skew = args.session.clock_skew;
+    let at = now(clock_skew);
+    let pick = |kept: &KeptSignIn, at: SystemTime| -> Option<String> {
+        if args.id {
+            kept.fresh_id_token(at, MARGIN)
+                .map(|t| t.expose_secret().to_owned())
+        } else {
+            kept.fresh_access_token(at, MARGIN)
+                .map(|t| t.expose_secret().to_owned())
+        }
+    };
+    if let Some(token) = kept.as_ref().and_then(|kept| pick(kept, at)) {
+        println!("{token}");
+        return Ok(());
+    }
+    runtime()?.block_on(async {
+        let runner = runner(&region, target_args.endpoint_url.as_deref()).await;
+        if let Some(kept) = kept {
+            let refresh = refresh_of(&kept, &app, target_args, &args.session)?;
+            match runner.refresh_with_clock(refresh, || now(clock_skew)).await {
+                Ok(refreshed) => {
+                    let kept = refreshed.into_kept();
+                    store.put(&target_args.username, &kept)?;
+                    return print_token(pick(&kept, at));
+                }
+                Err(e) if e.token_refusal().is_some() => {
+                    eprintln!("{e}: signing in again");
+                    store.remove(pool.as_str(), app.client_id(), &target_args.username)?;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let (signed_in, remembered) =
+            run_sign_in(&runner, &args.sign_in, &pool, app.clone(), &mut input).await?;
+        let kept = keep(&signed_in, remembered, now(args.session.clock_skew))?;
+        store.put(&target_args.username, &kept)?;
+        print_token(pick(&kept, at))
+    })
+}
+
+fn print_token(token: Option<String>) -> Result<(), Failure> {
+    match token {
+        Some(token) => {
+            println!("{token}");
+            Ok(())
+        }
+        None => Err(Failure::Service(
+            "Cognito gave no token valid for more than a minute".into(),
+        )),
+    }
+}
+
+fn refresh(args: RefreshArgs) -> Result<(), Failure> {
+    let mut input = Input::new();
+    let (pool, app, region) = target(&args.target, &mut input)?;
+    let store = SessionStore::open(args.session.session_store.clone())?;
+    let kept = kept_of(&store, &args.target)?;
+    let refresh = refresh_of(&kept, &app, &args.target, &args.session)?;
+    let clock_skew = args.session.clock_skew;
+    runtime()?.block_on(async {
+        let runner = runner(&region, args.target.endpoint_url.as_deref()).await;
+        match runner.refresh_with_clock(refresh, || now(clock_skew)).await {
+            Ok(refreshed) => {
+                store.put(&args.target.username, refreshed.kept())?;
+                print_result(&sdk_result(refreshed.authentication_result()), args.output);
+                Ok(())
+            }
+            Err(e) => {
+                if e.token_refusal().is_some() {
+                    store.remove(pool.as_str(), app.client_id(), &args.target.username)?;
+                }
+                Err(e.into())
+            }
+        }
+    })
+}
+
+fn sign_out(args: SignOutArgs) -> Result<(), Failure> {
+    let mut input = Input::new();
+    let (pool, app, region) = target(&args.target, &mut input)?;
+    let store = SessionStore::open(args.session.session_store.clone())?;
+    let kept = kept_of(&store, &args.target)?;
+    let clock_skew = args.session.clock_skew;
+    runtime()?.block_on(async {
+        let runner = runner(&region, args.target.endpoint_url.as_deref()).await;
+        let refresh = refresh_of(&kept, &app, &args.target, &args.session)?;
+        let outcome = match (args.global, args.target.admin) {
+            (false, _) => runner.revoke_token(&kept, &app).await,
+            (true, true) => runner.admin_user_global_sign_out(&kept).await,
+            // GlobalSignOut needs a valid access token: refresh first if it is not.
+            (true, false) => match kept.fresh_access_token(now(args.session.clock_skew), MARGIN) {
+                Some(_) => runner.global_sign_out(&kept).await,
+                None => match runner.refresh_with_clock(refresh, || now(clock_skew)).await {
+                    Ok(refreshed) => runner.global_sign_out(refreshed.kept()).await,
+                    Err(e) => Err(e),
+                },
+            },
+        };
+        match outcome {
+            Ok(()) => {}
+            // Already refused: there is nothing left to sign out of.
+            Err(e) if e.token_refusal().is_some() => eprintln!("{e}"),
+            Err(e) => return Err(e.into()),
+        }
+        store.remove(pool.as_str(), app.client_id(), &args.target.username)?;
+        eprintln!("signed out");
+        Ok(())
+    })
+}
+
+/// The SDK's `AuthenticationResultType` of a refresh, for printing as `sign-in` does.
+fn sdk_result(result: &AuthenticationResult) -> AuthenticationResultType {
+    AuthenticationResultType::builder()
+        .set_access_token(result.access_token.clone())
+        .set_id_token(result.id_token.clone())
+        .set_refresh_token(result.refresh_token.clone())
+        .set_token_type(result.token_type.clone())
+        .expires_in(result.expires_in.unwrap_or_default())
+        .build()
 }

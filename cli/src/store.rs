@@ -16,6 +16,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use cognito_srp::{DeviceCredentials, DevicePassword};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -125,60 +126,75 @@ impl DeviceStore {
     }
 
     fn read(&self) -> Result<Devices, StoreError> {
-        let file = match fs::File::open(&self.path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Devices::default()),
-            Err(e) => return Err(self.error("cannot open", e)),
-        };
-        let metadata = file.metadata().map_err(|e| self.error("cannot stat", e))?;
-        check_owner_only(&self.path, &metadata)?;
-        let mut text = Zeroizing::new(String::new());
-        io::Read::read_to_string(&mut &file, &mut text)
-            .map_err(|e| self.error("cannot read", e))?;
-        serde_json::from_str(&text)
-            .map_err(|e| StoreError(format!("{}: not a device store: {e}", self.path.display())))
+        Ok(read_private_json(&self.path, "device store")?.unwrap_or_default())
     }
 
     fn write(&self, devices: &Devices) -> Result<(), StoreError> {
-        let dir = self
-            .path
-            .parent()
-            .filter(|dir| !dir.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        create_private_dir(dir).map_err(|e| self.error("cannot create its directory", e))?;
-        let text = Zeroizing::new(
-            serde_json::to_string_pretty(devices).map_err(|e| StoreError(e.to_string()))?,
-        );
-        // Written beside it, then renamed over it: a crash leaves the old store or the new one.
-        let temporary = self
-            .path
-            .with_extension(format!("tmp{}", std::process::id()));
-        let written = (|| {
-            let mut file = create_private_file(&temporary)?;
-            file.write_all(text.as_bytes())?;
-            file.write_all(b"\n")?;
-            file.sync_all()?;
-            fs::rename(&temporary, &self.path)
-        })();
-        if let Err(e) = written {
-            let _ = fs::remove_file(&temporary);
-            return Err(self.error("cannot write", e));
-        }
-        Ok(())
-    }
-
-    fn error(&self, what: &str, e: io::Error) -> StoreError {
-        StoreError(format!("device store {}: {what}: {e}", self.path.display()))
+        write_private_json(&self.path, "device store", devices)
     }
 }
 
+/// The JSON file at `path` (`what` names it in errors), `None` when there is
+/// none; refused when others may read it.
+pub fn read_private_json<T: DeserializeOwned>(
+    path: &Path,
+    what: &str,
+) -> Result<Option<T>, StoreError> {
+    let error =
+        |doing: &str, e: io::Error| StoreError(format!("{what} {}: {doing}: {e}", path.display()));
+    let file = match fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(error("cannot open", e)),
+    };
+    let metadata = file.metadata().map_err(|e| error("cannot stat", e))?;
+    check_owner_only(path, what, &metadata)?;
+    let mut text = Zeroizing::new(String::new());
+    io::Read::read_to_string(&mut &file, &mut text).map_err(|e| error("cannot read", e))?;
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| StoreError(format!("{}: not a {what}: {e}", path.display())))
+}
+
+/// Writes `value` as JSON to `path`, owner-only (0600, in a 0700 directory),
+/// atomically.
+pub fn write_private_json<T: Serialize>(
+    path: &Path,
+    what: &str,
+    value: &T,
+) -> Result<(), StoreError> {
+    let error =
+        |doing: &str, e: io::Error| StoreError(format!("{what} {}: {doing}: {e}", path.display()));
+    let dir = path
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    create_private_dir(dir).map_err(|e| error("cannot create its directory", e))?;
+    let text =
+        Zeroizing::new(serde_json::to_string_pretty(value).map_err(|e| StoreError(e.to_string()))?);
+    // Written beside it, then renamed over it: a crash leaves the old file or the new one.
+    let temporary = path.with_extension(format!("tmp{}", std::process::id()));
+    let written = (|| {
+        let mut file = create_private_file(&temporary)?;
+        file.write_all(text.as_bytes())?;
+        file.write_all(b"\n")?;
+        file.sync_all()?;
+        fs::rename(&temporary, path)
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_file(&temporary);
+        return Err(error("cannot write", e));
+    }
+    Ok(())
+}
+
 #[cfg(unix)]
-fn check_owner_only(path: &Path, metadata: &fs::Metadata) -> Result<(), StoreError> {
+fn check_owner_only(path: &Path, what: &str, metadata: &fs::Metadata) -> Result<(), StoreError> {
     use std::os::unix::fs::PermissionsExt;
     let mode = metadata.permissions().mode();
     if mode & 0o077 != 0 {
         return Err(StoreError(format!(
-            "device store {}: others can access it (mode {:o}); `chmod 600` it",
+            "{what} {}: others can access it (mode {:o}); `chmod 600` it",
             path.display(),
             mode & 0o777
         )));
@@ -187,7 +203,7 @@ fn check_owner_only(path: &Path, metadata: &fs::Metadata) -> Result<(), StoreErr
 }
 
 #[cfg(not(unix))]
-fn check_owner_only(_: &Path, _: &fs::Metadata) -> Result<(), StoreError> {
+fn check_owner_only(_: &Path, _: &str, _: &fs::Metadata) -> Result<(), StoreError> {
     Ok(())
 }
 

@@ -22,13 +22,14 @@ impl fmt::Display for ServiceError {
     }
 }
 
-/// Why a sign-in did not finish.
+/// Why a sign-in (or a refresh, revocation or sign-out) did not finish.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// Cognito refused the sign-in: a wrong password or code, an unknown or
     /// unconfirmed user, a new password that breaks the policy, an expired
-    /// session... Asking the person again may help; retrying as is will not.
+    /// session, a refused refresh token... Asking the person again may help;
+    /// retrying as is will not.
     Refused(ServiceError),
     /// Cognito answered with an error that is not about the person signing in
     /// (throttling, a missing pool or app client, a flow the app client does
@@ -52,6 +53,24 @@ impl Error {
     /// Whether Cognito refused the sign-in itself (see [`Error::Refused`]).
     pub fn is_refused(&self) -> bool {
         matches!(self, Error::Refused(_))
+    }
+
+    /// Why Cognito refused a refresh token (revoked, expired, invalid,
+    /// reused), when that is what this error says: only a new sign-in helps.
+    ///
+    /// ```
+    /// use cognito_srp::TokenRefusal;
+    /// use cognito_srp_sdk::{Error, ServiceError};
+    /// let error = Error::Refused(ServiceError {
+    ///     operation: "InitiateAuth",
+    ///     code: "NotAuthorizedException".into(),
+    ///     message: "Refresh Token has been revoked".into(),
+    /// });
+    /// assert_eq!(error.token_refusal(), Some(TokenRefusal::Revoked));
+    /// ```
+    pub fn token_refusal(&self) -> Option<cognito_srp::TokenRefusal> {
+        self.service_error()
+            .and_then(|e| cognito_srp::TokenRefusal::from_service_error(&e.code, &e.message))
     }
 
     /// The service error, for [`Error::Refused`] and [`Error::Service`].
@@ -93,7 +112,7 @@ impl Error {
 /// The codes that refuse the person rather than the request: the ones a
 /// sign-in gets for a wrong secret, an unknown or blocked user, or an answer
 /// that came too late (the errors Cognito declares for the sign-in and
-/// software-token operations).
+/// software-token operations), and a rotated-out refresh token.
 fn is_refusal(code: &str) -> bool {
     matches!(
         code,
@@ -109,6 +128,7 @@ fn is_refusal(code: &str) -> bool {
             | "MFAMethodNotFoundException"
             | "SoftwareTokenMFANotFoundException"
             | "EnableSoftwareTokenMFAException"
+            | "RefreshTokenReuseException"
     )
 }
 

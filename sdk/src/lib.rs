@@ -2,7 +2,10 @@
 //! Rust (`aws-sdk-cognitoidentityprovider`): `InitiateAuth` /
 //! `RespondToAuthChallenge`, or `AdminInitiateAuth` /
 //! `AdminRespondToAuthChallenge` signed with SigV4 by the SDK's credential
-//! chain, then `ConfirmDevice` and `UpdateDeviceStatus` for a new device.
+//! chain, then `ConfirmDevice` and `UpdateDeviceStatus` for a new device;
+//! and after it the refresh (`REFRESH_TOKEN_AUTH` or
+//! `GetTokensFromRefreshToken`), `RevokeToken`, `GlobalSignOut` and
+//! `AdminUserGlobalSignOut` of a kept sign-in ([`Runner::refresh`]).
 //!
 //! A crate of its own, not a feature of `cognito-srp`: the library's build
 //! never sees the SDK, tokio or an HTTP stack, whatever features a dependency
@@ -39,6 +42,7 @@ mod config;
 mod error;
 mod prompt;
 mod runner;
+mod tokens;
 
 pub use config::{https_client, load_config};
 pub use error::{Error, PromptError, ServiceError};

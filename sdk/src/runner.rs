@@ -51,6 +51,7 @@ impl Prompter for NoPrompts {}
 /// A finished sign-in.
 #[derive(Debug)]
 pub struct SignedIn {
+    signed_in: cognito_srp::signin::SignedIn,
     authentication_result: AuthenticationResultType,
     username: String,
     new_device: Option<NewDevice>,
@@ -88,6 +89,17 @@ impl SignedIn {
     /// sent, so that Cognito can ask `DEVICE_SRP_AUTH`).
     pub fn signed_in_with_device(&self) -> bool {
         self.with_device
+    }
+
+    /// What to keep of the sign-in, for [`Runner::refresh`],
+    /// [`Runner::revoke_token`] and [`Runner::global_sign_out`] (see
+    /// [`cognito_srp::signin::SignedIn::keep`]; add a device confirmed with
+    /// [`Runner::confirm_device`] with `KeptSignIn::with_device`).
+    pub fn keep(
+        &self,
+        received_at: std::time::SystemTime,
+    ) -> Result<cognito_srp::signin::KeptSignIn, Error> {
+        Ok(self.signed_in.keep(received_at)?)
     }
 
     /// Whether [`Runner::sign_in_with_device`] was told
@@ -132,12 +144,13 @@ impl Runner {
                 Next::Prompt(prompt) => self.answer(prompt, prompter).await?,
                 Next::SignedIn(done) => {
                     let username = done.username().to_owned();
-                    let (_, new_device) = done.into_parts();
+                    let new_device = done.new_device().cloned();
                     // The driver says `SignedIn` only on a reply that carried the tokens.
                     let authentication_result = sdk_result.ok_or(Error::Network(
                         "the reply with the tokens disappeared".into(),
                     ))?;
                     return Ok(SignedIn {
+                        signed_in: done,
                         authentication_result,
                         username,
                         new_device,
