@@ -61,6 +61,8 @@ impl Backend {
 
     /// Every backend this CPU can run (tests check each against num-bigint).
     pub fn available() -> Vec<Backend> {
+        // Only x86-64 has backends to add.
+        #[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))]
         let mut out = vec![Backend::Portable];
         #[cfg(target_arch = "x86_64")]
         if adx::supported() {
