@@ -21,6 +21,7 @@ use std::time::Duration;
 use cognito_srp::SrpServer;
 
 pub mod client;
+mod clock;
 pub mod error;
 mod expiring;
 mod input;
@@ -36,6 +37,7 @@ pub mod sigv4;
 mod store;
 mod transport;
 
+pub use clock::Clock;
 pub use error::ApiError;
 pub use model::SESSION_LIFETIME;
 pub use routes::Response;
@@ -66,6 +68,8 @@ pub struct Endpoint {
     session_lifetime: Duration,
     /// The IAM credentials that may sign `Admin*` calls.
     credentials: Arc<sigv4::CredentialStore>,
+    /// The clock of the tokens' times, which tests move.
+    clock: Arc<Clock>,
 }
 
 impl Endpoint {
@@ -92,7 +96,15 @@ impl Endpoint {
             issuer_base: Arc::new(Mutex::new("http://127.0.0.1".to_owned())),
             session_lifetime: SESSION_LIFETIME,
             credentials: Arc::new(sigv4::CredentialStore::new()),
+            clock: Arc::new(Clock::default()),
         })
+    }
+
+    /// The clock of the tokens' times (`iat`, `exp`, refresh token expiry,
+    /// rotation grace): move it with [`Clock::advance`] to test expiry
+    /// without waiting. The binary's `--clock-offset SECONDS` sets it at start.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// The same endpoint accepting `Admin*` calls signed (SigV4) with these
@@ -125,7 +137,7 @@ impl Endpoint {
     /// Shortens the life of the ID and access tokens issued from now on
     /// (for tests of expiry; Cognito's shortest is five minutes).
     pub fn with_token_lifetime(self, lifetime: Duration) -> Self {
-        self.state().grants.token_lifetime_secs = lifetime.as_secs().max(1);
+        self.state().grants.token_lifetime_override = Some(lifetime.as_secs().max(1));
         self
     }
 }

@@ -6,6 +6,9 @@
 //! Limits (defaults in `LOCAL-ENDPOINT.md`; tests lower them to run fast):
 //! `--max-connections N`, `--head-timeout-ms MS` (request head, and idle
 //! keep-alive), `--body-timeout-ms MS`, `--max-challenges N`.
+//!
+//! `--clock-offset SECONDS` (may be negative) runs the tokens' clock that far
+//! from the system clock, for tests of token expiry.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -15,10 +18,12 @@ fn main() -> ExitCode {
     let mut seed = None;
     let mut limits = cognito_srp_local::Limits::default();
     let mut max_challenges = None;
+    let mut clock_offset = 0i64;
     let usage = || {
         eprintln!(
             "usage: cognito-srp-local [--port PORT] [--seed FILE] [--threads N] [--max-connections N] \
-             [--head-timeout-ms MS] [--body-timeout-ms MS] [--max-challenges N] (numbers 1 or more)"
+             [--head-timeout-ms MS] [--body-timeout-ms MS] [--max-challenges N] (numbers 1 or more) \
+             [--clock-offset SECONDS]"
         );
         ExitCode::from(2)
     };
@@ -39,6 +44,10 @@ fn main() -> ExitCode {
             ("--head-timeout-ms", Some(n)) => limits.head_time = Duration::from_millis(n as u64),
             ("--body-timeout-ms", Some(n)) => limits.body_time = Duration::from_millis(n as u64),
             ("--max-challenges", Some(n)) => max_challenges = Some(n),
+            ("--clock-offset", _) => match value.parse::<i64>() {
+                Ok(seconds) => clock_offset = seconds,
+                Err(_) => return usage(),
+            },
             _ => return usage(),
         }
     }
@@ -63,6 +72,7 @@ fn main() -> ExitCode {
         Some(cap) => endpoint.with_max_challenges(cap),
         None => endpoint,
     };
+    endpoint.clock().set_offset_seconds(clock_offset);
     match endpoint.serve_with(&format!("127.0.0.1:{port}"), limits) {
         Ok((addr, handles)) => {
             println!("listening on http://{addr}");

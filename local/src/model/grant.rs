@@ -2,12 +2,7 @@
 //! found by `origin_jti` (from an access token) and by refresh token.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
-use crate::model::TOKEN_LIFETIME_SECS;
-
-/// How long a refresh token lives: Cognito's default, 30 days.
-pub const REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(30 * 24 * 3600);
 /// At most this many grants are remembered; past it the oldest is forgotten
 /// (its tokens then read as revoked).
 const MAX_GRANTS: usize = 65_536;
@@ -29,22 +24,34 @@ pub(crate) struct Grant {
     pub revoked: bool,
 }
 
+/// A refresh token that rotation replaced: its grant, and until when (Unix
+/// milliseconds) it may still be used, the app client's grace period.
+#[derive(Debug, Clone)]
+struct Retired {
+    origin_jti: String,
+    usable_until_millis: i64,
+}
+
+/// What a refresh token is.
+pub(crate) enum RefreshTokenState<'a> {
+    /// The grant's current refresh token.
+    Current(&'a mut Grant),
+    /// A token that rotation replaced, with the end of its grace period
+    /// (Unix milliseconds).
+    Retired(&'a mut Grant, i64),
+}
+
 /// The grants, by `origin_jti` and by refresh token.
+#[derive(Default)]
 pub(crate) struct Grants {
     by_origin: HashMap<String, Grant>,
     by_refresh: HashMap<String, String>,
-    /// `ExpiresIn` of ID and access tokens, in seconds.
-    pub token_lifetime_secs: u64,
-}
-
-impl Default for Grants {
-    fn default() -> Self {
-        Grants {
-            by_origin: HashMap::new(),
-            by_refresh: HashMap::new(),
-            token_lifetime_secs: TOKEN_LIFETIME_SECS,
-        }
-    }
+    /// Refresh tokens that rotation replaced, so that their reuse is told
+    /// apart from an unknown token.
+    retired: HashMap<String, Retired>,
+    /// `ExpiresIn` of ID and access tokens, in seconds, in place of the app
+    /// client's validities (a test's override).
+    pub token_lifetime_override: Option<u64>,
 }
 
 impl Grants {
@@ -65,10 +72,49 @@ impl Grants {
         self.by_origin.insert(grant.origin_jti.clone(), grant);
     }
 
-    /// The grant of a refresh token.
-    pub(crate) fn by_refresh_token(&mut self, refresh_token: &str) -> Option<&mut Grant> {
-        let origin = self.by_refresh.get(refresh_token)?;
-        self.by_origin.get_mut(origin)
+    /// The grant of a refresh token, current or rotated out.
+    pub(crate) fn lookup(&mut self, refresh_token: &str) -> Option<RefreshTokenState<'_>> {
+        if let Some(origin) = self.by_refresh.get(refresh_token) {
+            return self
+                .by_origin
+                .get_mut(origin)
+                .map(RefreshTokenState::Current);
+        }
+        let retired = self.retired.get(refresh_token)?;
+        let until = retired.usable_until_millis;
+        self.by_origin
+            .get_mut(&retired.origin_jti)
+            .map(|grant| RefreshTokenState::Retired(grant, until))
+    }
+
+    /// Rotation: the grant of `origin_jti` gets `new_token`, and its old
+    /// refresh token stays usable until `usable_until_millis`. Past
+    /// [`MAX_GRANTS`] rotated-out tokens, the one that stopped being usable
+    /// first is forgotten (its reuse then reads as an unknown token).
+    pub(crate) fn rotate(&mut self, origin_jti: &str, new_token: String, usable_until_millis: i64) {
+        let Some(grant) = self.by_origin.get_mut(origin_jti) else {
+            return;
+        };
+        let old = std::mem::replace(&mut grant.refresh_token, new_token.clone());
+        self.by_refresh.remove(&old);
+        self.by_refresh.insert(new_token, origin_jti.to_owned());
+        if self.retired.len() >= MAX_GRANTS {
+            let first = self
+                .retired
+                .iter()
+                .min_by_key(|(_, r)| r.usable_until_millis)
+                .map(|(token, _)| token.clone());
+            if let Some(token) = first {
+                self.retired.remove(&token);
+            }
+        }
+        self.retired.insert(
+            old,
+            Retired {
+                origin_jti: origin_jti.to_owned(),
+                usable_until_millis,
+            },
+        );
     }
 
     /// The grant of an `origin_jti`.
@@ -76,7 +122,7 @@ impl Grants {
         self.by_origin.get(origin_jti)
     }
 
-    /// Revokes every grant of one user (`GlobalSignOut`).
+    /// Revokes every grant of one user (`GlobalSignOut`, `AdminUserGlobalSignOut`).
     pub(crate) fn revoke_user(&mut self, pool_id: &str, sub: &str) {
         for grant in self.by_origin.values_mut() {
             if grant.pool_id == pool_id && grant.sub == sub {

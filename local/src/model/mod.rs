@@ -21,8 +21,6 @@ use signin::{Pending, SignInProgress};
 /// How long a challenge may wait for its answer: Cognito's default
 /// authentication session validity, three minutes.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(180);
-/// How long issued tokens live, in seconds (`ExpiresIn`).
-pub(crate) const TOKEN_LIFETIME_SECS: u64 = 3600;
 /// At most this many challenges in flight and this many live access tokens
 /// are remembered.
 pub(crate) const MAX_REMEMBERED: usize = 65_536;

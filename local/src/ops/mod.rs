@@ -75,6 +75,10 @@ pub(crate) const OPERATIONS: &[(&str, Handler)] = &[
     ),
     ("RevokeToken", refresh::revoke_token),
     ("GlobalSignOut", refresh::global_sign_out),
+    (
+        "AdminUserGlobalSignOut",
+        refresh::admin_user_global_sign_out,
+    ),
     ("AssociateSoftwareToken", mfa::associate_software_token),
     ("VerifySoftwareToken", mfa::verify_software_token),
     ("SetUserMFAPreference", mfa::set_user_mfa_preference),

@@ -16,14 +16,14 @@
 //! The keys and the signing are [`crate::jwt`]'s; the grants are the
 //! model's ([`crate::model::grant`]).
 
-use chrono::Utc;
 use serde_json::{Map, Value, json};
 
 use crate::Endpoint;
 use crate::error::{ApiError, err, no_such_user, user_disabled};
 use crate::input::field;
 use crate::jwt::TokenUse;
-use crate::model::grant::{Grant, REFRESH_TOKEN_LIFETIME};
+use crate::model::State;
+use crate::model::grant::{Grant, RefreshTokenState};
 use crate::model::pool::{Client, GroupClaims};
 use crate::model::user::{Device, User};
 use crate::random::{token, uuid};
@@ -69,17 +69,42 @@ pub(crate) fn openid_configuration(ep: &Endpoint, pool_id: &str) -> Value {
     })
 }
 
-/// An ID and an access token for `grant`, freshly signed.
+/// The lifetimes of `client`'s access and ID tokens, in seconds (a test's
+/// override of both, if set).
+fn lifetimes(state: &State, client: &Client) -> Lifetimes {
+    let seconds = |d: std::time::Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+    match state.grants.token_lifetime_override {
+        Some(both) => Lifetimes {
+            access: both as i64,
+            id: both as i64,
+        },
+        None => Lifetimes {
+            access: seconds(client.tokens.access.duration()),
+            id: seconds(client.tokens.id.duration()),
+        },
+    }
+}
+
+/// How long an app client's access and ID tokens live, in seconds.
+#[derive(Clone, Copy)]
+struct Lifetimes {
+    access: i64,
+    id: i64,
+}
+
+/// An ID and an access token for `grant`, freshly signed at `now` (the
+/// endpoint's clock).
 fn mint(
     ep: &Endpoint,
     grant: &Grant,
     user: &User,
     groups: &GroupClaims,
-    lifetime: u64,
+    lifetimes: Lifetimes,
+    now: i64,
 ) -> (String, String) {
-    let now = Utc::now().timestamp();
     let issuer = issuer(ep, &grant.pool_id);
-    let exp = now + lifetime as i64;
+    let exp = now.saturating_add(lifetimes.access);
+    let id_exp = now.saturating_add(lifetimes.id);
     let mut access = json!({
         "sub": user.sub, "iss": issuer, "client_id": grant.client_id,
         "origin_jti": grant.origin_jti, "event_id": grant.event_id, "token_use": "access",
@@ -111,7 +136,7 @@ fn mint(
         ("event_id", json!(grant.event_id)),
         ("token_use", json!("id")),
         ("auth_time", json!(grant.auth_time)),
-        ("exp", json!(exp)),
+        ("exp", json!(id_exp)),
         ("iat", json!(now)),
         ("jti", json!(uuid())),
     ] {
@@ -134,9 +159,11 @@ pub(crate) fn tokens(
     device_key: Option<&str>,
     new_device: bool,
 ) -> Value {
-    let now = Utc::now().timestamp();
+    let now = ep.clock().unix_seconds();
     let mut state = ep.state();
-    let lifetime = state.grants.token_lifetime_secs;
+    let lifetimes = lifetimes(&state, client);
+    let refresh_lifetime =
+        i64::try_from(client.tokens.refresh.duration().as_secs()).unwrap_or(i64::MAX);
     let Some(pool) = state.pools.get_mut(pool_id) else {
         return json!({});
     };
@@ -160,15 +187,15 @@ pub(crate) fn tokens(
         auth_time: now,
         device_key: device_key.map(str::to_owned),
         refresh_token: token(),
-        refresh_expires: now + REFRESH_TOKEN_LIFETIME.as_secs() as i64,
+        refresh_expires: now.saturating_add(refresh_lifetime),
         revoked: false,
     };
-    let (id_token, access_token) = mint(ep, &grant, user, &groups, lifetime);
+    let (id_token, access_token) = mint(ep, &grant, user, &groups, lifetimes, now);
     let mut result = Map::new();
     result.insert("AccessToken".into(), json!(access_token));
     result.insert("IdToken".into(), json!(id_token));
     result.insert("RefreshToken".into(), json!(grant.refresh_token));
-    result.insert("ExpiresIn".into(), json!(lifetime));
+    result.insert("ExpiresIn".into(), json!(lifetimes.access));
     result.insert("TokenType".into(), json!("Bearer"));
     if new_device && tracks_devices {
         let device_key = format!("{region}_{}", uuid());
@@ -187,29 +214,63 @@ pub(crate) fn tokens(
     json!({ "AuthenticationResult": result, "ChallengeParameters": {} })
 }
 
+/// What a refresh presents besides the refresh token.
+pub(crate) struct RefreshRequest<'a> {
+    /// `DEVICE_KEY` / `DeviceKey`: a refresh token of a sign-in through a
+    /// remembered device works only with that device's key.
+    pub device_key: Option<&'a str>,
+    /// `GetTokensFromRefreshToken` on an app client with rotation: a new
+    /// refresh token replaces the one presented.
+    pub rotate: bool,
+}
+
 /// New ID and access tokens from a refresh token of `client`
 /// (`REFRESH_TOKEN_AUTH`, `GetTokensFromRefreshToken`); `check_user`
 /// sees the user first (for `SECRET_HASH`).
+///
+/// Refusals, in Cognito's words: an unknown token, another client's, or one
+/// bound to another device is `Invalid Refresh Token`; then a revoked one,
+/// an expired one (`Refresh Token has expired`), and a rotated-out one past
+/// the client's grace period (`RefreshTokenReuseException`). Rotation gives
+/// the new refresh token the client's full refresh validity from now; a
+/// rotated-out token used within the grace period gets new ID and access
+/// tokens and the grant's current refresh token (what Cognito answers there
+/// is not documented).
 pub(crate) fn refresh(
     ep: &Endpoint,
     client: &Client,
     refresh_token: &str,
+    request: RefreshRequest<'_>,
     check_user: impl FnOnce(&User) -> Result<(), ApiError>,
 ) -> Result<Map<String, Value>, ApiError> {
-    let now = Utc::now().timestamp();
+    let now_millis = ep.clock().unix_millis();
+    let now = now_millis.div_euclid(1000);
     let mut state = ep.state();
-    let lifetime = state.grants.token_lifetime_secs;
-    let grant = state
-        .grants
-        .by_refresh_token(refresh_token)
-        .filter(|g| g.client_id == client.app.client_id())
-        .ok_or_else(|| refused("Invalid Refresh Token"))?
-        .clone();
+    let lifetimes = lifetimes(&state, client);
+    let (grant, retired_until) = match state.grants.lookup(refresh_token) {
+        Some(RefreshTokenState::Current(grant)) => (grant.clone(), None),
+        Some(RefreshTokenState::Retired(grant, until)) => (grant.clone(), Some(until)),
+        None => return Err(refused("Invalid Refresh Token")),
+    };
+    if grant.client_id != client.app.client_id() {
+        return Err(refused("Invalid Refresh Token"));
+    }
+    if let Some(bound) = &grant.device_key
+        && request.device_key != Some(bound.as_str())
+    {
+        return Err(refused("Invalid Refresh Token"));
+    }
     if grant.revoked {
         return Err(refused("Refresh Token has been revoked"));
     }
     if grant.refresh_expires <= now {
         return Err(refused("Refresh Token has expired"));
+    }
+    if retired_until.is_some_and(|until| now_millis >= until) {
+        return Err(err(
+            "RefreshTokenReuseException",
+            "Refresh Token has been reused",
+        ));
     }
     let pool = state.pools.get(&grant.pool_id).ok_or_else(no_such_user)?;
     let user = pool.user(&grant.sub).ok_or_else(no_such_user)?;
@@ -218,12 +279,35 @@ pub(crate) fn refresh(
     }
     check_user(user)?;
     let groups = pool.group_claims(user);
-    let (id_token, access_token) = mint(ep, &grant, user, &groups, lifetime);
+    let (id_token, access_token) = mint(ep, &grant, user, &groups, lifetimes, now);
     let mut result = Map::new();
     result.insert("AccessToken".into(), json!(access_token));
     result.insert("IdToken".into(), json!(id_token));
-    result.insert("ExpiresIn".into(), json!(lifetime));
+    result.insert("ExpiresIn".into(), json!(lifetimes.access));
     result.insert("TokenType".into(), json!("Bearer"));
+    if request.rotate {
+        let rotation = client.tokens.refresh_token_rotation;
+        let next = match retired_until {
+            // Within the grace period: the token that replaced it.
+            Some(_) => grant.refresh_token.clone(),
+            None => {
+                let next = token();
+                let grace = i64::from(rotation.retry_grace_period_seconds) * 1000;
+                state.grants.rotate(
+                    &grant.origin_jti,
+                    next.clone(),
+                    now_millis.saturating_add(grace),
+                );
+                let refresh_lifetime =
+                    i64::try_from(client.tokens.refresh.duration().as_secs()).unwrap_or(i64::MAX);
+                if let Some(RefreshTokenState::Current(rotated)) = state.grants.lookup(&next) {
+                    rotated.refresh_expires = now.saturating_add(refresh_lifetime);
+                }
+                next
+            }
+        };
+        result.insert("RefreshToken".into(), json!(next));
+    }
     Ok(result)
 }
 
@@ -238,7 +322,7 @@ pub(crate) fn check_access_token(
         .verify(TokenUse::Access, access_token)
         .ok_or_else(|| refused("Invalid Access Token"))?;
     let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(0);
-    if exp <= Utc::now().timestamp() {
+    if exp <= ep.clock().unix_seconds() {
         return Err(refused("Access Token has expired"));
     }
     let origin = claims
