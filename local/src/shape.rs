@@ -478,6 +478,30 @@ pub(crate) const SHAPES: &[(&str, &[Member])] = &[
             ("NextToken", Str),
         ],
     ),
+    (
+        "ForgotPassword",
+        &[
+            ("ClientId", Str),
+            ("SecretHash", Str),
+            USER_CONTEXT_DATA,
+            ("Username", Str),
+            ANALYTICS_METADATA,
+            CLIENT_METADATA,
+        ],
+    ),
+    (
+        "ConfirmForgotPassword",
+        &[
+            ("ClientId", Str),
+            ("SecretHash", Str),
+            ("Username", Str),
+            ("ConfirmationCode", Str),
+            ("Password", Str),
+            ANALYTICS_METADATA,
+            USER_CONTEXT_DATA,
+            CLIENT_METADATA,
+        ],
+    ),
 ];
 
 /// The members of `operation`, if the table has it.

@@ -117,6 +117,7 @@ impl Endpoint {
             groups: BTreeSet::new(),
             created: now,
             last_modified: now,
+            reset_code: None,
         });
         Ok(sub)
     }

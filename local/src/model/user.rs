@@ -66,6 +66,9 @@ pub(crate) struct User {
     /// Unix times of its creation and last change.
     pub created: i64,
     pub last_modified: i64,
+    /// The code of a `ForgotPassword` in progress and the Unix time it
+    /// expires.
+    pub reset_code: Option<(Zeroizing<String>, i64)>,
 }
 
 /// A user's software-token MFA.

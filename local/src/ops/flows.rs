@@ -248,7 +248,7 @@ const CODE_DIGITS: usize = 8;
 
 /// Where `factor`'s code goes for a user with `attributes`: the email
 /// address or the phone number, with the medium.
-fn code_destination(
+pub(crate) fn code_destination(
     attributes: &BTreeMap<String, String>,
     factor: &str,
 ) -> Option<(&'static str, String)> {
@@ -265,7 +265,7 @@ fn code_destination(
 
 /// An address or number as Cognito shows it in `CODE_DELIVERY_DESTINATION`:
 /// its first character, then stars (`a***@e***`, `+*******0008`).
-fn masked(medium: &str, destination: &str) -> String {
+pub(crate) fn masked(medium: &str, destination: &str) -> String {
     match (medium, destination.split_once('@')) {
         ("EMAIL", Some((local, domain))) => format!(
             "{}***@{}***",

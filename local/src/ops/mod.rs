@@ -21,6 +21,7 @@ mod page;
 mod password;
 mod pools;
 mod pue;
+mod recovery;
 mod refresh;
 mod srp;
 pub(crate) mod tokens;
@@ -55,6 +56,8 @@ const UNSIGNED: &[&str] = &[
     "VerifySoftwareToken",
     "SetUserMFAPreference",
     "SignUp",
+    "ForgotPassword",
+    "ConfirmForgotPassword",
 ];
 
 /// Every operation served, by `X-Amz-Target` name (the part after
@@ -120,6 +123,8 @@ pub(crate) const OPERATIONS: &[(&str, Handler)] = &[
     ),
     ("AdminListGroupsForUser", groups::admin_list_groups_for_user),
     ("ListUsersInGroup", groups::list_users_in_group),
+    ("ForgotPassword", recovery::forgot_password),
+    ("ConfirmForgotPassword", recovery::confirm_forgot_password),
 ];
 
 /// Handles one operation (`operation` is the part of `X-Amz-Target` after

@@ -1,0 +1,138 @@
+//! Password recovery: `ForgotPassword` sends a random six-digit code through
+//! the local channel (`GET /_local/codes/<pool id>/<username>` and a line on
+//! standard error), valid one hour as Cognito's; `ConfirmForgotPassword`
+//! sets the new password with it.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use cognito_srp::{Password, StoredVerifier};
+use serde_json::{Value, json};
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use crate::Endpoint;
+use crate::error::{ApiResult, err, from_srp, invalid_parameter, no_such_user};
+use crate::input::{check_username, field};
+use crate::model::outbox::Delivery;
+use crate::ops::flows::{code_destination, masked};
+use crate::random::from_alphabet;
+
+/// How long a password-recovery code is valid: one hour.
+const RESET_CODE_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// `ForgotPassword`.
+pub(crate) fn forgot_password(ep: &Endpoint, body: &Value) -> ApiResult {
+    let client = ep.client(field(body, "ClientId")?)?;
+    let username = field(body, "Username")?;
+    check_username(username, "username")?;
+    client.check_secret_hash(username, body.get("SecretHash").and_then(Value::as_str))?;
+    let code = from_alphabet(b"0123456789", 6);
+    let now = Utc::now().timestamp();
+    let mut state = ep.state();
+    let pool = state
+        .pools
+        .get_mut(&client.pool_id)
+        .ok_or_else(no_such_user)?;
+    let Some(user) = pool.user_mut(username) else {
+        if client.prevent_user_existence_errors {
+            // Under PreventUserExistenceErrors an unknown user gets a
+            // delivery that never happens, shaped like a real one.
+            return Ok(json!({ "CodeDeliveryDetails": { "Destination": "u***@e***",
+                "DeliveryMedium": "EMAIL", "AttributeName": "email" } }));
+        }
+        return Err(no_such_user());
+    };
+    let (medium, destination) = code_destination(&user.attributes, "EMAIL_OTP")
+        .or_else(|| code_destination(&user.attributes, "SMS_OTP"))
+        .ok_or_else(|| {
+            invalid_parameter(
+                "Cannot reset password for the user as there is no registered/verified email \
+                 or phone_number",
+            )
+        })?;
+    user.reset_code = Some((
+        Zeroizing::new(code.clone()),
+        now + RESET_CODE_LIFETIME.as_secs() as i64,
+    ));
+    let real = user.username.clone();
+    let instant = Instant::now();
+    state.outbox.push(
+        Delivery {
+            pool_id: client.pool_id.clone(),
+            username: real.clone(),
+            purpose: "FORGOT_PASSWORD",
+            medium,
+            destination: destination.clone(),
+            code: code.clone(),
+            expires: instant + RESET_CODE_LIFETIME,
+        },
+        instant,
+    );
+    eprintln!(
+        "cognito-srp-local: FORGOT_PASSWORD code {code} for {real} of {} (to {destination})",
+        client.pool_id
+    );
+    let attribute = if medium == "EMAIL" {
+        "email"
+    } else {
+        "phone_number"
+    };
+    Ok(
+        json!({ "CodeDeliveryDetails": { "Destination": masked(medium, &destination),
+        "DeliveryMedium": medium, "AttributeName": attribute } }),
+    )
+}
+
+/// `ConfirmForgotPassword`: the code (compared in constant time, one hour
+/// valid) and a new password that meets the pool's policy.
+pub(crate) fn confirm_forgot_password(ep: &Endpoint, body: &Value) -> ApiResult {
+    let client = ep.client(field(body, "ClientId")?)?;
+    let username = field(body, "Username")?;
+    check_username(username, "username")?;
+    let code = field(body, "ConfirmationCode")?;
+    let password = field(body, "Password")?;
+    client.check_secret_hash(username, body.get("SecretHash").and_then(Value::as_str))?;
+    let (pool_id, policy, real) = {
+        let state = ep.state();
+        let pool = state.pools.get(&client.pool_id).ok_or_else(no_such_user)?;
+        let user = pool.user(username).ok_or_else(no_such_user)?;
+        (
+            pool.id.clone(),
+            pool.password_policy.clone(),
+            user.username.clone(),
+        )
+    };
+    policy.check_member(password, "password")?;
+    let verifier = StoredVerifier::register_user(&pool_id, &real, &Password::new(password))
+        .map_err(from_srp)?;
+    let now = Utc::now().timestamp();
+    let mut state = ep.state();
+    let user = state
+        .pools
+        .get_mut(&client.pool_id)
+        .and_then(|p| p.user_mut(&real))
+        .ok_or_else(no_such_user)?;
+    let mismatch = || {
+        err(
+            "CodeMismatchException",
+            "Invalid verification code provided, please try again.",
+        )
+    };
+    let (expected, expires) = user.reset_code.as_ref().ok_or_else(mismatch)?;
+    if !bool::from(expected.as_bytes().ct_eq(code.as_bytes())) {
+        return Err(mismatch());
+    }
+    if *expires <= now {
+        user.reset_code = None;
+        return Err(err(
+            "ExpiredCodeException",
+            "Invalid code provided, please request a code again.",
+        ));
+    }
+    user.reset_code = None;
+    user.verifier = Some(verifier);
+    user.force_change_password = false;
+    user.last_modified = now;
+    Ok(json!({}))
+}
