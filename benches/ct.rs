@@ -256,8 +256,12 @@ fn main() {
                 a
             },
             |a| {
-                let login = client.start_with_private_ephemeral("user", &a).unwrap();
-                black_box(login.respond_at(&challenge, &password, &timestamp).unwrap());
+                let started = client.start_with_private_ephemeral("user", &a).unwrap();
+                black_box(
+                    started
+                        .respond_at(&challenge, &password, &timestamp)
+                        .unwrap(),
+                );
             },
         );
         all_pass &= report(

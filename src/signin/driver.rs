@@ -147,9 +147,9 @@ pub(crate) struct Driver {
     /// than a `USERNAME` that a later `USER_ID_FOR_SRP` may override.
     real_username_known: bool,
     password: Option<Password>,
-    login: Option<UserSrpSignIn>,
+    user_srp: Option<UserSrpSignIn>,
     srp_a_sent: bool,
-    device_login: Option<DeviceSrpSignIn>,
+    device_srp: Option<DeviceSrpSignIn>,
     device_started: bool,
     fixed_a: Option<Zeroizing<Vec<u8>>>,
     session: Option<String>,
@@ -245,7 +245,7 @@ impl Driver {
     }
 
     /// A fresh SRP start for the typed username (with the fixed `a` of a test).
-    fn new_login(&self) -> Result<UserSrpSignIn> {
+    fn new_user_srp(&self) -> Result<UserSrpSignIn> {
         let config = &self.config;
         let mut client =
             UserSrpClient::new(config.pool.clone()).with_app_client(config.app.clone());
@@ -261,8 +261,8 @@ impl Driver {
     /// Makes ready what answering `SELECT_CHALLENGE` with `factor` needs: the
     /// SRP start for `PASSWORD_SRP`.
     pub(crate) fn prepare(&mut self, factor: FirstFactor) -> Result<()> {
-        if factor == FirstFactor::PasswordSrp && self.login.is_none() {
-            self.login = Some(self.new_login()?);
+        if factor == FirstFactor::PasswordSrp && self.user_srp.is_none() {
+            self.user_srp = Some(self.new_user_srp()?);
         }
         Ok(())
     }
@@ -279,8 +279,8 @@ impl Driver {
                 }
             }
             FirstFactor::PasswordSrp => {
-                if let Some(login) = &self.login {
-                    responses.insert(names::SRP_A.into(), login.srp_a().to_owned());
+                if let Some(started) = &self.user_srp {
+                    responses.insert(names::SRP_A.into(), started.srp_a().to_owned());
                     self.srp_a_sent = true;
                 }
             }
@@ -360,7 +360,7 @@ impl Driver {
             // `a` answers one PASSWORD_VERIFIER, and only after `SRP_A` was sent;
             // in CUSTOM_AUTH the Lambdas may put custom challenges first.
             ChallengeName::PasswordVerifier => {
-                self.login.is_some()
+                self.user_srp.is_some()
                     && self.srp_a_sent
                     && match sent {
                         Sent::Initiate | Sent::Selected(FirstFactor::PasswordSrp) => true,
@@ -373,7 +373,7 @@ impl Driver {
             // The device step comes once the password is proven.
             ChallengeName::DeviceSrpAuth => {
                 self.config.device.is_some()
-                    && self.login.is_none()
+                    && self.user_srp.is_none()
                     && !self.device_started
                     && proven
                     && sent != Sent::Answer(ChallengeName::DevicePasswordVerifier)
@@ -470,12 +470,12 @@ impl Driver {
         match challenge {
             ChallengeName::PasswordVerifier => {
                 let parsed = PasswordVerifierChallenge::from_challenge_parameters(&parameters)?;
-                let (Some(login), Some(password)) = (self.login.take(), self.password.take())
+                let (Some(started), Some(password)) = (self.user_srp.take(), self.password.take())
                 else {
                     return Err(Error::unexpected_challenge(name, after));
                 };
                 // The password is wiped when `password` drops, at the end of this arm.
-                let claim = login.respond(&parsed, &password)?;
+                let claim = started.respond(&parsed, &password)?;
                 Ok(Next::Send(
                     self.respond(challenge, claim.into_challenge_responses()),
                 ))
@@ -516,22 +516,22 @@ impl Driver {
                     return Err(Error::unexpected_challenge(name, after));
                 };
                 let client = DeviceSrpClient::new(device).with_app_client(self.config.app.clone());
-                let login = match &self.fixed_a {
+                let started = match &self.fixed_a {
                     Some(a) => client.start_with_private_ephemeral(self.username(), a)?,
                     None => client.start(self.username())?,
                 };
-                let responses = login.challenge_responses();
-                self.device_login = Some(login);
+                let responses = started.challenge_responses();
+                self.device_srp = Some(started);
                 self.device_started = true;
                 Ok(Next::Send(self.respond(challenge, responses)))
             }
             ChallengeName::DevicePasswordVerifier => {
                 let parsed =
                     DevicePasswordVerifierChallenge::from_challenge_parameters(&parameters)?;
-                let Some(login) = self.device_login.take() else {
+                let Some(started) = self.device_srp.take() else {
                     return Err(Error::unexpected_challenge(name, after));
                 };
-                let claim = login.respond(&parsed)?;
+                let claim = started.respond(&parsed)?;
                 Ok(Next::Send(
                     self.respond(challenge, claim.into_challenge_responses()),
                 ))
@@ -692,9 +692,9 @@ impl Step {
             names: vec![config.username.clone()],
             real_username_known: false,
             password,
-            login: None,
+            user_srp: None,
             srp_a_sent: flow.srp_at_once(),
-            device_login: None,
+            device_srp: None,
             device_started: false,
             fixed_a: fixed_a.map(|a| Zeroizing::new(a.to_vec())),
             session: None,
@@ -703,9 +703,9 @@ impl Step {
             config,
         });
         let mut auth_parameters = if flow.srp_at_once() {
-            let login = driver.new_login()?;
-            let map = login.auth_parameters();
-            driver.login = Some(login);
+            let started = driver.new_user_srp()?;
+            let map = started.auth_parameters();
+            driver.user_srp = Some(started);
             map
         } else {
             driver.base_responses()

@@ -12,8 +12,8 @@ use cognito_srp::{
 };
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
-fn login(c: &mut Criterion) {
-    let mut group = c.benchmark_group("login");
+fn sign_in(c: &mut Criterion) {
+    let mut group = c.benchmark_group("sign_in");
     group
         .sample_size(20)
         .warm_up_time(Duration::from_millis(500))
@@ -38,7 +38,7 @@ fn login(c: &mut Criterion) {
         b.iter(|| client.start(black_box(user)).unwrap())
     });
 
-    // A real server's challenge for each fresh login.
+    // A real server's challenge for each fresh sign-in.
     let challenge_for = |srp_a: &str| {
         let session = server.start_user(&pool, user, &stored, srp_a).unwrap();
         let challenge =
@@ -49,25 +49,29 @@ fn login(c: &mut Criterion) {
     group.bench_function("client/password_verifier_response", |b| {
         b.iter_batched(
             || {
-                let login = client.start(user).unwrap();
-                let (_, challenge) = challenge_for(login.srp_a());
-                (login, challenge)
+                let started = client.start(user).unwrap();
+                let (_, challenge) = challenge_for(started.srp_a());
+                (started, challenge)
             },
-            |(login, challenge)| login.respond_at(&challenge, &password, &timestamp).unwrap(),
+            |(started, challenge)| {
+                started
+                    .respond_at(&challenge, &password, &timestamp)
+                    .unwrap()
+            },
             BatchSize::SmallInput,
         )
     });
     group.bench_function("client/sign_in", |b| {
         b.iter_batched(
             || {
-                let login = client.start(user).unwrap();
-                let (_, challenge) = challenge_for(login.srp_a());
-                (login.srp_a().to_owned(), challenge)
+                let started = client.start(user).unwrap();
+                let (_, challenge) = challenge_for(started.srp_a());
+                (started.srp_a().to_owned(), challenge)
             },
             // SRP_A from a fresh a, then the response: the client's whole math.
             |(_, challenge)| {
-                let login = client.start(user).unwrap();
-                login.respond_at(&challenge, &password, &timestamp)
+                let started = client.start(user).unwrap();
+                started.respond_at(&challenge, &password, &timestamp)
             },
             BatchSize::SmallInput,
         )
@@ -88,23 +92,23 @@ fn login(c: &mut Criterion) {
     group.bench_function("client/device_password_verifier_response", |b| {
         b.iter_batched(
             || {
-                let login = device_client.start(user).unwrap();
+                let started = device_client.start(user).unwrap();
                 let session = server
                     .start_device(
                         device.device_group_key(),
                         device.device_key(),
                         user,
                         &device_stored,
-                        login.srp_a(),
+                        started.srp_a(),
                     )
                     .unwrap();
                 let challenge = DevicePasswordVerifierChallenge::from_challenge_parameters(
                     &session.challenge_parameters(),
                 )
                 .unwrap();
-                (login, challenge)
+                (started, challenge)
             },
-            |(login, challenge)| login.respond_at(&challenge, &timestamp).unwrap(),
+            |(started, challenge)| started.respond_at(&challenge, &timestamp).unwrap(),
             BatchSize::SmallInput,
         )
     });
@@ -129,13 +133,13 @@ fn login(c: &mut Criterion) {
     group.bench_function("server/verify", |b| {
         b.iter_batched(
             || {
-                let login = client.start(user).unwrap();
+                let started = client.start(user).unwrap();
                 let session = server
                     .start_user_with(
                         &pool,
                         user,
                         &stored,
-                        login.srp_a(),
+                        started.srp_a(),
                         &[9u8; 32],
                         SecretBlock::from_bytes(vec![1; 64]),
                     )
@@ -144,7 +148,9 @@ fn login(c: &mut Criterion) {
                     &session.challenge_parameters(),
                 )
                 .unwrap();
-                let claim = login.respond_at(&challenge, &password, &timestamp).unwrap();
+                let claim = started
+                    .respond_at(&challenge, &password, &timestamp)
+                    .unwrap();
                 (session, claim.into_challenge_responses())
             },
             |(session, responses)| session.verify_at(&responses, now).unwrap(),
@@ -154,5 +160,5 @@ fn login(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, login);
+criterion_group!(benches, sign_in);
 criterion_main!(benches);
