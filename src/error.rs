@@ -71,8 +71,6 @@ pub enum Field {
     RefreshToken,
     /// `IdToken` of an `AuthenticationResult`.
     IdToken,
-    /// A kept sign-in, as a caller stored it between runs.
-    KeptSignIn,
     /// `PASSWORD`, which the password flows send to the service.
     Password,
     /// `AvailableChallenges` of a `SELECT_CHALLENGE` reply.
@@ -124,7 +122,6 @@ impl Field {
             Field::ReplyBody => "reply body",
             Field::RefreshToken => "RefreshToken",
             Field::IdToken => "IdToken",
-            Field::KeptSignIn => "kept sign-in",
             Field::Password => "PASSWORD",
             Field::AvailableChallenges => "AvailableChallenges",
             Field::SecretCode => "SecretCode",
