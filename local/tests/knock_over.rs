@@ -1,5 +1,5 @@
 //! The five ways one unauthenticated client knocked the endpoint over or
-//! stalled it (issue 10), each against a real server process.
+//! stalled it, each against a real server process.
 //!
 //! Some limits are lowered through the binary's options so that each test
 //! runs in seconds: `--max-challenges 64` instead of 65 536 for the flood,

@@ -1,5 +1,5 @@
 //! Requests Cognito refuses before looking at any user: members of the wrong
-//! JSON type, and usernames outside `UsernameType` (COGNITO-BEHAVIOUR.md §3, §4).
+//! JSON type, and usernames outside the API's `UsernameType`.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -1,5 +1,5 @@
-//! Load and abuse of a running endpoint, from another process, as issue 10
-//! asks (used by `scripts/interop`).
+//! Load and abuse of a running endpoint, from another process (used by
+//! `scripts/interop`).
 //!
 //! `cognito-srp-local-load sweep URL POOL CLIENT USER PASSWORD [SIGN_INS]`:
 //!   sign-ins per second and p50/p99/max sign-in latency at 1, 4, 16 and 64
