@@ -1,7 +1,9 @@
 //! The seed file (`LOCAL-ENDPOINT.md` gives its format), read as changes to
 //! the model: the IAM `credentials`, and per pool its app clients and users,
 //! `username_attributes`, `password_policy` and `custom_challenge`, and per
-//! user `attributes`, `temporary_password` and `totp_secret`.
+//! user `attributes`, `temporary_password` and `totp_secret`, and per pool
+//! `allowed_first_auth_factors`, `web_authn_relying_party_id`,
+//! `sms_configuration` and `mfa_configuration`.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +13,10 @@ use totp_rs::Secret;
 use crate::Endpoint;
 use cognito_srp::PoolId;
 
-use crate::model::pool::{ALL_AUTH_FLOWS, Client, CustomChallenge, Pool};
+use crate::model::pool::{
+    ALL_AUTH_FLOWS, Client, CustomChallenge, MfaConfiguration, Pool, WebAuthnConfiguration,
+};
+use crate::model::sms;
 use crate::model::user::Mfa;
 use crate::password_policy::PasswordPolicy;
 use crate::sigv4::CredentialStore;
@@ -122,6 +127,39 @@ fn pool_extras(endpoint: &Endpoint, pool_seed: &Value) -> Result<(), String> {
         .ok_or_else(|| format!("seed: no pool {pool_id}"))?;
     pool.password_policy = policy;
     pool.custom_challenge = custom;
+    // A seeded pool offers every first factor this endpoint serves but
+    // passkeys, and sends SMS codes, unless its seed says otherwise.
+    pool.settings.allowed_first_auth_factors = match &pool_seed["allowed_first_auth_factors"] {
+        Value::Null => ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]
+            .map(str::to_owned)
+            .to_vec(),
+        Value::Array(factors) => factors
+            .iter()
+            .map(|f| f.as_str().map(str::to_owned))
+            .collect::<Option<_>>()
+            .ok_or("seed: `allowed_first_auth_factors` is a list of strings")?,
+        _ => return Err("seed: `allowed_first_auth_factors` is a list of strings".into()),
+    };
+    if let Some(mfa) = pool_seed["mfa_configuration"].as_str() {
+        pool.settings.mfa_configuration = MfaConfiguration::parse(mfa)
+            .ok_or("seed: `mfa_configuration` is OFF, ON or OPTIONAL")?;
+        // MFA on: software tokens are what can be set up (MFA_SETUP).
+        pool.settings.software_token_mfa = mfa != "OFF";
+    }
+    if let Some(rp) = pool_seed["web_authn_relying_party_id"].as_str() {
+        pool.settings.web_authn = Some(WebAuthnConfiguration {
+            relying_party_id: rp.to_owned(),
+            user_verification: "preferred".to_owned(),
+        });
+    }
+    let sms = match pool_seed.get("sms_configuration") {
+        None => Some(sms::seeded_configuration()),
+        Some(Value::Null) => None,
+        Some(given) => Some(given.clone()),
+    };
+    if let Some(sms) = sms {
+        pool.settings.other.insert("SmsConfiguration".into(), sms);
+    }
     for user_seed in pool_seed["users"].as_array().into_iter().flatten() {
         let name = user_seed["username"]
             .as_str()

@@ -317,6 +317,10 @@ pub(crate) const SHAPES: &[(&str, &[Member])] = &[
         ],
     ),
     (
+        "AdminResetUserPassword",
+        &[("UserPoolId", Str), ("Username", Str), CLIENT_METADATA],
+    ),
+    (
         "CreateUserPool",
         &[
             ("PoolName", Str),
@@ -388,6 +392,10 @@ pub(crate) const SHAPES: &[(&str, &[Member])] = &[
                 Structure(&[("Enabled", Boolean)]),
             ),
             ("MfaConfiguration", Str),
+            (
+                "WebAuthnConfiguration",
+                Structure(&[("RelyingPartyId", Str), ("UserVerification", Str)]),
+            ),
         ],
     ),
     ("GetUserPoolMfaConfig", &[("UserPoolId", Str)]),

@@ -118,6 +118,7 @@ impl Endpoint {
             created: now,
             last_modified: now,
             reset_code: None,
+            reset_required: false,
         });
         Ok(sub)
     }

@@ -10,6 +10,7 @@ pub(crate) mod outbox;
 pub(crate) mod pool;
 pub(crate) mod session;
 pub(crate) mod signin;
+pub(crate) mod sms;
 pub(crate) mod user;
 
 use crate::expiring::Expiring;

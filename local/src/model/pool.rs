@@ -320,9 +320,37 @@ pub(crate) struct PoolSettings {
     /// `UserPoolTags`.
     pub tags: BTreeMap<String, String>,
     pub deletion_protection: bool,
+    /// `Policies.SignInPolicy.AllowedFirstAuthFactors`: the first factors
+    /// `USER_AUTH` may offer (`PASSWORD` covers `PASSWORD` and
+    /// `PASSWORD_SRP`).
+    pub allowed_first_auth_factors: Vec<String>,
+    /// `SetUserPoolMfaConfig`'s `WebAuthnConfiguration` (`None`: no relying
+    /// party, so no passkey sign-in).
+    pub web_authn: Option<WebAuthnConfiguration>,
     /// What `DescribeUserPool` echoes and nothing here acts on
-    /// (`AdminCreateUserConfig`, `AccountRecoverySetting`, ...).
+    /// (`AdminCreateUserConfig`, `AccountRecoverySetting`, ...), and
+    /// `SmsConfiguration`, which [`crate::model::sms`] reads.
     pub other: serde_json::Map<String, Value>,
+}
+
+/// The first factors a pool allows when its `SignInPolicy` is left out:
+/// Cognito's default, the password alone.
+pub(crate) const DEFAULT_FIRST_AUTH_FACTORS: [&str; 1] = ["PASSWORD"];
+
+/// `WebAuthnConfiguration`: the passkeys' relying party.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct WebAuthnConfiguration {
+    /// `RelyingPartyId`.
+    pub relying_party_id: String,
+    /// `UserVerification`: `required` or `preferred` (the default).
+    pub user_verification: String,
+}
+
+impl PoolSettings {
+    /// Whether `SignInPolicy.AllowedFirstAuthFactors` lists `factor`.
+    pub(crate) fn allows_first_factor(&self, factor: &str) -> bool {
+        self.allowed_first_auth_factors.iter().any(|f| f == factor)
+    }
 }
 
 impl Default for PoolSettings {
@@ -337,6 +365,11 @@ impl Default for PoolSettings {
             lambda_config: serde_json::Map::new(),
             tags: BTreeMap::new(),
             deletion_protection: false,
+            allowed_first_auth_factors: DEFAULT_FIRST_AUTH_FACTORS
+                .iter()
+                .map(|f| (*f).to_owned())
+                .collect(),
+            web_authn: None,
             other: serde_json::Map::new(),
         }
     }

@@ -69,6 +69,11 @@ pub(crate) struct User {
     /// The code of a `ForgotPassword` in progress and the Unix time it
     /// expires.
     pub reset_code: Option<(Zeroizing<String>, i64)>,
+    /// `RESET_REQUIRED`: an administrator reset the password
+    /// (`AdminResetUserPassword`); sign-in is refused with
+    /// `PasswordResetRequiredException` until `ConfirmForgotPassword` (or
+    /// `AdminSetUserPassword`) sets a new one.
+    pub reset_required: bool,
 }
 
 /// A user's software-token MFA.

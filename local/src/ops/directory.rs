@@ -14,7 +14,9 @@ use crate::ops::page::page;
 
 /// `UserStatus`.
 pub(crate) fn user_status(user: &User) -> &'static str {
-    if user.force_change_password {
+    if user.reset_required {
+        "RESET_REQUIRED"
+    } else if user.force_change_password {
         "FORCE_CHANGE_PASSWORD"
     } else if user.confirmed {
         "CONFIRMED"

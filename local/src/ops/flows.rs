@@ -24,13 +24,17 @@ use crate::error::{
 };
 use crate::input::{check_username, optional_field, required};
 use crate::model::outbox::Delivery;
-use crate::model::pool::{Client, MfaConfiguration};
+use crate::model::pool::{Client, MfaConfiguration, PoolSettings};
 use crate::model::session::{SessionBinding, invalid_session};
 use crate::model::signin::{Flow, SignInProgress};
+use crate::model::sms;
+use crate::model::user::User;
 use crate::ops::password::{check_password, password_sign_in};
 use crate::ops::srp::password_verifier_challenge;
 use crate::ops::tokens::tokens;
-use crate::random::from_alphabet;
+use crate::random::{from_alphabet, random_bytes};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// What comes after the step just passed.
 enum Next {
@@ -78,6 +82,14 @@ pub(crate) fn next_step(ep: &Endpoint, client: &Client, progress: SignInProgress
             .get(&client.pool_id)
             .ok_or_else(not_authorized)?;
         let user = pool.user(&progress.sub).ok_or_else(no_such_user)?;
+        // Only once the factor passed (a wrong password is refused as
+        // such), an administrator's reset stops the sign-in.
+        if user.reset_required {
+            return Err(err(
+                "PasswordResetRequiredException",
+                "Password reset required for the user",
+            ));
+        }
         let remembered_device = match (&progress.device_key, progress.device_done) {
             (Some(key), false) => match user.devices.get(key) {
                 None => return Err(no_such_device()),
@@ -165,9 +177,38 @@ pub(crate) fn next_step(ep: &Endpoint, client: &Client, progress: SignInProgress
     Ok(json!({ "ChallengeName": challenge, "ChallengeParameters": parameters, "Session": session }))
 }
 
-/// The first factors of `USER_AUTH` this endpoint serves, as
-/// `SELECT_CHALLENGE` lists them.
-const AVAILABLE_CHALLENGES: [&str; 2] = ["PASSWORD", "PASSWORD_SRP"];
+/// The first factors `SELECT_CHALLENGE` offers `user` of a pool with
+/// `settings`: those its `SignInPolicy` allows and the user can use
+/// (`PASSWORD` allows `PASSWORD` and `PASSWORD_SRP`; a code needs an
+/// address or number to go to; `WEB_AUTHN` a relying party).
+fn available_challenges(settings: &PoolSettings, user: &User) -> Vec<&'static str> {
+    let mut available = Vec::new();
+    if settings.allows_first_factor("PASSWORD") {
+        available.extend(["PASSWORD", "PASSWORD_SRP"]);
+    }
+    for factor in CODE_FACTORS {
+        if settings.allows_first_factor(factor)
+            && code_destination(&user.attributes, factor).is_some()
+        {
+            available.push(factor);
+        }
+    }
+    if settings.allows_first_factor("WEB_AUTHN") && settings.web_authn.is_some() {
+        available.push("WEB_AUTHN");
+    }
+    available
+}
+
+/// The first factors `SELECT_CHALLENGE` offers the user with `sub`.
+fn available_to(ep: &Endpoint, client: &Client, sub: &str) -> Result<Vec<&'static str>, ApiError> {
+    let state = ep.state();
+    let pool = state
+        .pools
+        .get(&client.pool_id)
+        .ok_or_else(not_authorized)?;
+    let user = pool.user(sub).ok_or_else(no_such_user)?;
+    Ok(available_challenges(&pool.settings, user))
+}
 
 /// `USER_AUTH`: straight to `PASSWORD_VERIFIER` with
 /// `PREFERRED_CHALLENGE=PASSWORD_SRP` and `SRP_A`, straight past the first
@@ -181,8 +222,15 @@ pub(crate) fn start_user_auth(
     let username = required(parameters, "USERNAME")?;
     check_username(username, "username")?;
     client.check_secret_hash(username, parameters.get("SECRET_HASH").map(String::as_str))?;
+    let password_allowed = {
+        let state = ep.state();
+        state
+            .pools
+            .get(&client.pool_id)
+            .is_some_and(|p| p.settings.allows_first_factor("PASSWORD"))
+    };
     match parameters.get("PREFERRED_CHALLENGE").map(String::as_str) {
-        Some("PASSWORD_SRP") => {
+        Some("PASSWORD_SRP") if password_allowed => {
             let srp_a = required(parameters, "SRP_A")?;
             return password_verifier_challenge(
                 ep,
@@ -193,7 +241,7 @@ pub(crate) fn start_user_auth(
                 Flow::UserAuth,
             );
         }
-        Some("PASSWORD") => return password_sign_in(ep, client, parameters),
+        Some("PASSWORD") if password_allowed => return password_sign_in(ep, client, parameters),
         // Any other preference is not offered here: the choice goes back.
         _ => {}
     }
@@ -210,12 +258,7 @@ pub(crate) fn start_user_auth(
         if !user.confirmed {
             return Err(err("UserNotConfirmedException", "User is not confirmed."));
         }
-        let mut available: Vec<&'static str> = AVAILABLE_CHALLENGES.to_vec();
-        for factor in CODE_FACTORS {
-            if code_destination(&user.attributes, factor).is_some() {
-                available.push(factor);
-            }
-        }
+        let available = available_challenges(&state.pools[&client.pool_id].settings, user);
         (user.username.clone(), user.sub.clone(), available)
     };
     let device_key = parameters.get("DEVICE_KEY").cloned();
@@ -234,6 +277,11 @@ pub(crate) fn start_user_auth(
         );
     }
     let progress = SignInProgress::new(Flow::UserAuth, &sub, device_key);
+    if parameters.get("PREFERRED_CHALLENGE").map(String::as_str) == Some("WEB_AUTHN")
+        && available.contains(&"WEB_AUTHN")
+    {
+        return web_authn_challenge(ep, client, &real, progress);
+    }
     let session = ep.issue_session(binding(client, &real, "SELECT_CHALLENGE"), progress)?;
     Ok(
         json!({ "ChallengeName": "SELECT_CHALLENGE", "ChallengeParameters": {},
@@ -301,10 +349,14 @@ fn send_code(
 ) -> ApiResult {
     let destination = {
         let state = ep.state();
-        state
+        let pool = state
             .pools
             .get(&client.pool_id)
-            .and_then(|p| p.user(&progress.sub))
+            .ok_or_else(not_authorized)?;
+        if factor == "SMS_OTP" {
+            sms::check_can_send(&pool.settings)?;
+        }
+        pool.user(&progress.sub)
             .and_then(|user| code_destination(&user.attributes, factor))
     };
     let Some((medium, destination)) = destination else {
@@ -382,8 +434,21 @@ pub(crate) fn answer_select_challenge(
     let username = real_username(ep, client, responses)?;
     let progress: SignInProgress =
         ep.take_session(body, &binding(client, &username, "SELECT_CHALLENGE"))?;
-    match required(responses, "ANSWER")? {
+    let answer = required(responses, "ANSWER")?;
+    if !available_to(ep, client, &progress.sub)?.contains(&answer) {
+        return Err(invalid_parameter(format!(
+            "The challenge {answer} is not available for this user."
+        )));
+    }
+    match answer {
         "PASSWORD_SRP" => {}
+        "WEB_AUTHN" => {
+            // The credential may ride along, and is then answered at once.
+            if let Some(credential) = responses.get("CREDENTIAL") {
+                return check_credential(credential);
+            }
+            return web_authn_challenge(ep, client, &username, progress);
+        }
         "EMAIL_OTP" => return send_code(ep, client, &username, progress, "EMAIL_OTP"),
         "SMS_OTP" => return send_code(ep, client, &username, progress, "SMS_OTP"),
         "PASSWORD" => {
@@ -570,4 +635,75 @@ pub(crate) fn take_device_session(
         return Err(no_such_device());
     }
     Ok(progress)
+}
+
+/// How long a passkey assertion may take, in milliseconds: the challenge's
+/// lifetime.
+const WEB_AUTHN_TIMEOUT_MS: u64 = 180_000;
+
+/// `WEB_AUTHN`: `CREDENTIAL_REQUEST_OPTIONS`, the WebAuthn request options
+/// (`PublicKeyCredentialRequestOptionsJSON`) with a fresh random challenge,
+/// the pool's relying party and, as this endpoint registers no passkeys,
+/// no credentials to allow.
+fn web_authn_challenge(
+    ep: &Endpoint,
+    client: &Client,
+    username: &str,
+    progress: SignInProgress,
+) -> ApiResult {
+    let web_authn = {
+        let state = ep.state();
+        state
+            .pools
+            .get(&client.pool_id)
+            .and_then(|p| p.settings.web_authn.clone())
+            .ok_or_else(not_authorized)?
+    };
+    let challenge = URL_SAFE_NO_PAD.encode(random_bytes::<32>());
+    let options = json!({
+        "challenge": challenge,
+        "timeout": WEB_AUTHN_TIMEOUT_MS,
+        "rpId": web_authn.relying_party_id,
+        "allowCredentials": [],
+        "userVerification": web_authn.user_verification,
+    });
+    let session = ep.issue_session(binding(client, username, "WEB_AUTHN"), progress)?;
+    Ok(json!({ "ChallengeName": "WEB_AUTHN",
+               "ChallengeParameters": { "CREDENTIAL_REQUEST_OPTIONS": options.to_string(),
+                                        "USERNAME": username },
+               "Session": session }))
+}
+
+/// A `CREDENTIAL` (an `AuthenticationResponseJSON`): one that is not a JSON
+/// object with a string `id` is `InvalidParameterException`; any other is
+/// refused as a wrong password is, since this endpoint's users have no
+/// passkey registered, as Cognito refuses a credential it does not know.
+fn check_credential(credential: &str) -> ApiResult {
+    let parsed: Option<Value> = serde_json::from_str(credential).ok();
+    if parsed
+        .as_ref()
+        .and_then(|c| c.get("id"))
+        .and_then(Value::as_str)
+        .is_none()
+    {
+        return Err(invalid_parameter(
+            "CREDENTIAL must be a WebAuthn AuthenticationResponseJSON object.",
+        ));
+    }
+    Err(not_authorized())
+}
+
+/// `WEB_AUTHN` answered with `CREDENTIAL`: the session is spent, and the
+/// credential refused (see [`check_credential`]).
+pub(crate) fn answer_web_authn(
+    ep: &Endpoint,
+    client: &Client,
+    body: &Value,
+    responses: &HashMap<String, String>,
+) -> ApiResult {
+    let username = real_username(ep, client, responses)?;
+    let credential = required(responses, "CREDENTIAL")?;
+    let _progress: SignInProgress =
+        ep.take_session(body, &binding(client, &username, "WEB_AUTHN"))?;
+    check_credential(credential)
 }

@@ -94,6 +94,10 @@ pub(crate) const OPERATIONS: &[(&str, Handler)] = &[
     ("AdminConfirmSignUp", users::admin_confirm_sign_up),
     ("AdminCreateUser", users::admin_create_user),
     ("AdminSetUserPassword", users::admin_set_user_password),
+    (
+        "AdminResetUserPassword",
+        recovery::admin_reset_user_password,
+    ),
     ("CreateUserPool", pools::create_user_pool),
     ("DescribeUserPool", pools::describe_user_pool),
     ("UpdateUserPool", pools::update_user_pool),

@@ -1,7 +1,8 @@
 //! Password recovery: `ForgotPassword` sends a random six-digit code through
 //! the local channel (`GET /_local/codes/<pool id>/<username>` and a line on
 //! standard error), valid one hour as Cognito's; `ConfirmForgotPassword`
-//! sets the new password with it.
+//! sets the new password with it. `AdminResetUserPassword` sends the same
+//! code and puts the user in `RESET_REQUIRED` until it is used.
 
 use std::time::{Duration, Instant};
 
@@ -12,8 +13,11 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::Endpoint;
-use crate::error::{ApiResult, err, from_srp, invalid_parameter, no_such_user};
+use crate::error::{
+    ApiError, ApiResult, err, from_srp, invalid_parameter, no_such_pool, no_such_user,
+};
 use crate::input::{check_username, field};
+use crate::model::State;
 use crate::model::outbox::Delivery;
 use crate::ops::flows::{code_destination, masked};
 use crate::random::from_alphabet;
@@ -27,14 +31,12 @@ pub(crate) fn forgot_password(ep: &Endpoint, body: &Value) -> ApiResult {
     let username = field(body, "Username")?;
     check_username(username, "username")?;
     client.check_secret_hash(username, body.get("SecretHash").and_then(Value::as_str))?;
-    let code = from_alphabet(b"0123456789", 6);
-    let now = Utc::now().timestamp();
     let mut state = ep.state();
     let pool = state
         .pools
         .get_mut(&client.pool_id)
         .ok_or_else(no_such_user)?;
-    let Some(user) = pool.user_mut(username) else {
+    if pool.user_mut(username).is_none() {
         if client.prevent_user_existence_errors {
             // Under PreventUserExistenceErrors an unknown user gets a
             // delivery that never happens, shaped like a real one.
@@ -42,7 +44,34 @@ pub(crate) fn forgot_password(ep: &Endpoint, body: &Value) -> ApiResult {
                 "DeliveryMedium": "EMAIL", "AttributeName": "email" } }));
         }
         return Err(no_such_user());
+    }
+    let (medium, destination) = send_reset_code(&mut state, &client.pool_id, username)?;
+    let attribute = if medium == "EMAIL" {
+        "email"
+    } else {
+        "phone_number"
     };
+    Ok(
+        json!({ "CodeDeliveryDetails": { "Destination": masked(medium, &destination),
+        "DeliveryMedium": medium, "AttributeName": attribute } }),
+    )
+}
+
+/// Sends `username` of `pool_id` a fresh password-reset code (to the email
+/// address, else the phone number) through the local channel: the medium
+/// and the destination.
+fn send_reset_code(
+    state: &mut State,
+    pool_id: &str,
+    username: &str,
+) -> Result<(&'static str, String), ApiError> {
+    let code = from_alphabet(b"0123456789", 6);
+    let now = Utc::now().timestamp();
+    let user = state
+        .pools
+        .get_mut(pool_id)
+        .and_then(|pool| pool.user_mut(username))
+        .ok_or_else(no_such_user)?;
     let (medium, destination) = code_destination(&user.attributes, "EMAIL_OTP")
         .or_else(|| code_destination(&user.attributes, "SMS_OTP"))
         .ok_or_else(|| {
@@ -59,7 +88,7 @@ pub(crate) fn forgot_password(ep: &Endpoint, body: &Value) -> ApiResult {
     let instant = Instant::now();
     state.outbox.push(
         Delivery {
-            pool_id: client.pool_id.clone(),
+            pool_id: pool_id.to_owned(),
             username: real.clone(),
             purpose: "FORGOT_PASSWORD",
             medium,
@@ -70,18 +99,42 @@ pub(crate) fn forgot_password(ep: &Endpoint, body: &Value) -> ApiResult {
         instant,
     );
     eprintln!(
-        "cognito-srp-local: FORGOT_PASSWORD code {code} for {real} of {} (to {destination})",
-        client.pool_id
+        "cognito-srp-local: FORGOT_PASSWORD code {code} for {real} of {pool_id} (to {destination})"
     );
-    let attribute = if medium == "EMAIL" {
-        "email"
-    } else {
-        "phone_number"
-    };
-    Ok(
-        json!({ "CodeDeliveryDetails": { "Destination": masked(medium, &destination),
-        "DeliveryMedium": medium, "AttributeName": attribute } }),
-    )
+    Ok((medium, destination))
+}
+
+/// `AdminResetUserPassword`: the user goes to `RESET_REQUIRED` and is sent
+/// a reset code (as `ForgotPassword` sends it); sign-in is then refused
+/// with `PasswordResetRequiredException` until `ConfirmForgotPassword`.
+/// A user who has not yet chosen a password (`UNCONFIRMED`,
+/// `FORCE_CHANGE_PASSWORD`) cannot be reset (`NotAuthorizedException`).
+pub(crate) fn admin_reset_user_password(ep: &Endpoint, body: &Value) -> ApiResult {
+    let pool_id = field(body, "UserPoolId")?;
+    let username = field(body, "Username")?;
+    check_username(username, "username")?;
+    let mut state = ep.state();
+    let pool = state
+        .pools
+        .get_mut(pool_id)
+        .ok_or_else(|| no_such_pool(pool_id))?;
+    let user = pool.user_mut(username).ok_or_else(no_such_user)?;
+    if !user.confirmed || user.force_change_password {
+        return Err(err(
+            "NotAuthorizedException",
+            "User password cannot be reset in the current state.",
+        ));
+    }
+    let real = user.username.clone();
+    send_reset_code(&mut state, pool_id, &real)?;
+    let user = state
+        .pools
+        .get_mut(pool_id)
+        .and_then(|pool| pool.user_mut(&real))
+        .ok_or_else(no_such_user)?;
+    user.reset_required = true;
+    user.last_modified = Utc::now().timestamp();
+    Ok(json!({}))
 }
 
 /// `ConfirmForgotPassword`: the code (compared in constant time, one hour
@@ -133,6 +186,7 @@ pub(crate) fn confirm_forgot_password(ep: &Endpoint, body: &Value) -> ApiResult 
     user.reset_code = None;
     user.verifier = Some(verifier);
     user.force_change_password = false;
+    user.reset_required = false;
     user.last_modified = now;
     Ok(json!({}))
 }

@@ -23,6 +23,7 @@ use crate::ops::flows::answer_mfa_setup;
 use crate::ops::flows::answer_new_password;
 use crate::ops::flows::answer_select_challenge;
 use crate::ops::flows::answer_software_token_mfa;
+use crate::ops::flows::answer_web_authn;
 use crate::ops::flows::next_step;
 use crate::ops::flows::start_user_auth;
 use crate::ops::flows::take_device_session;
@@ -179,6 +180,7 @@ pub(crate) fn answer_challenge(ep: &Endpoint, body: &Value) -> ApiResult {
         "MFA_SETUP" => answer_mfa_setup(ep, &client, body, &responses),
         "EMAIL_OTP" => answer_code(ep, &client, body, &responses, "EMAIL_OTP"),
         "SMS_OTP" => answer_code(ep, &client, body, &responses, "SMS_OTP"),
+        "WEB_AUTHN" => answer_web_authn(ep, &client, body, &responses),
         other => Err(invalid_parameter(format!(
             "Unsupported ChallengeName {other}"
         ))),

@@ -124,6 +124,7 @@ pub(crate) fn admin_set_user_password(ep: &Endpoint, body: &Value) -> ApiResult 
         user.verifier = Some(verifier);
         user.confirmed = true;
         user.force_change_password = !permanent;
+        user.reset_required = false;
     })?;
     Ok(json!({}))
 }
