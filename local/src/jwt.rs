@@ -39,7 +39,19 @@ struct SigningKey {
 
 impl SigningKey {
     fn generate() -> Result<Self, openssl::error::ErrorStack> {
-        let rsa = Rsa::generate(2048)?;
+        Self::from_rsa(Rsa::generate(2048)?)
+    }
+
+    /// A key stored as PKCS#8 PEM.
+    fn from_pem(pem: &[u8]) -> Result<Self, openssl::error::ErrorStack> {
+        Self::from_rsa(PKey::private_key_from_pem(pem)?.rsa()?)
+    }
+
+    fn to_pem(&self) -> Result<Vec<u8>, openssl::error::ErrorStack> {
+        self.key.private_key_to_pem_pkcs8()
+    }
+
+    fn from_rsa(rsa: Rsa<Private>) -> Result<Self, openssl::error::ErrorStack> {
         let n = rsa.n().to_vec();
         let kid = URL_SAFE_NO_PAD.encode(&openssl::sha::sha256(&n)[..12]);
         let jwk = json!({
@@ -92,7 +104,7 @@ impl SigningKey {
 }
 
 /// The endpoint's two signing keys: one for ID tokens, one for access tokens
-/// (fresh 2048-bit RSA keys per process).
+/// (fresh 2048-bit RSA keys, or those kept in the data directory).
 pub struct TokenSigner {
     id: SigningKey,
     access: SigningKey,
@@ -105,6 +117,19 @@ impl TokenSigner {
             id: SigningKey::generate()?,
             access: SigningKey::generate()?,
         })
+    }
+
+    /// The keys stored as PKCS#8 PEMs (ID-token key, access-token key).
+    pub(crate) fn from_pems(id: &[u8], access: &[u8]) -> Result<Self, openssl::error::ErrorStack> {
+        Ok(TokenSigner {
+            id: SigningKey::from_pem(id)?,
+            access: SigningKey::from_pem(access)?,
+        })
+    }
+
+    /// Both keys as PKCS#8 PEMs (ID-token key, access-token key).
+    pub(crate) fn to_pems(&self) -> Result<(Vec<u8>, Vec<u8>), openssl::error::ErrorStack> {
+        Ok((self.id.to_pem()?, self.access.to_pem()?))
     }
 
     fn key(&self, token_use: TokenUse) -> &SigningKey {

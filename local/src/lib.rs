@@ -10,11 +10,13 @@
 //! Modules, top to bottom (each uses only those below it): `transport`
 //! (HTTP), `routes` (from a request to an operation), `ops` (one module per
 //! family of operations), `store` (the endpoint's access to its state),
-//! `jwt` (signing keys and tokens), `seed` (the seed file), `model` (pools,
+//! `jwt` (signing keys and tokens), `seed` (the seed file), `disk` (the data
+//! directory: the durable records in redb), `model` (pools,
 //! clients, users, devices, grants, sign-ins in progress), and the helpers:
 //! [`error`] (Cognito's error shape), `input` (request fields), `sigv4`,
 //! `expiring`, `random`, [`password_policy`].
 
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -22,6 +24,7 @@ use cognito_srp::SrpServer;
 
 pub mod client;
 mod clock;
+mod disk;
 pub mod error;
 mod expiring;
 mod input;
@@ -38,6 +41,7 @@ mod store;
 mod transport;
 
 pub use clock::Clock;
+pub use disk::SCHEMA_VERSION;
 pub use error::ApiError;
 pub use model::SESSION_LIFETIME;
 pub use routes::Response;
@@ -70,6 +74,8 @@ pub struct Endpoint {
     credentials: Arc<sigv4::CredentialStore>,
     /// The clock of the tokens' times, which tests move.
     clock: Arc<Clock>,
+    /// The data directory, if the state is kept on disk.
+    disk: Option<Arc<disk::Disk>>,
 }
 
 impl Endpoint {
@@ -97,7 +103,39 @@ impl Endpoint {
             session_lifetime: SESSION_LIFETIME,
             credentials: Arc::new(sigv4::CredentialStore::new()),
             clock: Arc::new(Clock::default()),
+            disk: None,
         })
+    }
+
+    /// An endpoint whose state lives in the data directory `dir` (made if
+    /// missing): every pool, app client, user (with devices, groups and
+    /// codes), grant and both signing keys already there are loaded, and
+    /// every change is durable before its operation answers. Refuses a
+    /// directory written with a newer [`SCHEMA_VERSION`].
+    pub fn open(dir: impl AsRef<Path>) -> Result<Self, String> {
+        let (disk, loaded) = disk::Disk::open(dir.as_ref())?;
+        let signer = match &loaded.keys {
+            Some((id, access)) => TokenSigner::from_pems(id, access)
+                .map_err(|e| format!("data dir: the stored signing keys: {e}"))?,
+            None => {
+                let signer = TokenSigner::generate().map_err(|e| e.to_string())?;
+                let (id, access) = signer.to_pems().map_err(|e| e.to_string())?;
+                disk.store_keys(&id, &access)?;
+                signer
+            }
+        };
+        let state = store::loaded_state(loaded)?;
+        Ok(Endpoint {
+            state: Arc::new(Mutex::new(state)),
+            signer: Arc::new(signer),
+            disk: Some(Arc::new(disk)),
+            ..Endpoint::new().map_err(|e| e.to_string())?
+        })
+    }
+
+    /// Whether the state is kept in a data directory.
+    pub fn is_durable(&self) -> bool {
+        self.disk.is_some()
     }
 
     /// The clock of the tokens' times (`iat`, `exp`, refresh token expiry,

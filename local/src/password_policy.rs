@@ -12,7 +12,7 @@ const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-";
 const MAX_LENGTH: usize = 256;
 
 /// What a new password must contain.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PasswordPolicy {
     /// At least this many characters (6 to 99).
     pub minimum_length: usize,

@@ -10,15 +10,97 @@ use cognito_srp::{Password, PoolId, StoredVerifier};
 use serde_json::Value;
 
 use crate::Endpoint;
+use crate::disk::Loaded;
 use crate::error::{ApiError, err, from_srp, invalid_parameter, no_such_client, no_such_pool};
 use crate::model::State;
+use crate::model::grant::Grants;
 use crate::model::pool::{Client, Pool};
 use crate::model::session::{SessionBinding, too_many_requests};
 use crate::model::signin::{Pending, SignInProgress};
+use crate::model::tracked::{Tracked, Users};
 use crate::model::user::{Mfa, User};
 use crate::random::{token, uuid};
 
+/// The state read from a data directory.
+pub(crate) fn loaded_state(loaded: Loaded) -> Result<State, String> {
+    let mut users: HashMap<String, Vec<User>> = HashMap::new();
+    for (pool_id, user) in loaded.users {
+        users.entry(pool_id).or_default().push(user);
+    }
+    let mut pools = HashMap::new();
+    for mut pool in loaded.pools {
+        let mut list = users.remove(pool.id.as_str()).unwrap_or_default();
+        // Creation order, as the pool listed them before the restart.
+        list.sort_by(|a, b| (a.created, &a.username).cmp(&(b.created, &b.username)));
+        pool.users = Users::loaded(list);
+        pools.insert(pool.id.as_str().to_owned(), pool);
+    }
+    let mut clients = HashMap::new();
+    for mut client in loaded.clients {
+        client
+            .restore_secret()
+            .map_err(|e| format!("data dir: client {}: {e}", client.app.client_id()))?;
+        clients.insert(client.app.client_id().to_owned(), client);
+    }
+    Ok(State {
+        pools: Tracked::loaded(pools),
+        clients: Tracked::loaded(clients),
+        grants: Grants::loaded(loaded.grants, loaded.retired),
+        ..State::default()
+    })
+}
+
 impl Endpoint {
+    /// Makes the changes of the operation that just ran durable (with a
+    /// data directory): drains what the model marked changed and waits until
+    /// the transaction holding it is committed. Every operation ends with
+    /// this before it answers ([`crate::ops::handle`] calls it); without a
+    /// data directory it only clears the marks.
+    pub(crate) fn persist(&self) -> Result<(), ApiError> {
+        let Some(disk) = &self.disk else {
+            self.state().forget_changes();
+            return Ok(());
+        };
+        let seq = {
+            let mut state = self.state();
+            let changes = state.take_changes();
+            disk.enqueue(changes)
+        };
+        disk.wait(seq).map_err(|e| err("InternalErrorException", e))
+    }
+
+    /// Every durable record as JSON, in a fixed order, with the JWKS: what
+    /// a restart on the same data directory must give back exactly (tests
+    /// compare the two).
+    #[doc(hidden)]
+    pub fn durable_snapshot(&self) -> Value {
+        let state = self.state();
+        let json = |v: &dyn erased::Record| v.to_json();
+        let mut pools: Vec<&Pool> = state.pools.values().collect();
+        pools.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+        let pools: Vec<Value> = pools
+            .into_iter()
+            .map(|pool| {
+                let mut users: Vec<&User> = pool.users.iter().collect();
+                users.sort_by(|a, b| a.sub.cmp(&b.sub));
+                let users: Vec<Value> = users.into_iter().map(|u| json(u)).collect();
+                serde_json::json!({ "pool": json(pool), "users": users })
+            })
+            .collect();
+        let mut clients: Vec<&Client> = state.clients.values().collect();
+        clients.sort_by(|a, b| a.app.client_id().cmp(b.app.client_id()));
+        let (mut grants, mut retired) = state.grants.all();
+        grants.sort_by(|a, b| a.origin_jti.cmp(&b.origin_jti));
+        retired.sort_by(|a, b| a.0.cmp(b.0));
+        serde_json::json!({
+            "pools": pools,
+            "clients": clients.into_iter().map(|c| json(c)).collect::<Vec<_>>(),
+            "grants": grants.into_iter().map(|g| json(g)).collect::<Vec<_>>(),
+            "retired": retired.into_iter().map(|(t, r)| serde_json::json!([t, json(r)])).collect::<Vec<_>>(),
+            "jwks": self.signer.jwks(),
+        })
+    }
+
     /// The state, locked.
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock would be a bug; keep serving regardless.
@@ -66,12 +148,29 @@ impl Endpoint {
     }
 
     /// Adds a user with a password (confirmed or not); returns its `sub`.
+    /// Durable when it returns.
     pub fn add_user(
         &self,
         pool_id: &str,
         username: &str,
         password: &str,
         confirmed: bool,
+    ) -> Result<String, ApiError> {
+        let sub = self.create_user(pool_id, username, password, confirmed, |_| {})?;
+        self.persist()?;
+        Ok(sub)
+    }
+
+    /// Adds a user with a password (confirmed or not), then `prepare`s it
+    /// (attributes, status) under the same hold of the lock, so that no
+    /// half-made user is ever seen or written; returns its `sub`.
+    pub(crate) fn create_user(
+        &self,
+        pool_id: &str,
+        username: &str,
+        password: &str,
+        confirmed: bool,
+        prepare: impl FnOnce(&mut User),
     ) -> Result<String, ApiError> {
         let pool = self.pool_id(pool_id)?;
         let sub = uuid();
@@ -103,7 +202,7 @@ impl Endpoint {
             pool.aliases
                 .insert(username.to_owned(), real_username.clone());
         }
-        pool.users.push(User {
+        let mut user = User {
             username: real_username,
             sub: sub.clone(),
             verifier: Some(verifier),
@@ -119,7 +218,9 @@ impl Endpoint {
             last_modified: now,
             reset_code: None,
             reset_required: false,
-        });
+        };
+        prepare(&mut user);
+        pool.users.push(user);
         Ok(sub)
     }
 
@@ -162,5 +263,18 @@ impl Endpoint {
     ) -> Result<SignInProgress, ApiError> {
         let session = body.get("Session").and_then(Value::as_str);
         self.state().sessions.take(session, binding, Instant::now())
+    }
+}
+
+mod erased {
+    /// A record as JSON, whatever its type.
+    pub(super) trait Record {
+        fn to_json(&self) -> serde_json::Value;
+    }
+
+    impl<T: serde::Serialize> Record for T {
+        fn to_json(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap_or_default()
+        }
     }
 }

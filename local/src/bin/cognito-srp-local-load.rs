@@ -90,6 +90,7 @@ fn ms(d: Duration) -> f64 {
 
 fn sweep(target: &Target, at_least: usize) -> Result<(), String> {
     let mut slow = 0;
+    let (mut total, mut total_seconds) = (0usize, 0f64);
     for connections in [1usize, 4, 16, 64] {
         let count = at_least.max(4 * connections);
         let next = AtomicUsize::new(0);
@@ -116,6 +117,8 @@ fn sweep(target: &Target, at_least: usize) -> Result<(), String> {
             }
         });
         let seconds = start.elapsed().as_secs_f64();
+        total += count;
+        total_seconds += seconds;
         let failures = failures.into_inner().unwrap();
         if let Some(first) = failures.first() {
             return Err(format!(
@@ -136,6 +139,12 @@ fn sweep(target: &Target, at_least: usize) -> Result<(), String> {
             ms(max),
         );
     }
+    // The figure scripts compare (`scripts/interop`: with `--data-dir`
+    // against in memory).
+    println!(
+        "load: total: {total} sign-ins in {total_seconds:.2} s = {:.1} sign-ins/s",
+        total as f64 / total_seconds
+    );
     if slow > 0 {
         return Err(format!("{slow} sign-ins took over {LIMIT:?}"));
     }

@@ -1,14 +1,14 @@
 //! Grants: the sign-ins that ended in tokens, each with its refresh token,
 //! found by `origin_jti` (from an access token) and by refresh token.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// At most this many grants are remembered; past it the oldest is forgotten
 /// (its tokens then read as revoked).
 const MAX_GRANTS: usize = 65_536;
 
 /// A sign-in that succeeded, as long as its refresh token may be used.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub(crate) struct Grant {
     pub pool_id: String,
     pub client_id: String,
@@ -26,10 +26,10 @@ pub(crate) struct Grant {
 
 /// A refresh token that rotation replaced: its grant, and until when (Unix
 /// milliseconds) it may still be used, the app client's grace period.
-#[derive(Debug, Clone)]
-struct Retired {
-    origin_jti: String,
-    usable_until_millis: i64,
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
+pub(crate) struct Retired {
+    pub origin_jti: String,
+    pub usable_until_millis: i64,
 }
 
 /// What a refresh token is.
@@ -50,11 +50,62 @@ pub(crate) struct Grants {
     /// apart from an unknown token.
     retired: HashMap<String, Retired>,
     /// `ExpiresIn` of ID and access tokens, in seconds, in place of the app
-    /// client's validities (a test's override).
+    /// client's validities (a test's override; not durable).
     pub token_lifetime_override: Option<u64>,
+    /// The `origin_jti`s of the grants changed since the last
+    /// [`Grants::take_dirty`] (every `&mut Grant` handed out marks one).
+    dirty: BTreeSet<String>,
+    /// The retired refresh tokens added or dropped since then.
+    dirty_retired: BTreeSet<String>,
+}
+
+/// The grants and retired tokens changed since the last drain: `None` for
+/// those forgotten.
+pub(crate) struct GrantChanges<'a> {
+    pub grants: Vec<(String, Option<&'a Grant>)>,
+    pub retired: Vec<(String, Option<&'a Retired>)>,
 }
 
 impl Grants {
+    /// Grants and retired tokens read from the data directory: nothing dirty.
+    pub(crate) fn loaded(grants: Vec<Grant>, retired: Vec<(String, Retired)>) -> Self {
+        let mut out = Grants::default();
+        for grant in grants {
+            out.by_refresh
+                .insert(grant.refresh_token.clone(), grant.origin_jti.clone());
+            out.by_origin.insert(grant.origin_jti.clone(), grant);
+        }
+        out.retired = retired.into_iter().collect();
+        out
+    }
+
+    /// Every grant and every retired refresh token (with its token).
+    pub(crate) fn all(&self) -> (Vec<&Grant>, Vec<(&String, &Retired)>) {
+        (
+            self.by_origin.values().collect(),
+            self.retired.iter().collect(),
+        )
+    }
+
+    /// What changed since the last call.
+    pub(crate) fn take_dirty(&mut self) -> GrantChanges<'_> {
+        let grants = std::mem::take(&mut self.dirty)
+            .into_iter()
+            .map(|origin| {
+                let grant = self.by_origin.get(&origin);
+                (origin, grant)
+            })
+            .collect();
+        let retired = std::mem::take(&mut self.dirty_retired)
+            .into_iter()
+            .map(|token| {
+                let entry = self.retired.get(&token);
+                (token, entry)
+            })
+            .collect();
+        GrantChanges { grants, retired }
+    }
+
     pub(crate) fn insert(&mut self, grant: Grant) {
         if self.by_origin.len() >= MAX_GRANTS {
             let oldest = self
@@ -65,8 +116,10 @@ impl Grants {
             if let Some((origin, refresh)) = oldest {
                 self.by_origin.remove(&origin);
                 self.by_refresh.remove(&refresh);
+                self.dirty.insert(origin);
             }
         }
+        self.dirty.insert(grant.origin_jti.clone());
         self.by_refresh
             .insert(grant.refresh_token.clone(), grant.origin_jti.clone());
         self.by_origin.insert(grant.origin_jti.clone(), grant);
@@ -75,6 +128,7 @@ impl Grants {
     /// The grant of a refresh token, current or rotated out.
     pub(crate) fn lookup(&mut self, refresh_token: &str) -> Option<RefreshTokenState<'_>> {
         if let Some(origin) = self.by_refresh.get(refresh_token) {
+            self.dirty.insert(origin.clone());
             return self
                 .by_origin
                 .get_mut(origin)
@@ -82,6 +136,7 @@ impl Grants {
         }
         let retired = self.retired.get(refresh_token)?;
         let until = retired.usable_until_millis;
+        self.dirty.insert(retired.origin_jti.clone());
         self.by_origin
             .get_mut(&retired.origin_jti)
             .map(|grant| RefreshTokenState::Retired(grant, until))
@@ -95,6 +150,7 @@ impl Grants {
         let Some(grant) = self.by_origin.get_mut(origin_jti) else {
             return;
         };
+        self.dirty.insert(origin_jti.to_owned());
         let old = std::mem::replace(&mut grant.refresh_token, new_token.clone());
         self.by_refresh.remove(&old);
         self.by_refresh.insert(new_token, origin_jti.to_owned());
@@ -106,8 +162,10 @@ impl Grants {
                 .map(|(token, _)| token.clone());
             if let Some(token) = first {
                 self.retired.remove(&token);
+                self.dirty_retired.insert(token);
             }
         }
+        self.dirty_retired.insert(old.clone());
         self.retired.insert(
             old,
             Retired {
@@ -125,8 +183,9 @@ impl Grants {
     /// Revokes every grant of one user (`GlobalSignOut`, `AdminUserGlobalSignOut`).
     pub(crate) fn revoke_user(&mut self, pool_id: &str, sub: &str) {
         for grant in self.by_origin.values_mut() {
-            if grant.pool_id == pool_id && grant.sub == sub {
+            if grant.pool_id == pool_id && grant.sub == sub && !grant.revoked {
                 grant.revoked = true;
+                self.dirty.insert(grant.origin_jti.clone());
             }
         }
     }

@@ -9,11 +9,12 @@ use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::error::{ApiError, err};
+use crate::model::tracked::Users;
 use crate::model::user::User;
 use crate::password_policy::PasswordPolicy;
 
 /// A unit of `TokenValidityUnits`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TimeUnit {
     Seconds,
     Minutes,
@@ -61,7 +62,7 @@ impl TimeUnit {
 }
 
 /// A token lifetime as a client states it: a count and its unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Validity {
     pub count: u64,
     pub unit: TimeUnit,
@@ -76,7 +77,7 @@ impl Validity {
 
 /// `RefreshTokenRotation`: whether `GetTokensFromRefreshToken` hands out a
 /// new refresh token, and how long the old one stays usable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RefreshTokenRotation {
     pub enabled: bool,
     /// `RetryGracePeriodSeconds`, 0 to 60 (0: no grace).
@@ -84,7 +85,7 @@ pub(crate) struct RefreshTokenRotation {
 }
 
 /// An app client's token settings (`CreateUserPoolClient`'s fields).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TokenSettings {
     /// `AccessTokenValidity` with its unit (default 60 minutes).
     pub access: Validity,
@@ -123,13 +124,15 @@ impl Default for TokenSettings {
 }
 
 /// An app client of a pool.
-#[derive(Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Clone)]
 pub(crate) struct Client {
     pub pool_id: String,
+    #[serde(with = "crate::model::record::app_client")]
     pub app: AppClient,
     /// `ClientName`.
     pub name: String,
     /// The secret as given or generated (`DescribeUserPoolClient` shows it).
+    #[serde(with = "crate::model::record::opt_secret")]
     pub secret: Option<Zeroizing<String>>,
     /// Whether sign-ins return `NewDeviceMetadata` (device tracking).
     pub remember_devices: bool,
@@ -192,6 +195,18 @@ impl Client {
         }
     }
 
+    /// Puts the secret of a client read from the data directory back into
+    /// its [`AppClient`] (its record holds the client id and the secret apart).
+    pub(crate) fn restore_secret(&mut self) -> Result<(), cognito_srp::Error> {
+        if let Some(secret) = &self.secret {
+            self.app = AppClient::with_secret(
+                self.app.client_id(),
+                cognito_srp::ClientSecret::new(secret.as_str()),
+            )?;
+        }
+        Ok(())
+    }
+
     /// A client of `pool_id` named `name` with the default settings, made
     /// at `now`; `secret`, if any, signs its `SECRET_HASH`es.
     pub(crate) fn new(
@@ -250,9 +265,10 @@ impl Client {
 /// The `CUSTOM_CHALLENGE` of `CUSTOM_AUTH` after its SRP step: its
 /// parameters and the answer that passes it (what the pool's Lambda triggers
 /// would decide).
-#[derive(Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Clone)]
 pub(crate) struct CustomChallenge {
     pub parameters: BTreeMap<String, String>,
+    #[serde(with = "crate::model::record::secret")]
     answer: Zeroizing<String>,
 }
 
@@ -273,7 +289,7 @@ impl CustomChallenge {
 }
 
 /// `MfaConfiguration`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum MfaConfiguration {
     Off,
     On,
@@ -302,7 +318,7 @@ impl MfaConfiguration {
 }
 
 /// A pool's settings beyond its users, as `CreateUserPool` sets them.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub(crate) struct PoolSettings {
     /// `AliasAttributes` (`email`, `phone_number`, `preferred_username`).
     pub alias_attributes: Vec<String>,
@@ -338,6 +354,7 @@ pub(crate) struct PoolSettings {
 pub(crate) const DEFAULT_FIRST_AUTH_FACTORS: [&str; 1] = ["PASSWORD"];
 
 /// `WebAuthnConfiguration`: the passkeys' relying party.
+#[derive(serde::Serialize, serde::Deserialize)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct WebAuthnConfiguration {
     /// `RelyingPartyId`.
@@ -376,7 +393,7 @@ impl Default for PoolSettings {
 }
 
 /// A group of a pool's users.
-#[derive(Debug, Clone)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone)]
 pub(crate) struct Group {
     pub name: String,
     pub description: Option<String>,
@@ -403,7 +420,9 @@ pub(crate) struct GroupClaims {
 }
 
 /// A user pool.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct Pool {
+    #[serde(with = "crate::model::record::pool_id")]
     pub id: PoolId,
     /// `PoolName`.
     pub name: String,
@@ -411,7 +430,9 @@ pub(crate) struct Pool {
     pub created: i64,
     pub last_modified: i64,
     pub settings: PoolSettings,
-    pub users: Vec<User>,
+    /// Its users: each a durable record of its own, not part of the pool's.
+    #[serde(skip)]
+    pub users: Users,
     /// `UsernameAttributes` (`email`, `phone_number`): users sign in with
     /// them, and their real username is a UUID (their `sub`).
     pub username_attributes: Vec<String>,
@@ -435,7 +456,7 @@ impl Pool {
             created: now,
             last_modified: now,
             settings: PoolSettings::default(),
-            users: Vec::new(),
+            users: Users::default(),
             username_attributes: Vec::new(),
             aliases: HashMap::new(),
             password_policy: PasswordPolicy::default(),
@@ -486,17 +507,13 @@ impl Pool {
     /// number of a pool with `username_attributes`).
     pub(crate) fn user(&self, name: &str) -> Option<&User> {
         let name = self.aliases.get(name).map_or(name, String::as_str);
-        self.users
-            .iter()
-            .find(|u| u.username == name || u.sub == name)
+        self.users.find(|u| u.username == name || u.sub == name)
     }
 
     /// The user known by `name` (as for [`Pool::user`]), to change.
     pub(crate) fn user_mut(&mut self, name: &str) -> Option<&mut User> {
         let name = self.aliases.get(name).map_or(name, String::as_str);
-        self.users
-            .iter_mut()
-            .find(|u| u.username == name || u.sub == name)
+        self.users.find_mut(|u| u.username == name || u.sub == name)
     }
 
     /// The real username of the user known by `name` (as for [`Pool::user`]).

@@ -16,8 +16,10 @@ use zeroize::Zeroizing;
 use crate::error::{ApiError, err};
 
 /// A device of a user.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct Device {
     pub group_key: String,
+    #[serde(with = "crate::model::record::verifier")]
     pub verifier: Option<StoredVerifier>,
     pub remembered: bool,
     /// `device_name` from `ConfirmDevice`'s `DeviceName`.
@@ -42,12 +44,14 @@ impl Device {
 }
 
 /// A user of a pool.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct User {
     /// The real username: `USERNAME` and `USER_ID_FOR_SRP` in challenges,
     /// `cognito:username` in tokens; the `sub` in pools with
     /// `username_attributes`.
     pub username: String,
     pub sub: String,
+    #[serde(with = "crate::model::record::verifier")]
     pub verifier: Option<StoredVerifier>,
     pub confirmed: bool,
     pub device_group_key: String,
@@ -68,6 +72,7 @@ pub(crate) struct User {
     pub last_modified: i64,
     /// The code of a `ForgotPassword` in progress and the Unix time it
     /// expires.
+    #[serde(with = "crate::model::record::opt_secret_until")]
     pub reset_code: Option<(Zeroizing<String>, i64)>,
     /// `RESET_REQUIRED`: an administrator reset the password
     /// (`AdminResetUserPassword`); sign-in is refused with
@@ -77,11 +82,13 @@ pub(crate) struct User {
 }
 
 /// A user's software-token MFA.
-#[derive(Default)]
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Mfa {
     /// The secret of `AssociateSoftwareToken`, until `VerifySoftwareToken`.
+    #[serde(with = "crate::model::record::opt_secret_bytes")]
     pub pending: Option<Zeroizing<Vec<u8>>>,
     /// The verified secret.
+    #[serde(with = "crate::model::record::opt_secret_bytes")]
     pub secret: Option<Zeroizing<Vec<u8>>>,
     pub enabled: bool,
     pub preferred: bool,

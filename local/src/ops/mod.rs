@@ -146,7 +146,11 @@ pub(crate) fn handle(endpoint: &Endpoint, operation: &str, body: &Value) -> ApiR
             if let Some(members) = shape::members(name) {
                 shape::check(object, members)?;
             }
-            handler(endpoint, body)
+            let answer = handler(endpoint, body);
+            // Whatever the operation changed is durable before it answers,
+            // even when it failed part way.
+            endpoint.persist()?;
+            answer
         }
         None => Err(err(
             "UnknownOperationException",

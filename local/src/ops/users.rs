@@ -17,7 +17,7 @@ pub(crate) fn sign_up(ep: &Endpoint, body: &Value) -> ApiResult {
     let password = field(body, "Password")?;
     client.check_secret_hash(username, body.get("SecretHash").and_then(Value::as_str))?;
     password_policy(ep, &client.pool_id)?.check(password)?;
-    let sub = ep.add_user(&client.pool_id, username, password, false)?;
+    let sub = ep.create_user(&client.pool_id, username, password, false, |_| {})?;
     Ok(json!({ "UserConfirmed": false, "UserSub": sub }))
 }
 
@@ -74,17 +74,16 @@ pub(crate) fn admin_create_user(ep: &Endpoint, body: &Value) -> ApiResult {
         }
         None => token(),
     };
-    ep.add_user(pool_id, username, &temporary, true)?;
-    let listed = admin_user(ep, body, |user| {
+    let mut listed = Vec::new();
+    ep.create_user(pool_id, username, &temporary, true, |user| {
         user.force_change_password = true;
         user.attributes.extend(attributes);
-        let mut listed = vec![json!({ "Name": "sub", "Value": user.sub })];
+        listed.push(json!({ "Name": "sub", "Value": user.sub }));
         listed.extend(
             user.attributes
                 .iter()
                 .map(|(name, value)| json!({ "Name": name, "Value": value })),
         );
-        listed
     })?;
     Ok(
         json!({ "User": { "Username": username, "Enabled": true, "UserStatus": "FORCE_CHANGE_PASSWORD",
