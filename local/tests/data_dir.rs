@@ -117,6 +117,7 @@ impl Run<'_> {
             .h
             .user_srp(admin, client, username, password, None)
             .unwrap_or_else(|e| panic!("sign-in of {username}: {e:?}"));
+        assert!(reply["AuthenticationResult"].is_object(), "{reply}");
         reply["AuthenticationResult"].clone()
     }
 }
@@ -214,6 +215,11 @@ fn every_durable_change_survives_a_restart_and_the_seed_changes_nothing() {
     run.call(
         "AdminEnableUser",
         json!({ "UserPoolId": POOL, "Username": "erin" }),
+    );
+    run.call(
+        "AdminSetUserPassword",
+        json!({ "UserPoolId": POOL, "Username": "erin", "Password": PASSWORD,
+                "Permanent": true }),
     );
     run.call(
         "AdminCreateUser",
@@ -333,7 +339,7 @@ fn every_durable_change_survives_a_restart_and_the_seed_changes_nothing() {
     );
     run.call(
         "ForgotPassword",
-        json!({ "ClientId": CLIENT, "Username": "bob" }),
+        json!({ "ClientId": CLIENT, "Username": "carol" }),
     );
 
     // Every operation served is either exercised above or read-only.
