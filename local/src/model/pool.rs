@@ -354,8 +354,7 @@ pub(crate) struct PoolSettings {
 pub(crate) const DEFAULT_FIRST_AUTH_FACTORS: [&str; 1] = ["PASSWORD"];
 
 /// `WebAuthnConfiguration`: the passkeys' relying party.
-#[derive(serde::Serialize, serde::Deserialize)]
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub(crate) struct WebAuthnConfiguration {
     /// `RelyingPartyId`.
     pub relying_party_id: String,
