@@ -91,10 +91,12 @@ Example:
   cognito-srp refresh --user-pool-id us-east-1_AbCdEf123 \\
       --client-id 3n4b5urk1ft4fl3mg5e62d9ado --username alice
 
-Refreshes the sign-in that `token` or `sign-in --keep` kept (REFRESH_TOKEN_AUTH,
-or GetTokensFromRefreshToken with --rotation), with SECRET_HASH of the real
-username and the remembered device's key, and prints the tokens. Exit status 1
-when Cognito refuses the refresh token: sign in again.";
+Refreshes the sign-in that `token` or `sign-in --keep` kept, with SECRET_HASH of
+the real username and the remembered device's key, and prints the tokens:
+REFRESH_TOKEN_AUTH, or GetTokensFromRefreshToken for an app client that rotates
+refresh tokens (found out when Cognito refuses REFRESH_TOKEN_AUTH, and
+remembered in the session store; --rotation from the start). Exit status 1 when
+Cognito refuses the refresh token: sign in again.";
 
 const SIGN_OUT_HELP: &str = "\
 Example:
@@ -215,7 +217,8 @@ pub struct SessionArgs {
     #[arg(long, value_name = "PATH")]
     pub session_store: Option<PathBuf>,
     /// The app client rotates refresh tokens: refresh with
-    /// GetTokensFromRefreshToken, and keep the new refresh token each time.
+    /// GetTokensFromRefreshToken from the start (without it, the command
+    /// switches to it when Cognito refuses REFRESH_TOKEN_AUTH, and remembers).
     #[arg(long)]
     pub rotation: bool,
     /// Seconds to add to this machine's clock when judging whether a token

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use clap::Parser;
 use cognito_srp::signin::{
-    AuthenticationResult, Entry, Flow, KeptSignIn, Refresh, RefreshWith, SignIn,
+    AuthenticationResult, Entry, Flow, KeptSignIn, Refresh, RefreshWith, Refreshed, SignIn,
 };
 use cognito_srp::{AppClient, ClientSecret, DeviceCredentials, PoolId};
 use cognito_srp_sdk::aws_sdk_cognitoidentityprovider::types::AuthenticationResultType;
@@ -319,14 +319,20 @@ fn print_result(result: &AuthenticationResultType, output: OutputArg) {
     }
 }
 
-/// The refresh of `kept` that `target` and `session` ask for.
+/// The refresh of `kept` that `target` and `session` ask for:
+/// `GetTokensFromRefreshToken` with `--rotation` or for an app client the
+/// store knows needs it, else `REFRESH_TOKEN_AUTH` (through `AdminInitiateAuth`
+/// with `--admin`).
 fn refresh_of(
     kept: &KeptSignIn,
     app: &AppClient,
     target: &TargetArgs,
     session: &SessionArgs,
+    store: &SessionStore,
 ) -> Result<Refresh, Failure> {
-    let with = match (session.rotation, target.admin) {
+    let get_tokens = session.rotation
+        || store.refreshes_with_get_tokens(kept.pool_id().as_str(), app.client_id())?;
+    let with = match (get_tokens, target.admin) {
         (true, _) => RefreshWith::GetTokensFromRefreshToken,
         (false, true) => RefreshWith::AdminInitiateAuth,
         (false, false) => RefreshWith::InitiateAuth,
@@ -335,6 +341,57 @@ fn refresh_of(
         .refresh(app)
         .map_err(|e| Failure::Usage(e.to_string()))?
         .with(with))
+}
+
+/// Runs `refresh`. When Cognito refuses `REFRESH_TOKEN_AUTH` as an app client
+/// that rotates refresh tokens does ([`Refresh::fallback`]), tries
+/// `GetTokensFromRefreshToken` instead and, when that gives tokens (or
+/// whenever the reply rotates the refresh token), remembers in the store to
+/// refresh this app client that way from now on. The outer error is the
+/// store's; the inner result is Cognito's answer.
+async fn run_refresh(
+    runner: &Runner,
+    store: &SessionStore,
+    (pool, app): (&PoolId, &AppClient),
+    refresh: Refresh,
+    clock_skew: i64,
+) -> Result<Result<Refreshed, cognito_srp_sdk::Error>, Failure> {
+    let first = runner
+        .refresh_with_clock(refresh.clone(), || now(clock_skew))
+        .await;
+    let (outcome, fell_back) = match first {
+        Err(e) => match e
+            .service_error()
+            .and_then(|s| refresh.fallback(&s.code, &s.message))
+        {
+            Some(instead) => {
+                eprintln!(
+                    "{e}: refreshing through GetTokensFromRefreshToken (the app client may rotate refresh tokens)"
+                );
+                let outcome = runner.refresh_with_clock(instead, || now(clock_skew)).await;
+                (outcome, true)
+            }
+            None => (Err(e), false),
+        },
+        ok => (ok, false),
+    };
+    if let Ok(refreshed) = &outcome
+        && (fell_back || refreshed.rotated())
+        && !store.refreshes_with_get_tokens(pool.as_str(), app.client_id())?
+    {
+        store.remember_get_tokens(pool.as_str(), app.client_id())?;
+        eprintln!(
+            "app client {} refreshes through GetTokensFromRefreshToken{}: remembered in {}",
+            app.client_id(),
+            if refreshed.rotated() {
+                " and rotates refresh tokens"
+            } else {
+                ""
+            },
+            store.path().display()
+        );
+    }
+    Ok(outcome)
 }
 
 /// The kept sign-in of `target`, or a usage error saying how to make one.
@@ -374,8 +431,8 @@ fn token(args: TokenArgs) -> Result<(), Failure> {
     runtime()?.block_on(async {
         let runner = runner(&region, target_args.endpoint_url.as_deref()).await;
         if let Some(kept) = kept {
-            let refresh = refresh_of(&kept, &app, target_args, &args.session)?;
-            match runner.refresh_with_clock(refresh, || now(clock_skew)).await {
+            let refresh = refresh_of(&kept, &app, target_args, &args.session, &store)?;
+            match run_refresh(&runner, &store, (&pool, &app), refresh, clock_skew).await? {
                 Ok(refreshed) => {
                     let kept = refreshed.into_kept();
                     store.put(&target_args.username, &kept)?;
@@ -413,11 +470,11 @@ fn refresh(args: RefreshArgs) -> Result<(), Failure> {
     let (pool, app, region) = target(&args.target, &mut input)?;
     let store = SessionStore::open(args.session.session_store.clone())?;
     let kept = kept_of(&store, &args.target)?;
-    let refresh = refresh_of(&kept, &app, &args.target, &args.session)?;
+    let refresh = refresh_of(&kept, &app, &args.target, &args.session, &store)?;
     let clock_skew = args.session.clock_skew;
     runtime()?.block_on(async {
         let runner = runner(&region, args.target.endpoint_url.as_deref()).await;
-        match runner.refresh_with_clock(refresh, || now(clock_skew)).await {
+        match run_refresh(&runner, &store, (&pool, &app), refresh, clock_skew).await? {
             Ok(refreshed) => {
                 store.put(&args.target.username, refreshed.kept())?;
                 print_result(&sdk_result(refreshed.authentication_result()), args.output);
@@ -441,17 +498,19 @@ fn sign_out(args: SignOutArgs) -> Result<(), Failure> {
     let clock_skew = args.session.clock_skew;
     runtime()?.block_on(async {
         let runner = runner(&region, args.target.endpoint_url.as_deref()).await;
-        let refresh = refresh_of(&kept, &app, &args.target, &args.session)?;
+        let refresh = refresh_of(&kept, &app, &args.target, &args.session, &store)?;
         let outcome = match (args.global, args.target.admin) {
             (false, _) => runner.revoke_token(&kept, &app).await,
             (true, true) => runner.admin_user_global_sign_out(&kept).await,
             // GlobalSignOut needs a valid access token: refresh first if it is not.
             (true, false) => match kept.fresh_access_token(now(args.session.clock_skew), MARGIN) {
                 Some(_) => runner.global_sign_out(&kept).await,
-                None => match runner.refresh_with_clock(refresh, || now(clock_skew)).await {
-                    Ok(refreshed) => runner.global_sign_out(refreshed.kept()).await,
-                    Err(e) => Err(e),
-                },
+                None => {
+                    match run_refresh(&runner, &store, (&pool, &app), refresh, clock_skew).await? {
+                        Ok(refreshed) => runner.global_sign_out(refreshed.kept()).await,
+                        Err(e) => Err(e),
+                    }
+                }
             },
         };
         match outcome {

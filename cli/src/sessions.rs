@@ -1,13 +1,16 @@
 //! The session store: kept sign-ins (refresh token, real username, device,
-//! last tokens), in a JSON file only its owner may read, as the device store.
+//! last tokens), in a JSON file only its owner may read, as the device store,
+//! and the app clients found to refresh through `GetTokensFromRefreshToken`
+//! (those that rotate refresh tokens refuse `REFRESH_TOKEN_AUTH`).
 //!
 //! ```json
 //! { "sessions": { "us-east-1_AbCdEf123/3n4b5urk1ft4fl3mg5e62d9ado/alice":
 //!     { "pool_id": "...", "client_id": "...", "username": "c7a3e4b2-...", "refresh_token": "...",
-//!       "access_token": "...", "access_token_expires_at": 1764896400, ... } } }
+//!       "access_token": "...", "access_token_expires_at": 1764896400, ... } },
+//!   "get_tokens_from_refresh_token": ["us-east-1_AbCdEf123/3n4b5urk1ft4fl3mg5e62d9ado"] }
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use cognito_srp::signin::KeptSignIn;
@@ -20,6 +23,10 @@ const WHAT: &str = "session store";
 #[derive(Default, Deserialize, Serialize)]
 struct Sessions {
     sessions: BTreeMap<String, KeptSignIn>,
+    /// `pool/client` of the app clients that refresh through
+    /// `GetTokensFromRefreshToken` (absent from stores written before).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    get_tokens_from_refresh_token: BTreeSet<String>,
 }
 
 /// The session store at a path.
@@ -79,6 +86,32 @@ impl SessionStore {
         write_private_json(&self.path, WHAT, &sessions)
     }
 
+    /// Whether the app client was found to refresh through
+    /// `GetTokensFromRefreshToken` (see [`SessionStore::remember_get_tokens`]).
+    pub fn refreshes_with_get_tokens(
+        &self,
+        pool_id: &str,
+        client_id: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .read()?
+            .get_tokens_from_refresh_token
+            .contains(&format!("{pool_id}/{client_id}")))
+    }
+
+    /// Remembers that the app client refreshes through
+    /// `GetTokensFromRefreshToken`, for every user, even after sign-out.
+    pub fn remember_get_tokens(&self, pool_id: &str, client_id: &str) -> Result<(), StoreError> {
+        let mut sessions = self.read()?;
+        if sessions
+            .get_tokens_from_refresh_token
+            .insert(format!("{pool_id}/{client_id}"))
+        {
+            write_private_json(&self.path, WHAT, &sessions)?;
+        }
+        Ok(())
+    }
+
     /// Forgets the kept sign-in.
     pub fn remove(&self, pool_id: &str, client_id: &str, username: &str) -> Result<(), StoreError> {
         let mut sessions = self.read()?;
@@ -120,6 +153,13 @@ mod tests {
         assert!(store.get(pool, "other", "alice").unwrap().is_none());
         store.remove(pool, "client", "alice").unwrap();
         assert!(store.get(pool, "client", "alice").unwrap().is_none());
+
+        // The app client's way to refresh outlives its sign-ins.
+        assert!(!store.refreshes_with_get_tokens(pool, "client").unwrap());
+        store.remember_get_tokens(pool, "client").unwrap();
+        store.remember_get_tokens(pool, "client").unwrap();
+        assert!(store.refreshes_with_get_tokens(pool, "client").unwrap());
+        assert!(!store.refreshes_with_get_tokens(pool, "other").unwrap());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

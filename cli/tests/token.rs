@@ -11,6 +11,12 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use base64::Engine;
+use cognito_srp_sdk::aws_sdk_cognitoidentityprovider;
+use cognito_srp_sdk::aws_sdk_cognitoidentityprovider::Client;
+use cognito_srp_sdk::aws_sdk_cognitoidentityprovider::config::Credentials;
+use cognito_srp_sdk::aws_sdk_cognitoidentityprovider::types::{
+    FeatureType, RefreshTokenRotationType,
+};
 use common::*;
 use serde_json::Value;
 
@@ -19,6 +25,17 @@ const BIN: &str = env!("CARGO_BIN_EXE_cognito-srp");
 /// The command with an environment of its own (no shared AWS files, no
 /// client secret, no clock skew) and `store` as its session store.
 fn command(subcommand: &str, endpoint: &Endpoint, store: &PathBuf, extra: &[&str]) -> Command {
+    command_for(subcommand, endpoint, store, PUBLIC_CLIENT, extra)
+}
+
+/// [`command`] for the app client `client_id`.
+fn command_for(
+    subcommand: &str,
+    endpoint: &Endpoint,
+    store: &PathBuf,
+    client_id: &str,
+    extra: &[&str],
+) -> Command {
     let mut command = Command::new(BIN);
     command
         .arg(subcommand)
@@ -26,7 +43,7 @@ fn command(subcommand: &str, endpoint: &Endpoint, store: &PathBuf, extra: &[&str
             "--user-pool-id",
             POOL,
             "--client-id",
-            PUBLIC_CLIENT,
+            client_id,
             "--username",
             ALICE.0,
             "--endpoint-url",
@@ -92,6 +109,85 @@ fn claims(jwt: &str) -> Value {
 
 fn password() -> String {
     format!("{}\n", ALICE.1)
+}
+
+/// The seed's pool as a signed SDK client sees it, on a runtime of its own.
+fn admin_sdk<T>(endpoint: &Endpoint, call: impl AsyncFnOnce(Client) -> T) -> T {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let config = cognito_srp_sdk::load_config("us-east-1", Some(&endpoint.url)).await;
+        let config = aws_sdk_cognitoidentityprovider::config::Builder::from(&config)
+            .credentials_provider(Credentials::new(
+                ACCESS_KEY_ID,
+                SECRET_ACCESS_KEY,
+                None,
+                None,
+                "seed",
+            ))
+            .build();
+        call(Client::from_conf(config)).await
+    })
+}
+
+/// A new app client of the seed's pool that rotates refresh tokens with no
+/// grace period, made as on AWS (`CreateUserPoolClient`): its id.
+fn rotating_client(endpoint: &Endpoint) -> String {
+    admin_sdk(endpoint, async |client| {
+        let rotation = RefreshTokenRotationType::builder()
+            .feature(FeatureType::Enabled)
+            .retry_grace_period_seconds(0)
+            .build()
+            .unwrap();
+        let made = client
+            .create_user_pool_client()
+            .user_pool_id(POOL)
+            .client_name("rotating")
+            .refresh_token_rotation(rotation)
+            .send()
+            .await
+            .unwrap();
+        made.user_pool_client()
+            .unwrap()
+            .client_id()
+            .unwrap()
+            .to_owned()
+    })
+}
+
+/// The store's JSON.
+fn stored(store: &PathBuf) -> Value {
+    serde_json::from_slice(&std::fs::read(store).unwrap()).unwrap()
+}
+
+/// The refresh token kept for alice through `client_id`.
+fn kept_refresh_token(store: &PathBuf, client_id: &str) -> String {
+    stored(store)["sessions"][format!("{POOL}/{client_id}/{}", ALICE.0)]["refresh_token"]
+        .as_str()
+        .expect("a kept refresh token")
+        .to_owned()
+}
+
+/// `GetTokensFromRefreshToken` with `refresh_token`, as any client sends it: the error code if refused.
+fn get_tokens_refusal(endpoint: &Endpoint, client_id: &str, refresh_token: &str) -> Option<String> {
+    admin_sdk(endpoint, async |client| {
+        client
+            .get_tokens_from_refresh_token()
+            .client_id(client_id)
+            .refresh_token(refresh_token)
+            .send()
+            .await
+            .err()
+            .map(|e| {
+                e.into_service_error()
+                    .meta()
+                    .code()
+                    .unwrap_or("?")
+                    .to_owned()
+            })
+    })
 }
 
 #[test]
@@ -221,6 +317,83 @@ fn refresh_prints_new_tokens_and_needs_a_kept_sign_in() {
     assert_eq!(token, tokens["AccessToken"].as_str().unwrap());
 }
 
+#[test]
+fn a_rotating_app_client_is_found_out_and_its_new_refresh_tokens_kept() {
+    let endpoint = Endpoint::start();
+    let client = rotating_client(&endpoint);
+    let store = scratch_store("rotation");
+    let first = printed_token(&run(
+        command_for("token", &endpoint, &store, &client, &[]),
+        &password(),
+    ));
+    let signed_in_with = kept_refresh_token(&store, &client);
+
+    // Near expiry: REFRESH_TOKEN_AUTH is refused, GetTokensFromRefreshToken answers.
+    let found_out = run(
+        command_for(
+            "token",
+            &endpoint,
+            &store,
+            &client,
+            &["--clock-skew", "3570"],
+        ),
+        "",
+    );
+    let refreshed = printed_token(&found_out);
+    assert!(
+        stderr(&found_out).contains("refreshing through GetTokensFromRefreshToken"),
+        "{}",
+        stderr(&found_out)
+    );
+    assert_ne!(refreshed, first);
+    assert_eq!(
+        claims(&refreshed)["origin_jti"],
+        claims(&first)["origin_jti"]
+    );
+    let rotated = kept_refresh_token(&store, &client);
+    assert_ne!(rotated, signed_in_with, "the new refresh token is kept");
+    assert_eq!(
+        stored(&store)["get_tokens_from_refresh_token"],
+        serde_json::json!([format!("{POOL}/{client}")])
+    );
+    // No grace period: the token signed in with is refused from now on.
+    assert_eq!(
+        get_tokens_refusal(&endpoint, &client, &signed_in_with).as_deref(),
+        Some("RefreshTokenReuseException")
+    );
+
+    // Remembered: `refresh` goes straight to GetTokensFromRefreshToken, with
+    // the rotated token (the one before it would be refused), and keeps the next.
+    let again = run(command_for("refresh", &endpoint, &store, &client, &[]), "");
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        !stderr(&again).contains("refreshing through"),
+        "{}",
+        stderr(&again)
+    );
+    let tokens: Value = serde_json::from_slice(&again.stdout).unwrap();
+    let next = tokens["RefreshToken"]
+        .as_str()
+        .expect("a rotated refresh token");
+    assert_ne!(next, rotated);
+    assert_eq!(kept_refresh_token(&store, &client), next);
+    assert_eq!(
+        get_tokens_refusal(&endpoint, &client, &rotated).as_deref(),
+        Some("RefreshTokenReuseException")
+    );
+
+    // A client that does not rotate stays on REFRESH_TOKEN_AUTH.
+    printed_token(&run(command("token", &endpoint, &store, &[]), &password()));
+    let plain = run(command("refresh", &endpoint, &store, &[]), "");
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    let tokens: Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert!(tokens.get("RefreshToken").is_none(), "no rotation");
+    assert_eq!(
+        stored(&store)["get_tokens_from_refresh_token"],
+        serde_json::json!([format!("{POOL}/{client}")])
+    );
+}
+
 /// Through a real pseudo-terminal, as a person sees it.
 #[cfg(unix)]
 mod terminal {
@@ -252,6 +425,37 @@ mod terminal {
             .find(|line| line.starts_with("eyJ"))
             .unwrap_or_else(|| panic!("no token in {text:?}"))
             .to_owned()
+    }
+
+    #[test]
+    fn token_on_a_rotating_client_prompts_once_and_refreshes_without_a_flag() {
+        let endpoint = Endpoint::start();
+        let client = rotating_client(&endpoint);
+        let store = scratch_store("terminal-rotation");
+
+        let mut session = spawn(command_for("token", &endpoint, &store, &client, &[]));
+        session.expect("Password for alice: ").unwrap();
+        session.send_line(ALICE.1).unwrap();
+        let first = jwt_line(&finish(session));
+
+        // Past expiry: refused REFRESH_TOKEN_AUTH, then GetTokensFromRefreshToken; no prompt.
+        let mut shifted = command_for("token", &endpoint, &store, &client, &[]);
+        shifted.env("COGNITO_SRP_CLOCK_SKEW", "7200");
+        let text = finish(spawn(shifted));
+        assert!(!text.contains("Password"), "{text}");
+        assert!(text.contains("GetTokensFromRefreshToken"), "{text}");
+        let refreshed = jwt_line(&text);
+        assert_ne!(refreshed, first);
+
+        // Later still: straight to GetTokensFromRefreshToken with the rotated token.
+        let mut later = command_for("token", &endpoint, &store, &client, &[]);
+        later.env("COGNITO_SRP_CLOCK_SKEW", "14400");
+        let text = finish(spawn(later));
+        assert!(!text.contains("Password"), "{text}");
+        assert!(!text.contains("refreshing through"), "{text}");
+        let again = jwt_line(&text);
+        assert_ne!(again, refreshed);
+        assert_eq!(claims(&again)["origin_jti"], claims(&first)["origin_jti"]);
     }
 
     #[test]

@@ -159,6 +159,54 @@ impl Refresh {
         self
     }
 
+    /// The refresh to try next after Cognito refused this one with the
+    /// error `code` and `message`: the same refresh through
+    /// `GetTokensFromRefreshToken` when the refusal may be an app client
+    /// with refresh token rotation refusing `REFRESH_TOKEN_AUTH`, else `None`.
+    ///
+    /// Cognito serves `REFRESH_TOKEN_AUTH` only on app clients that do not
+    /// rotate refresh tokens, and AWS advises removing that flow from the
+    /// ones that do; what it answers there is not documented. So every
+    /// `NotAuthorizedException` and `InvalidParameterException` to
+    /// `REFRESH_TOKEN_AUTH` gets the other operation, except the refusals
+    /// that say the token itself is gone (revoked or expired: see
+    /// [`TokenRefusal`](crate::TokenRefusal)), which it would only repeat.
+    /// A caller that gets tokens from the returned refresh can remember to
+    /// refresh through `GetTokensFromRefreshToken` for this app client from
+    /// then on (it works without rotation too).
+    ///
+    /// ```
+    /// # use cognito_srp::signin::{KeptSignIn, RefreshToken};
+    /// # use cognito_srp::{AppClient, PoolId};
+    /// use cognito_srp::signin::RefreshWith;
+    /// # let kept = KeptSignIn::new(PoolId::parse("us-east-1_AbCdEf123")?, "client", "alice", RefreshToken::new("r")?)?;
+    /// let refresh = kept.refresh(&AppClient::new("client")?)?;
+    /// let next = refresh.fallback("NotAuthorizedException", "Refresh token rotation is enabled").unwrap();
+    /// assert_eq!(next.refresh_with(), RefreshWith::GetTokensFromRefreshToken);
+    /// // A revoked token stays revoked, whichever operation carries it.
+    /// assert!(refresh.fallback("NotAuthorizedException", "Refresh Token has been revoked").is_none());
+    /// // Throttling is no refusal of the flow.
+    /// assert!(refresh.fallback("TooManyRequestsException", "Rate exceeded").is_none());
+    /// # Ok::<(), cognito_srp::Error>(())
+    /// ```
+    pub fn fallback(&self, code: &str, message: &str) -> Option<Refresh> {
+        use crate::error::TokenRefusal;
+        if self.with == RefreshWith::GetTokensFromRefreshToken {
+            return None;
+        }
+        let bare = code.rsplit('#').next().unwrap_or(code);
+        if !matches!(bare, "NotAuthorizedException" | "InvalidParameterException") {
+            return None;
+        }
+        match TokenRefusal::from_service_error(code, message) {
+            Some(TokenRefusal::Revoked | TokenRefusal::Expired | TokenRefusal::Reused) => None,
+            // `Invalid Refresh Token` may be how a rotating client refuses the flow.
+            Some(TokenRefusal::Invalid) | None => {
+                Some(self.clone().with(RefreshWith::GetTokensFromRefreshToken))
+            }
+        }
+    }
+
     /// The operation the refresh goes through.
     ///
     /// ```

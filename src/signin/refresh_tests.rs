@@ -494,6 +494,66 @@ fn refusals_of_the_refresh_token_are_typed() {
 }
 
 #[test]
+fn a_refused_refresh_token_auth_falls_back_to_get_tokens_from_refresh_token() {
+    let kept = kept_after_sign_in(true).with_device(device());
+    for with in [RefreshWith::InitiateAuth, RefreshWith::AdminInitiateAuth] {
+        let refresh = kept.refresh(&app(true)).unwrap().with(with);
+        // How a rotating app client may refuse the flow (its wording is not documented).
+        for (code, message) in [
+            (
+                "NotAuthorizedException",
+                "Refresh token rotation is enabled for this app client: use GetTokensFromRefreshToken",
+            ),
+            ("NotAuthorizedException", "Invalid Refresh Token"),
+            (
+                "com.amazonaws.cognito.identity.idp.model#InvalidParameterException",
+                "Refresh Token Auth flow not enabled for this client",
+            ),
+        ] {
+            let next = refresh.fallback(code, message).expect(message);
+            assert_eq!(next.refresh_with(), RefreshWith::GetTokensFromRefreshToken);
+            // The same refresh: raw client secret, device key, real username's token.
+            assert_eq!(
+                body(&next.request()),
+                json!({
+                    "ClientId": CLIENT_ID,
+                    "ClientSecret": SECRET,
+                    "RefreshToken": REFRESH,
+                    "DeviceKey": DEVICE_KEY,
+                })
+            );
+        }
+        // Gone whichever operation carries it, or not about the flow at all.
+        for (code, message) in [
+            ("NotAuthorizedException", "Refresh Token has been revoked"),
+            ("NotAuthorizedException", "Refresh Token has expired."),
+            ("RefreshTokenReuseException", ""),
+            ("TooManyRequestsException", "Rate exceeded"),
+            ("InternalErrorException", "Internal error"),
+            (
+                "ResourceNotFoundException",
+                "User pool client x does not exist.",
+            ),
+        ] {
+            assert!(
+                refresh.fallback(code, message).is_none(),
+                "{code}: {message}"
+            );
+        }
+    }
+    // Already through GetTokensFromRefreshToken: nothing else to try.
+    let get_tokens = kept
+        .refresh(&app(true))
+        .unwrap()
+        .with(RefreshWith::GetTokensFromRefreshToken);
+    assert!(
+        get_tokens
+            .fallback("NotAuthorizedException", "Invalid Refresh Token")
+            .is_none()
+    );
+}
+
+#[test]
 fn nothing_secret_prints() {
     let signin = SignIn::new(pool_id(), app(true), TYPED)
         .unwrap()
