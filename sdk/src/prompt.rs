@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use cognito_srp::Password;
-use cognito_srp::signin::{MfaCode, MfaType, NewPasswordRequired};
+use cognito_srp::signin::{FirstFactor, MfaCode, MfaType, NewPasswordRequired};
 
 use crate::error::PromptError;
 
@@ -76,6 +76,53 @@ pub trait Prompter {
         let _ = secret_code;
         Err(PromptError::Unanswerable(
             "MFA_SETUP: a code from a newly set-up authenticator app is needed".into(),
+        ))
+    }
+
+    /// `MFA_SETUP` with a software token, with the secret also as an
+    /// `otpauth://totp/...` URI (for a QR code an authenticator app scans):
+    /// return the app's first code. The default calls
+    /// [`Prompter::software_token_setup`] with the secret alone.
+    fn software_token_setup_uri(
+        &mut self,
+        secret_code: &str,
+        otpauth_uri: &str,
+    ) -> Result<String, PromptError> {
+        let _ = otpauth_uri;
+        self.software_token_setup(secret_code)
+    }
+
+    /// `SELECT_CHALLENGE` (`USER_AUTH` without a preferred first factor): one
+    /// of `available`. The default takes `PASSWORD_SRP` when offered (the
+    /// password never leaves the machine), and refuses otherwise.
+    ///
+    /// Choosing `PASSWORD` sends the password itself to the service.
+    fn select_challenge(&mut self, available: &[FirstFactor]) -> Result<FirstFactor, PromptError> {
+        if available.contains(&FirstFactor::PasswordSrp) {
+            return Ok(FirstFactor::PasswordSrp);
+        }
+        Err(PromptError::Unanswerable(format!(
+            "SELECT_CHALLENGE: a choice among {available:?} is needed"
+        )))
+    }
+
+    /// The password, when a sign-in started without one
+    /// ([`Runner::sign_in_without_password`](crate::Runner::sign_in_without_password))
+    /// chose a password factor at `SELECT_CHALLENGE`.
+    fn password(&mut self) -> Result<Password, PromptError> {
+        Err(PromptError::Unanswerable(
+            "SELECT_CHALLENGE: a password factor was chosen, the password is needed".into(),
+        ))
+    }
+
+    /// `WEB_AUTHN`: hand `credential_request_options` (the WebAuthn
+    /// `PublicKeyCredentialRequestOptions`, as JSON) to an authenticator or a
+    /// browser's `navigator.credentials.get`, and return the credential it
+    /// gives, as JSON (`AuthenticationResponseJSON`).
+    fn web_authn(&mut self, credential_request_options: &str) -> Result<String, PromptError> {
+        let _ = credential_request_options;
+        Err(PromptError::Unanswerable(
+            "WEB_AUTHN: a passkey credential is needed".into(),
         ))
     }
 }

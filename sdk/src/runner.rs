@@ -9,8 +9,8 @@ use aws_sdk_cognitoidentityprovider::types::{
     DeviceSecretVerifierConfigType,
 };
 use cognito_srp::signin::{
-    AuthenticationResult, Call, FirstFactor, NewDevice, NewDeviceMetadata, Next, Prompt, Rejected,
-    Reply, Request, SignIn, Step,
+    AuthenticationResult, Call, NewDevice, NewDeviceMetadata, Next, Prompt, Rejected, Reply,
+    Request, SignIn, Step,
 };
 use cognito_srp::{DeviceCredentials, Password};
 
@@ -39,6 +39,7 @@ use crate::prompt::Prompter;
 #[derive(Clone, Debug)]
 pub struct Runner {
     client: Client,
+    totp_issuer: Option<String>,
 }
 
 /// A [`Prompter`] with no answers: any challenge that needs a person ends the
@@ -114,7 +115,17 @@ impl Runner {
     /// A runner over `client`, whose configuration chooses the region, the
     /// endpoint and (for the `Admin*` operations) the credentials.
     pub fn new(client: Client) -> Self {
-        Runner { client }
+        Runner {
+            client,
+            totp_issuer: None,
+        }
+    }
+
+    /// The issuer named in the `otpauth://` URI of `MFA_SETUP` (what an
+    /// authenticator app shows above the code); the user pool id when not set.
+    pub fn with_totp_issuer(mut self, issuer: impl Into<String>) -> Self {
+        self.totp_issuer = Some(issuer.into());
+        self
     }
 
     /// The SDK client.
@@ -127,8 +138,12 @@ impl Runner {
     /// through `AssociateSoftwareToken` and `VerifySoftwareToken` here).
     ///
     /// The password is moved into the driver, which wipes it once the
-    /// `PASSWORD_VERIFIER` claim is signed. A `NewDeviceMetadata` is not
-    /// confirmed here: see [`Runner::confirm_device`].
+    /// `PASSWORD_VERIFIER` claim is signed. With a password flow
+    /// ([`Flow::sends_password`](cognito_srp::signin::Flow::sends_password):
+    /// `USER_PASSWORD_AUTH`, `ADMIN_USER_PASSWORD_AUTH`, `USER_AUTH` with
+    /// `PASSWORD`, or `PASSWORD` chosen at `SELECT_CHALLENGE`) **the password
+    /// itself is sent to the service**; every other flow proves it by SRP. A
+    /// `NewDeviceMetadata` is not confirmed here: see [`Runner::confirm_device`].
     pub async fn sign_in(
         &self,
         sign_in: SignIn,
@@ -136,12 +151,76 @@ impl Runner {
         prompter: &mut impl Prompter,
     ) -> Result<SignedIn, Error> {
         let with_device = sign_in.device().is_some();
-        let mut step = sign_in.start(password)?;
+        let issuer = self.issuer(&sign_in);
+        let step = sign_in.start(password)?;
+        self.run(step, with_device, true, &issuer, prompter).await
+    }
+
+    /// Runs a passwordless sign-in: `USER_AUTH` with `EMAIL_OTP`, `SMS_OTP` or
+    /// `WEB_AUTHN` preferred, or without a preference (the choice then goes to
+    /// [`Prompter::select_challenge`], and a password factor chosen there asks
+    /// [`Prompter::password`]).
+    ///
+    /// ```no_run
+    /// use cognito_srp::signin::{Flow, MfaCode, SignIn};
+    /// use cognito_srp::{AppClient, PoolId};
+    /// use cognito_srp_sdk::{PromptError, Prompter, Runner, load_config};
+    ///
+    /// struct EmailCode;
+    /// impl Prompter for EmailCode {
+    ///     fn mfa_code(&mut self, challenge: &MfaCode) -> Result<String, PromptError> {
+    ///         println!("code sent to {:?}", challenge.code_delivery_destination());
+    ///         let mut line = String::new();
+    ///         std::io::stdin().read_line(&mut line)?;
+    ///         Ok(line.trim().to_owned())
+    ///     }
+    /// }
+    ///
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let pool = PoolId::parse("us-east-1_AbCdEf123")?;
+    /// let config = load_config(pool.region(), None).await;
+    /// let runner = Runner::new(aws_sdk_cognitoidentityprovider::Client::new(&config));
+    /// let sign_in = SignIn::new(pool, AppClient::new("3n4b5urk1ft4fl3mg5e62d9ado")?, "alice")?
+    ///     .with_flow(Flow::UserAuthEmailOtp);
+    /// let signed_in = runner.sign_in_without_password(sign_in, &mut EmailCode).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn sign_in_without_password(
+        &self,
+        sign_in: SignIn,
+        prompter: &mut impl Prompter,
+    ) -> Result<SignedIn, Error> {
+        let with_device = sign_in.device().is_some();
+        let issuer = self.issuer(&sign_in);
+        let step = sign_in.start_without_password()?;
+        self.run(step, with_device, false, &issuer, prompter).await
+    }
+
+    /// The `otpauth://` issuer for `sign_in`.
+    fn issuer(&self, sign_in: &SignIn) -> String {
+        self.totp_issuer
+            .clone()
+            .unwrap_or_else(|| sign_in.pool_id().as_str().to_owned())
+    }
+
+    /// Sends `step` and the steps after it until the tokens.
+    async fn run(
+        &self,
+        mut step: Step,
+        with_device: bool,
+        mut has_password: bool,
+        issuer: &str,
+        prompter: &mut impl Prompter,
+    ) -> Result<SignedIn, Error> {
         loop {
             let (reply, sdk_result) = self.send(step.request()).await?;
             step = match step.receive(reply)? {
                 Next::Send(next) => next,
-                Next::Prompt(prompt) => self.answer(prompt, prompter).await?,
+                Next::Prompt(prompt) => {
+                    self.answer(prompt, prompter, &mut has_password, issuer)
+                        .await?
+                }
                 Next::SignedIn(done) => {
                     let username = done.username().to_owned();
                     let new_device = done.new_device().cloned();
@@ -375,7 +454,13 @@ impl Runner {
     }
 
     /// Asks `prompter` for the answer to `prompt`, and answers with it.
-    async fn answer(&self, prompt: Prompt, prompter: &mut impl Prompter) -> Result<Step, Error> {
+    async fn answer(
+        &self,
+        prompt: Prompt,
+        prompter: &mut impl Prompter,
+        has_password: &mut bool,
+        issuer: &str,
+    ) -> Result<Step, Error> {
         Ok(match prompt {
             Prompt::NewPasswordRequired(challenge) => {
                 let (password, attributes) = prompter.new_password(&challenge)?;
@@ -405,28 +490,27 @@ impl Runner {
                     )
                     .into());
                 };
-                let code = prompter.software_token_setup(secret_code)?;
+                let code = match setup.otpauth_uri(issuer) {
+                    Some(uri) => prompter.software_token_setup_uri(secret_code, &uri)?,
+                    None => prompter.software_token_setup(secret_code)?,
+                };
                 setup.answer(&code).map_err(invalid)?
             }
-            // The runner signs in with the password it was given: by SRP.
             Prompt::SelectChallenge(choice) => {
-                if !choice
-                    .available_challenges()
-                    .contains(&FirstFactor::PasswordSrp)
-                {
-                    return Err(PromptError::Unanswerable(format!(
-                        "SELECT_CHALLENGE: PASSWORD_SRP is not among {:?}",
-                        choice.available_challenges()
-                    ))
-                    .into());
+                let factor = prompter.select_challenge(choice.available_challenges())?;
+                if factor.needs_password() && !*has_password {
+                    let password = prompter.password()?;
+                    *has_password = true;
+                    choice
+                        .answer_with_password(factor, password)
+                        .map_err(invalid)?
+                } else {
+                    choice.answer(factor).map_err(invalid)?
                 }
-                choice.answer(FirstFactor::PasswordSrp).map_err(invalid)?
             }
-            Prompt::WebAuthn(_) => {
-                return Err(PromptError::Unanswerable(
-                    "WEB_AUTHN: the runner has no passkey authenticator".into(),
-                )
-                .into());
+            Prompt::WebAuthn(challenge) => {
+                let credential = prompter.web_authn(challenge.credential_request_options())?;
+                challenge.answer(&credential).map_err(invalid)?
             }
         })
     }

@@ -23,6 +23,13 @@ pub const CAROL: (&str, &str) = ("carol", "Temporary-Pass-4!");
 /// A user with TOTP MFA (secret below).
 pub const DAVE: (&str, &str) = ("dave", "Dave-Password-5#");
 pub const DAVE_TOTP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+/// A user with a phone number (SMS_OTP) and no email.
+pub const FRANK: (&str, &str) = ("frank", "Frank-Password-6$");
+/// A pool that requires MFA, its app client, and a user without MFA (so
+/// MFA_SETUP at the first sign-in).
+pub const MFA_POOL: &str = "us-east-1_RunnerMfa1";
+pub const MFA_CLIENT: &str = "mfaclient0000000000000001";
+pub const ERIN: (&str, &str) = ("erin", "Erin-Password-7%");
 /// The answer to the pool's CUSTOM_CHALLENGE.
 pub const CUSTOM_ANSWER: &str = "4";
 
@@ -143,4 +150,32 @@ fn totp_code(secret: &str, time: u64) -> String {
         .build()
         .expect("a valid TOTP");
     totp.generate(time).to_string()
+}
+
+/// The newest one-time code the endpoint at `url` sent `username` of `pool`,
+/// read from its local channel (`GET /_local/codes/<pool>/<username>`).
+pub fn last_code(url: &str, pool: &str, username: &str) -> String {
+    try_last_code(url, pool, username).unwrap_or_else(|| panic!("no code for {username} of {pool}"))
+}
+
+/// [`last_code`], or `None` while no code was sent yet.
+pub fn try_last_code(url: &str, pool: &str, username: &str) -> Option<String> {
+    use std::io::Write;
+    let address = url.strip_prefix("http://").expect("an http:// URL");
+    let mut stream = std::net::TcpStream::connect(address).expect("the endpoint");
+    write!(
+        stream,
+        "GET /_local/codes/{pool}/{username} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let body = response.split("\r\n\r\n").nth(1).expect("a body");
+    let codes: serde_json::Value = serde_json::from_str(body).expect("JSON codes");
+    codes["Codes"][0]["Code"].as_str().map(str::to_owned)
+}
+
+/// The current code of the base32 TOTP `secret` (as an authenticator app computes it).
+pub fn totp_now(secret: &str) -> String {
+    totp_code(secret, now())
 }
