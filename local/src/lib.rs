@@ -14,6 +14,7 @@
 //! directory: the durable records in redb), `model` (pools,
 //! clients, users, devices, grants, sign-ins in progress), and the helpers:
 //! [`error`] (Cognito's error shape), `input` (request fields), `sigv4`,
+//! `lambda` (the Lambda Invoke client the pools' triggers run through),
 //! `expiring`, `random`, [`password_policy`].
 
 use std::path::Path;
@@ -29,6 +30,7 @@ pub mod error;
 mod expiring;
 mod input;
 mod jwt;
+mod lambda;
 mod model;
 mod ops;
 pub mod password_policy;
@@ -43,6 +45,7 @@ mod transport;
 pub use clock::Clock;
 pub use disk::SCHEMA_VERSION;
 pub use error::ApiError;
+pub use lambda::{INVOKE_TIMEOUT, LambdaHost};
 pub use model::SESSION_LIFETIME;
 pub use routes::Response;
 pub use seed::seed_from_json;
@@ -76,6 +79,8 @@ pub struct Endpoint {
     clock: Arc<Clock>,
     /// The data directory, if the state is kept on disk.
     disk: Option<Arc<disk::Disk>>,
+    /// Where the pool's Lambda triggers run, if anywhere.
+    lambda: Option<Arc<LambdaHost>>,
 }
 
 impl Endpoint {
@@ -104,6 +109,7 @@ impl Endpoint {
             credentials: Arc::new(sigv4::CredentialStore::new()),
             clock: Arc::new(Clock::default()),
             disk: None,
+            lambda: None,
         })
     }
 
@@ -149,6 +155,15 @@ impl Endpoint {
     /// credentials, and no others.
     pub fn with_credentials(mut self, credentials: sigv4::CredentialStore) -> Self {
         self.credentials = Arc::new(credentials);
+        self
+    }
+
+    /// The same endpoint running the pools' Lambda triggers (`LambdaConfig`)
+    /// on `host`, through the Lambda Invoke API. Without one, a configured
+    /// trigger fails as an unreachable function does
+    /// (`UnexpectedLambdaException`).
+    pub fn with_lambda_host(mut self, host: LambdaHost) -> Self {
+        self.lambda = Some(Arc::new(host));
         self
     }
 

@@ -14,6 +14,11 @@
 //!
 //! `--clock-offset SECONDS` (may be negative) runs the tokens' clock that far
 //! from the system clock, for tests of token expiry.
+//!
+//! `--lambda-endpoint-url URL` (else the `AWS_ENDPOINT_URL_LAMBDA` environment
+//! variable, as the AWS SDKs read it) is the Lambda Invoke API the pools'
+//! triggers run on; calls are signed with `AWS_ACCESS_KEY_ID` and
+//! `AWS_SECRET_ACCESS_KEY` when set. `--lambda-timeout-ms MS` (default 5000).
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -25,11 +30,15 @@ fn main() -> ExitCode {
     let mut limits = cognito_srp_local::Limits::default();
     let mut max_challenges = None;
     let mut clock_offset = 0i64;
+    let mut lambda_url = std::env::var("AWS_ENDPOINT_URL_LAMBDA")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let mut lambda_timeout = cognito_srp_local::INVOKE_TIMEOUT;
     let usage = || {
         eprintln!(
             "usage: cognito-srp-local [--port PORT] [--seed FILE] [--data-dir DIR] [--threads N] [--max-connections N] \
              [--head-timeout-ms MS] [--body-timeout-ms MS] [--max-challenges N] (numbers 1 or more) \
-             [--clock-offset SECONDS]"
+             [--clock-offset SECONDS] [--lambda-endpoint-url URL] [--lambda-timeout-ms MS]"
         );
         ExitCode::from(2)
     };
@@ -51,6 +60,8 @@ fn main() -> ExitCode {
             ("--head-timeout-ms", Some(n)) => limits.head_time = Duration::from_millis(n as u64),
             ("--body-timeout-ms", Some(n)) => limits.body_time = Duration::from_millis(n as u64),
             ("--max-challenges", Some(n)) => max_challenges = Some(n),
+            ("--lambda-endpoint-url", _) => lambda_url = Some(value),
+            ("--lambda-timeout-ms", Some(n)) => lambda_timeout = Duration::from_millis(n as u64),
             ("--clock-offset", _) => match value.parse::<i64>() {
                 Ok(seconds) => clock_offset = seconds,
                 Err(_) => return usage(),
@@ -88,6 +99,24 @@ fn main() -> ExitCode {
     };
     let endpoint = match max_challenges {
         Some(cap) => endpoint.with_max_challenges(cap),
+        None => endpoint,
+    };
+    let endpoint = match lambda_url {
+        Some(url) if url.starts_with("http://") => {
+            let mut host = cognito_srp_local::LambdaHost::new(&url).with_timeout(lambda_timeout);
+            if let (Ok(key), Ok(secret)) = (
+                std::env::var("AWS_ACCESS_KEY_ID"),
+                std::env::var("AWS_SECRET_ACCESS_KEY"),
+            ) {
+                host = host.with_credentials(&key, &secret);
+            }
+            eprintln!("cognito-srp-local: Lambda triggers run at {url}");
+            endpoint.with_lambda_host(host)
+        }
+        Some(url) => {
+            eprintln!("the Lambda endpoint must be an http:// URL, not {url}");
+            return ExitCode::from(2);
+        }
         None => endpoint,
     };
     endpoint.clock().set_offset_seconds(clock_offset);

@@ -94,6 +94,10 @@ const LAMBDA_CONFIG: Member = (
         ("CreateAuthChallenge", Str),
         ("VerifyAuthChallengeResponse", Str),
         ("PreTokenGeneration", Str),
+        (
+            "PreTokenGenerationConfig",
+            Structure(&[("LambdaVersion", Str), ("LambdaArn", Str)]),
+        ),
         ("UserMigration", Str),
         ("KMSKeyID", Str),
     ]),

@@ -213,6 +213,17 @@ pub fn verify(
     credentials: &CredentialStore,
     now: SystemTime,
 ) -> Result<Verified, ApiError> {
+    verify_for_service(request, credentials, now, SERVICE)
+}
+
+/// [`verify`] for a request scoped to another service's signing name
+/// (`lambda` for the Invoke calls of the endpoint's triggers).
+pub fn verify_for_service(
+    request: &ReceivedRequest<'_>,
+    credentials: &CredentialStore,
+    now: SystemTime,
+    service: &str,
+) -> Result<Verified, ApiError> {
     let Some(header) = request.single("authorization") else {
         return Err(err(
             "MissingAuthenticationTokenException",
@@ -264,9 +275,9 @@ pub fn verify(
             authorization.scope_date
         )));
     }
-    if authorization.service != SERVICE {
+    if authorization.service != service {
         return Err(invalid(format!(
-            "Credential should be scoped to correct service: '{SERVICE}'. "
+            "Credential should be scoped to correct service: '{service}'. "
         )));
     }
     if authorization.terminator != "aws4_request" {
@@ -355,7 +366,7 @@ fn expected_signature(
     let params = v4::SigningParams::builder()
         .identity(identity)
         .region(authorization.region)
-        .name(SERVICE)
+        .name(authorization.service)
         .time(request_time)
         .settings(settings)
         .build()

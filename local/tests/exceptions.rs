@@ -597,9 +597,6 @@ fn the_exceptions_table_names_code_and_tests_that_exist() {
         "UserNotConfirmedException",
     ] {
         let count = rows.iter().filter(|(n, _, _)| n == name).count();
-        assert!(
-            count == 1 || (count == 0 && name.contains("Lambda")),
-            "{name} has {count} rows"
-        );
+        assert!(count == 1, "{name} has {count} rows");
     }
 }

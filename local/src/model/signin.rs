@@ -12,6 +12,9 @@ pub(crate) enum Flow {
     UserAuth,
     /// `CUSTOM_AUTH` started with `SRP_A`.
     CustomSrp,
+    /// `CUSTOM_AUTH` without `SRP_A`, driven by the pool's challenge
+    /// triggers from its first step.
+    Custom,
     /// A password flow: `USER_PASSWORD_AUTH`, `ADMIN_USER_PASSWORD_AUTH`
     /// (`ADMIN_NO_SRP_AUTH`), or `USER_AUTH` with the `PASSWORD` factor.
     Password,
@@ -34,6 +37,37 @@ pub(crate) struct SignInProgress {
     /// The TOTP secret being set up in `MFA_SETUP`, and the step of the
     /// code that verified it.
     pub totp_setup: Option<TotpSetup>,
+    /// The challenges of a trigger-driven `CUSTOM_AUTH` so far, as
+    /// `DefineAuthChallenge` sees them.
+    pub custom_session: Vec<CustomStep>,
+    /// The `CUSTOM_CHALLENGE` in flight of a trigger-driven `CUSTOM_AUTH`.
+    pub custom_challenge: Option<IssuedCustomChallenge>,
+}
+
+/// One challenge of a trigger-driven `CUSTOM_AUTH` and how it went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CustomStep {
+    pub challenge_name: String,
+    pub challenge_result: bool,
+    /// `challengeMetadata` from `CreateAuthChallenge` (custom challenges only).
+    pub challenge_metadata: Option<String>,
+}
+
+/// A `CUSTOM_CHALLENGE` that `CreateAuthChallenge` made: what only the
+/// verifying function sees, and its metadata.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct IssuedCustomChallenge {
+    pub private_parameters: serde_json::Map<String, serde_json::Value>,
+    pub metadata: Option<String>,
+}
+
+impl std::fmt::Debug for IssuedCustomChallenge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The private parameters usually hold the answer.
+        f.debug_struct("IssuedCustomChallenge")
+            .field("metadata", &self.metadata)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A TOTP secret drawn by `AssociateSoftwareToken` in `MFA_SETUP`; its
@@ -66,6 +100,8 @@ impl SignInProgress {
             custom_done: false,
             code: None,
             totp_setup: None,
+            custom_session: Vec::new(),
+            custom_challenge: None,
         }
     }
 }

@@ -52,8 +52,9 @@ fn string_member(
 }
 
 /// `ClientMetadata` (a string map), `AnalyticsMetadata` and the context
-/// data of a sign-in call, for their shape only: this endpoint runs no
-/// Lambda triggers, analytics or adaptive authentication to hand them to.
+/// data of a sign-in call, for their shape (`ClientMetadata` also goes to
+/// the triggers that take it; no analytics or adaptive authentication run
+/// here).
 pub(crate) fn check_sign_in_metadata(body: &Value, admin: bool) -> Result<(), ApiError> {
     if let Some(metadata) = optional_object(body, "ClientMetadata")? {
         for (key, value) in metadata {

@@ -29,25 +29,32 @@ use crate::model::session::{SessionBinding, invalid_session};
 use crate::model::signin::{Flow, SignInProgress};
 use crate::model::sms;
 use crate::model::user::User;
+use crate::ops::custom_auth::{after_srp, answer_lambda_challenge};
 use crate::ops::password::{check_password, password_sign_in};
+use crate::ops::pre_token::pre_token_generation;
 use crate::ops::srp::password_verifier_challenge;
 use crate::ops::tokens::tokens;
+use crate::ops::triggers::{client_metadata, post_authentication};
 use crate::random::{from_alphabet, random_bytes};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// What comes after the step just passed.
 enum Next {
-    NewPassword { user_attributes: String },
+    NewPassword {
+        user_attributes: String,
+    },
     Device,
     MfaSetup,
     SoftwareTokenMfa,
     Custom(BTreeMap<String, String>),
+    /// The pool's challenge triggers decide.
+    LambdaCustom,
     Tokens,
 }
 
 /// Binds a session to `challenge` of `username` for `client`.
-fn binding(client: &Client, username: &str, challenge: &'static str) -> SessionBinding {
+pub(crate) fn binding(client: &Client, username: &str, challenge: &'static str) -> SessionBinding {
     SessionBinding {
         pool_id: client.pool_id.clone(),
         client_id: client.app.client_id().to_owned(),
@@ -123,6 +130,14 @@ pub(crate) fn next_step(ep: &Endpoint, client: &Client, progress: SignInProgress
                 ));
             }
             Next::MfaSetup
+        } else if matches!(progress.flow, Flow::CustomSrp | Flow::Custom)
+            && !progress.custom_done
+            && pool
+                .settings
+                .lambda_config
+                .contains_key("DefineAuthChallenge")
+        {
+            Next::LambdaCustom
         } else if let (Flow::CustomSrp, false, Some(custom)) =
             (progress.flow, progress.custom_done, &pool.custom_challenge)
         {
@@ -138,6 +153,16 @@ pub(crate) fn next_step(ep: &Endpoint, client: &Client, progress: SignInProgress
                 .device_key
                 .as_deref()
                 .filter(|_| progress.device_done);
+            let source = if progress.new_password_done {
+                "TokenGeneration_NewPasswordChallenge"
+            } else if progress.device_done {
+                "TokenGeneration_AuthenticateDevice"
+            } else {
+                "TokenGeneration_Authentication"
+            };
+            let overrides = pre_token_generation(ep, client, &progress.sub, source)?;
+            let new_device_used = progress.device_key.is_some() && !progress.device_done;
+            post_authentication(ep, client, &progress.sub, new_device_used)?;
             return Ok(tokens(
                 ep,
                 client,
@@ -145,8 +170,10 @@ pub(crate) fn next_step(ep: &Endpoint, client: &Client, progress: SignInProgress
                 &progress.sub,
                 device_key,
                 !progress.device_done,
+                &overrides,
             ));
         }
+        Next::LambdaCustom => return after_srp(ep, client, progress),
         Next::NewPassword { user_attributes } => (
             "NEW_PASSWORD_REQUIRED",
             json!({ "USER_ID_FOR_SRP": username, "userAttributes": user_attributes,
@@ -540,6 +567,9 @@ pub(crate) fn answer_custom_challenge(
     let username = real_username(ep, client, responses)?;
     let mut progress: SignInProgress =
         ep.take_session(body, &binding(client, &username, "CUSTOM_CHALLENGE"))?;
+    if progress.custom_challenge.is_some() {
+        return answer_lambda_challenge(ep, client, progress, responses, &client_metadata(body));
+    }
     let answer = required(responses, "ANSWER")?;
     let passed = ep
         .state()

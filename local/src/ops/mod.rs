@@ -12,19 +12,23 @@ use crate::shape;
 pub(crate) mod account;
 mod admin;
 mod clients;
+mod custom_auth;
 mod devices;
 mod directory;
 mod flows;
 mod groups;
 mod mfa;
+mod migration;
 mod page;
 mod password;
 mod pools;
+mod pre_token;
 mod pue;
 mod recovery;
 mod refresh;
 mod srp;
 pub(crate) mod tokens;
+mod triggers;
 mod users;
 
 /// An operation's handler.

@@ -18,7 +18,10 @@ use crate::input::{check_username, required};
 use crate::model::pool::Client;
 use crate::model::signin::{Flow, SignInProgress};
 use crate::ops::flows::next_step;
+use crate::ops::migration::{Migrated, migrate_user, password_reset_required};
 use crate::ops::pue::unknown_user;
+use crate::ops::triggers::pre_authentication;
+use serde_json::json;
 
 /// `InvalidParameterException: Initiate Auth method not supported.`: a
 /// password flow through the other entry operation.
@@ -57,6 +60,15 @@ pub(crate) fn check_password(
             None => None,
         }
     };
+    match &known {
+        // An unknown user may be brought in by the pool's migration function.
+        None => match migrate_user(ep, client, username, Some(password), &json!({}))? {
+            Migrated::NotConfigured => {}
+            Migrated::WithPassword => return check_password(ep, client, username, password),
+            Migrated::ResetRequired => return Err(password_reset_required()),
+        },
+        Some((real, _, _)) => pre_authentication(ep, client, real, &json!({}))?,
+    }
     let (real_username, sub, stored, decoy) = match known {
         Some((real, sub, stored)) => (real, sub, stored, false),
         None => {

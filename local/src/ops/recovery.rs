@@ -20,6 +20,8 @@ use crate::input::{check_username, field};
 use crate::model::State;
 use crate::model::outbox::Delivery;
 use crate::ops::flows::{code_destination, masked};
+use crate::ops::migration::migrate_user;
+use crate::ops::triggers::{client_metadata, post_confirmation};
 use crate::random::from_alphabet;
 
 /// How long a password-recovery code is valid: one hour.
@@ -31,6 +33,15 @@ pub(crate) fn forgot_password(ep: &Endpoint, body: &Value) -> ApiResult {
     let username = field(body, "Username")?;
     check_username(username, "username")?;
     client.check_secret_hash(username, body.get("SecretHash").and_then(Value::as_str))?;
+    let unknown = ep
+        .state()
+        .pools
+        .get(&client.pool_id)
+        .is_some_and(|p| p.user(username).is_none());
+    if unknown {
+        // The pool's migration function may know the user.
+        migrate_user(ep, &client, username, None, &client_metadata(body))?;
+    }
     let mut state = ep.state();
     let pool = state
         .pools
@@ -188,5 +199,13 @@ pub(crate) fn confirm_forgot_password(ep: &Endpoint, body: &Value) -> ApiResult 
     user.force_change_password = false;
     user.reset_required = false;
     user.last_modified = now;
+    drop(state);
+    post_confirmation(
+        ep,
+        &client.pool_id,
+        client.app.client_id(),
+        &real,
+        "PostConfirmation_ConfirmForgotPassword",
+    )?;
     Ok(json!({}))
 }

@@ -17,6 +17,7 @@ use crate::model::pool::Client;
 use crate::model::session::{expired_session, invalid_session};
 use crate::model::signin::{Flow, Pending, SignInProgress};
 use crate::ops::admin::check_sign_in_metadata;
+use crate::ops::custom_auth::{self, start_custom_auth};
 use crate::ops::flows::answer_code;
 use crate::ops::flows::answer_custom_challenge;
 use crate::ops::flows::answer_mfa_setup;
@@ -30,6 +31,7 @@ use crate::ops::flows::take_device_session;
 use crate::ops::password::{method_not_supported, password_sign_in};
 use crate::ops::pue::unknown_user;
 use crate::ops::refresh::refresh_token_auth;
+use crate::ops::triggers::{client_metadata, custom_auth_configured, pre_authentication};
 use crate::random::token;
 
 pub(crate) fn initiate_auth(ep: &Endpoint, body: &Value) -> ApiResult {
@@ -56,6 +58,10 @@ pub(crate) fn start_sign_in(ep: &Endpoint, body: &Value, admin: bool) -> ApiResu
         "CUSTOM_AUTH" if parameters.get("CHALLENGE_NAME").map(String::as_str) == Some("SRP_A") => {
             Flow::CustomSrp
         }
+        "CUSTOM_AUTH" if custom_auth_configured(ep, &client.pool_id) => {
+            return start_custom_auth(ep, &client, &parameters, &client_metadata(body));
+        }
+        "CUSTOM_AUTH" => return Err(custom_auth::not_configured()),
         "USER_AUTH" => return start_user_auth(ep, &client, &parameters),
         "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
             return refresh_token_auth(ep, &client, &parameters);
@@ -130,6 +136,9 @@ pub(crate) fn password_verifier_challenge(
             None => None,
         }
     };
+    if let Some((real, _, _)) = &known {
+        pre_authentication(ep, client, real, &json!({}))?;
+    }
     // Cognito answers with the real username in both USERNAME and
     // USER_ID_FOR_SRP, whatever alias was typed; an unknown user gets
     // UserNotFoundException or, under PreventUserExistenceErrors, a decoy.

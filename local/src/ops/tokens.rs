@@ -26,6 +26,7 @@ use crate::model::State;
 use crate::model::grant::{Grant, RefreshTokenState};
 use crate::model::pool::{Client, GroupClaims};
 use crate::model::user::{Device, User};
+use crate::ops::pre_token::{ClaimOverrides, SIGNIN_SCOPE, pre_token_generation};
 use crate::random::{token, uuid};
 
 /// `NotAuthorizedException` with `message`.
@@ -101,14 +102,17 @@ fn mint(
     groups: &GroupClaims,
     lifetimes: Lifetimes,
     now: i64,
+    overrides: &ClaimOverrides,
 ) -> (String, String) {
+    // A pre token generation function's groups replace the user's.
+    let groups = overrides.groups.as_ref().unwrap_or(groups);
     let issuer = issuer(ep, &grant.pool_id);
     let exp = now.saturating_add(lifetimes.access);
     let id_exp = now.saturating_add(lifetimes.id);
     let mut access = json!({
         "sub": user.sub, "iss": issuer, "client_id": grant.client_id,
         "origin_jti": grant.origin_jti, "event_id": grant.event_id, "token_use": "access",
-        "scope": "aws.cognito.signin.user.admin", "auth_time": grant.auth_time,
+        "scope": overrides.scope(SIGNIN_SCOPE), "auth_time": grant.auth_time,
         "exp": exp, "iat": now, "jti": uuid(), "username": user.username,
     });
     if let Some(device_key) = &grant.device_key {
@@ -142,6 +146,10 @@ fn mint(
     ] {
         id.insert(name.to_owned(), value);
     }
+    overrides.id.apply(&mut id);
+    if let Some(claims) = access.as_object_mut() {
+        overrides.access.apply(claims);
+    }
     (
         ep.signer.sign(TokenUse::Id, &Value::Object(id)),
         ep.signer.sign(TokenUse::Access, &access),
@@ -151,6 +159,7 @@ fn mint(
 /// The `AuthenticationResult` that ends a sign-in: a new grant with its
 /// three tokens, and `NewDeviceMetadata` when the app client tracks
 /// devices and the sign-in did not go through a remembered one.
+/// `overrides` are what the pool's pre token generation function changed.
 pub(crate) fn tokens(
     ep: &Endpoint,
     client: &Client,
@@ -158,6 +167,7 @@ pub(crate) fn tokens(
     sub: &str,
     device_key: Option<&str>,
     new_device: bool,
+    overrides: &ClaimOverrides,
 ) -> Value {
     let now = ep.clock().unix_seconds();
     let mut state = ep.state();
@@ -190,7 +200,7 @@ pub(crate) fn tokens(
         refresh_expires: now.saturating_add(refresh_lifetime),
         revoked: false,
     };
-    let (id_token, access_token) = mint(ep, &grant, user, &groups, lifetimes, now);
+    let (id_token, access_token) = mint(ep, &grant, user, &groups, lifetimes, now, overrides);
     let mut result = Map::new();
     result.insert("AccessToken".into(), json!(access_token));
     result.insert("IdToken".into(), json!(id_token));
@@ -243,6 +253,7 @@ pub(crate) fn refresh(
     request: RefreshRequest<'_>,
     check_user: impl FnOnce(&User) -> Result<(), ApiError>,
 ) -> Result<Map<String, Value>, ApiError> {
+    let overrides = refresh_overrides(ep, client, refresh_token)?;
     let now_millis = ep.clock().unix_millis();
     let now = now_millis.div_euclid(1000);
     let mut state = ep.state();
@@ -279,7 +290,7 @@ pub(crate) fn refresh(
     }
     check_user(user)?;
     let groups = pool.group_claims(user);
-    let (id_token, access_token) = mint(ep, &grant, user, &groups, lifetimes, now);
+    let (id_token, access_token) = mint(ep, &grant, user, &groups, lifetimes, now, &overrides);
     let mut result = Map::new();
     result.insert("AccessToken".into(), json!(access_token));
     result.insert("IdToken".into(), json!(id_token));
@@ -309,6 +320,34 @@ pub(crate) fn refresh(
         result.insert("RefreshToken".into(), json!(next));
     }
     Ok(result)
+}
+
+/// Pre token generation for a refresh (`TokenGeneration_RefreshTokens`),
+/// run with the state unlocked and only for a refresh token that is
+/// current or in its grace period, unrevoked and unexpired, of this
+/// client; [`refresh`] then checks everything again under the lock.
+fn refresh_overrides(
+    ep: &Endpoint,
+    client: &Client,
+    refresh_token: &str,
+) -> Result<ClaimOverrides, ApiError> {
+    let now = ep.clock().unix_seconds();
+    let sub = {
+        let mut state = ep.state();
+        let grant = match state.grants.lookup(refresh_token) {
+            Some(RefreshTokenState::Current(grant)) => grant,
+            Some(RefreshTokenState::Retired(grant, _)) => grant,
+            None => return Ok(ClaimOverrides::default()),
+        };
+        if grant.client_id != client.app.client_id()
+            || grant.revoked
+            || grant.refresh_expires <= now
+        {
+            return Ok(ClaimOverrides::default());
+        }
+        grant.sub.clone()
+    };
+    pre_token_generation(ep, client, &sub, "TokenGeneration_RefreshTokens")
 }
 
 /// The pool, `sub` and claims of a valid access token; refusals as

@@ -8,6 +8,7 @@ use crate::Endpoint;
 use crate::error::{ApiError, ApiResult, from_srp, invalid_parameter, no_such_pool, no_such_user};
 use crate::input::{check_username, field};
 use crate::model::user::User;
+use crate::ops::triggers::{post_confirmation, pre_sign_up};
 use crate::random::token;
 
 pub(crate) fn sign_up(ep: &Endpoint, body: &Value) -> ApiResult {
@@ -17,8 +18,42 @@ pub(crate) fn sign_up(ep: &Endpoint, body: &Value) -> ApiResult {
     let password = field(body, "Password")?;
     client.check_secret_hash(username, body.get("SecretHash").and_then(Value::as_str))?;
     password_policy(ep, &client.pool_id)?.check(password)?;
-    let sub = ep.create_user(&client.pool_id, username, password, false, |_| {})?;
-    Ok(json!({ "UserConfirmed": false, "UserSub": sub }))
+    let decision = pre_sign_up(
+        ep,
+        &client.pool_id,
+        client.app.client_id(),
+        username,
+        "PreSignUp_SignUp",
+        body,
+    )?;
+    let sub = ep.create_user(
+        &client.pool_id,
+        username,
+        password,
+        decision.auto_confirm_user,
+        |user| {
+            // Auto-verification needs the attribute present.
+            for (wanted, attribute) in [
+                (decision.auto_verify_email, "email"),
+                (decision.auto_verify_phone, "phone_number"),
+            ] {
+                if wanted && user.attributes.contains_key(attribute) {
+                    user.attributes
+                        .insert(format!("{attribute}_verified"), "true".into());
+                }
+            }
+        },
+    )?;
+    if decision.auto_confirm_user {
+        post_confirmation(
+            ep,
+            &client.pool_id,
+            client.app.client_id(),
+            &sub,
+            "PostConfirmation_ConfirmSignUp",
+        )?;
+    }
+    Ok(json!({ "UserConfirmed": decision.auto_confirm_user, "UserSub": sub }))
 }
 
 /// Runs `f` on the user named by `UserPoolId` and `Username`.
@@ -39,7 +74,17 @@ pub(crate) fn admin_user<T>(
 }
 
 pub(crate) fn admin_confirm_sign_up(ep: &Endpoint, body: &Value) -> ApiResult {
-    admin_user(ep, body, |user| user.confirmed = true)?;
+    let real = admin_user(ep, body, |user| {
+        user.confirmed = true;
+        user.username.clone()
+    })?;
+    post_confirmation(
+        ep,
+        field(body, "UserPoolId")?,
+        "CLIENT_ID_NOT_APPLICABLE",
+        &real,
+        "PostConfirmation_ConfirmSignUp",
+    )?;
     Ok(json!({}))
 }
 
@@ -74,6 +119,15 @@ pub(crate) fn admin_create_user(ep: &Endpoint, body: &Value) -> ApiResult {
         }
         None => token(),
     };
+    // Cognito ignores the answer here; a failing function still refuses the user.
+    pre_sign_up(
+        ep,
+        pool_id,
+        "CLIENT_ID_NOT_APPLICABLE",
+        username,
+        "PreSignUp_AdminCreateUser",
+        body,
+    )?;
     let mut listed = Vec::new();
     ep.create_user(pool_id, username, &temporary, true, |user| {
         user.force_change_password = true;

@@ -1,0 +1,897 @@
+//! The pools' Lambda triggers, run on a Lambda host through the Invoke API.
+//!
+//! The host here is a small hyper server in the test that speaks the Invoke
+//! API (`POST /2015-03-31/functions/<name>/invocations`), refuses any call
+//! whose SigV4 signature (service `lambda`) does not check, records every
+//! event, and answers with the test's scripted function: an event back, a
+//! function error (`X-Amz-Function-Error: Unhandled`), something that is not
+//! JSON, or nothing in time.
+
+mod common;
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use cognito_srp::{Password, PasswordVerifierChallenge, UserSrpClient};
+use cognito_srp_local::LambdaHost;
+use cognito_srp_local::sigv4::{CredentialStore, ReceivedRequest, verify_for_service};
+use common::*;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use serde_json::{Value, json};
+
+const LAMBDA_KEY: &str = "AKIALAMBDATEST000001";
+const LAMBDA_SECRET: &str = "lambda/secret/0000000000000000000000001";
+const PW_CLIENT: &str = "pwclient";
+
+/// What a scripted function does with an event.
+enum Answer {
+    /// Returns this `response` in the event.
+    Respond(Value),
+    /// Fails with this `errorMessage`.
+    Fail(&'static str),
+    /// Answers this raw body.
+    Raw(&'static str),
+    /// Answers after this long.
+    Late(Duration),
+    /// The host has no such function (as serverless-offline answers).
+    NoSuchFunction,
+}
+
+type Script = dyn Fn(&str, &Value) -> Answer + Send + Sync;
+
+/// The fake Lambda host: its address and every event it was given, by
+/// function name.
+struct FakeLambda {
+    addr: SocketAddr,
+    events: Arc<Mutex<Vec<(String, Value)>>>,
+}
+
+impl FakeLambda {
+    fn start(script: impl Fn(&str, &Value) -> Answer + Send + Sync + 'static) -> Self {
+        let script: Arc<Script> = Arc::new(script);
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let recorded = events.clone();
+        std::thread::spawn(move || {
+            runtime.block_on(async move {
+                loop {
+                    let Ok((stream, _)) = listener.accept().await else {
+                        return;
+                    };
+                    let script = script.clone();
+                    let recorded = recorded.clone();
+                    tokio::spawn(async move {
+                        let service = hyper::service::service_fn(move |request| {
+                            let script = script.clone();
+                            let recorded = recorded.clone();
+                            async move {
+                                Ok::<_, Infallible>(invocation(request, &*script, &recorded).await)
+                            }
+                        });
+                        let _ = hyper::server::conn::http1::Builder::new()
+                            .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                            .await;
+                    });
+                }
+            });
+        });
+        FakeLambda { addr, events }
+    }
+
+    fn host(&self) -> LambdaHost {
+        LambdaHost::new(&format!("http://{}", self.addr))
+            .with_credentials(LAMBDA_KEY, LAMBDA_SECRET)
+            .with_timeout(Duration::from_millis(500))
+    }
+
+    /// The events `function` was given, in order.
+    fn events(&self, function: &str) -> Vec<Value> {
+        self.events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(name, _)| name == function)
+            .map(|(_, event)| event.clone())
+            .collect()
+    }
+}
+
+fn reply(status: u16, headers: &[(&str, &str)], body: String) -> hyper::Response<Full<Bytes>> {
+    let mut response = hyper::Response::builder().status(status);
+    for (name, value) in headers {
+        response = response.header(*name, *value);
+    }
+    response.body(Full::new(Bytes::from(body))).unwrap()
+}
+
+/// One Invoke call: the signature checked, the event recorded, the script's answer.
+async fn invocation(
+    request: hyper::Request<hyper::body::Incoming>,
+    script: &Script,
+    recorded: &Mutex<Vec<(String, Value)>>,
+) -> hyper::Response<Full<Bytes>> {
+    let method = request.method().as_str().to_owned();
+    let path = request.uri().path().to_owned();
+    let path_and_query = request
+        .uri()
+        .path_and_query()
+        .map_or(path.clone(), |p| p.as_str().to_owned());
+    let headers: Vec<(String, Vec<u8>)> = request
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
+        .collect();
+    let body = request.into_body().collect().await.unwrap().to_bytes();
+    let mut credentials = CredentialStore::new();
+    credentials.insert(LAMBDA_KEY, LAMBDA_SECRET);
+    let received = ReceivedRequest {
+        method: &method,
+        path_and_query: &path_and_query,
+        headers: &headers,
+        body: &body,
+    };
+    if let Err(e) = verify_for_service(&received, &credentials, SystemTime::now(), "lambda") {
+        return reply(
+            403,
+            &[("x-amzn-ErrorType", e.kind)],
+            json!({ "message": e.message }).to_string(),
+        );
+    }
+    let name = path
+        .strip_prefix("/2015-03-31/functions/")
+        .and_then(|rest| rest.strip_suffix("/invocations"));
+    let (Some(name), "POST") = (name, method.as_str()) else {
+        return reply(
+            404,
+            &[("x-amzn-ErrorType", "ResourceNotFoundException")],
+            "{}".into(),
+        );
+    };
+    let mut event: Value = serde_json::from_slice(&body).unwrap();
+    recorded
+        .lock()
+        .unwrap()
+        .push((name.to_owned(), event.clone()));
+    match script(name, &event) {
+        Answer::Respond(response) => {
+            event["response"] = response;
+            reply(200, &[], event.to_string())
+        }
+        Answer::Fail(message) => reply(
+            200,
+            &[("X-Amz-Function-Error", "Unhandled")],
+            json!({ "errorType": "Error", "errorMessage": message, "trace": [] }).to_string(),
+        ),
+        Answer::Raw(body) => reply(200, &[], body.to_owned()),
+        Answer::NoSuchFunction => reply(
+            404,
+            &[("x-amzn-ErrorType", "ResourceNotFoundException")],
+            json!({ "Message": format!("Function not found: {name}"), "Type": "User" }).to_string(),
+        ),
+        Answer::Late(delay) => {
+            tokio::time::sleep(delay).await;
+            reply(200, &[], event.to_string())
+        }
+    }
+}
+
+fn arn(name: &str) -> String {
+    format!("arn:aws:lambda:us-east-1:123456789012:function:{name}")
+}
+
+/// The seed's pool and users, a client that allows the password flows,
+/// and `LambdaConfig` set with `UpdateUserPool`.
+fn harness(lambda: Option<&FakeLambda>, config: Value) -> Harness {
+    let mut seed = seed(json!([]));
+    seed["pools"][0]["clients"].as_array_mut().unwrap().push(
+        json!({ "id": PW_CLIENT, "explicit_auth_flows": [
+            "ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH",
+            "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }),
+    );
+    let mut h = Harness::new(&seed);
+    if let Some(lambda) = lambda {
+        h.endpoint = h.endpoint.clone().with_lambda_host(lambda.host());
+    }
+    h.admin(
+        "UpdateUserPool",
+        &json!({ "UserPoolId": POOL, "LambdaConfig": config }),
+    )
+    .unwrap();
+    h
+}
+
+fn password_sign_in(h: &Harness, username: &str, password: &str) -> Result<Value, Refusal> {
+    h.call(
+        "InitiateAuth",
+        &json!({ "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": PW_CLIENT,
+                 "AuthParameters": { "USERNAME": username, "PASSWORD": password } }),
+    )
+}
+
+fn err(kind: &str, message: &str) -> Result<Value, Refusal> {
+    Err((kind.to_owned(), message.to_owned()))
+}
+
+#[test]
+fn events_have_cognitos_common_shape_and_calls_are_signed_for_lambda() {
+    let lambda = FakeLambda::start(|_, _| Answer::Respond(json!({})));
+    let h = harness(
+        Some(&lambda),
+        json!({ "PreAuthentication": arn("preAuth") }),
+    );
+    h.user_srp(false, CLIENT, "alice", PASSWORD, None).unwrap();
+    let events = lambda.events("preAuth");
+    assert_eq!(events.len(), 1);
+    let event = &events[0];
+    assert_eq!(event["version"], "1");
+    assert_eq!(event["triggerSource"], "PreAuthentication_Authentication");
+    assert_eq!(event["region"], "us-east-1");
+    assert_eq!(event["userPoolId"], POOL);
+    assert_eq!(event["userName"], "alice");
+    assert_eq!(event["callerContext"]["clientId"], CLIENT);
+    assert_eq!(
+        event["callerContext"]["awsSdkVersion"],
+        "aws-sdk-unknown-unknown"
+    );
+    let attributes = &event["request"]["userAttributes"];
+    assert_eq!(attributes["email"], "alice@example.com");
+    assert_eq!(attributes["cognito:user_status"], "CONFIRMED");
+    assert!(attributes["sub"].is_string());
+    assert_eq!(event["response"], json!({}));
+}
+
+#[test]
+fn a_host_that_refuses_the_signature_is_an_unexpected_lambda_exception() {
+    let lambda = FakeLambda::start(|_, _| Answer::Respond(json!({})));
+    let mut h = harness(None, json!({ "PreAuthentication": arn("preAuth") }));
+    h.endpoint = h.endpoint.clone().with_lambda_host(
+        LambdaHost::new(&format!("http://{}", lambda.addr))
+            .with_credentials(LAMBDA_KEY, "not-the-secret"),
+    );
+    assert_eq!(
+        h.user_srp(false, CLIENT, "alice", PASSWORD, None),
+        err(
+            "UnexpectedLambdaException",
+            "PreAuthentication invocation failed due to error InvalidSignatureException."
+        )
+    );
+    assert!(lambda.events("preAuth").is_empty());
+}
+
+#[test]
+fn pre_authentication_that_fails_refuses_every_flow() {
+    let lambda = FakeLambda::start(|_, event| {
+        if event["userName"] == "alice" {
+            Answer::Fail("Alice may not sign in today")
+        } else {
+            Answer::Respond(json!({}))
+        }
+    });
+    let h = harness(
+        Some(&lambda),
+        json!({ "PreAuthentication": arn("preAuth") }),
+    );
+    let refused = err(
+        "UserLambdaValidationException",
+        "PreAuthentication failed with error Alice may not sign in today.",
+    );
+    assert_eq!(h.user_srp(false, CLIENT, "alice", PASSWORD, None), refused);
+    assert_eq!(h.user_srp(true, CLIENT, "alice", PASSWORD, None), refused);
+    assert_eq!(password_sign_in(&h, "alice", PASSWORD), refused);
+    // The refusal comes before the password is looked at.
+    assert_eq!(password_sign_in(&h, "alice", "wrong"), refused);
+}
+
+#[test]
+fn a_malformed_answer_is_an_invalid_lambda_response() {
+    let lambda = FakeLambda::start(|name, _| match name {
+        "notJson" => Answer::Raw("this is not JSON"),
+        _ => Answer::Respond(json!("a string where an object belongs")),
+    });
+    let h = harness(
+        Some(&lambda),
+        json!({ "PreAuthentication": arn("notJson") }),
+    );
+    assert_eq!(
+        h.user_srp(false, CLIENT, "alice", PASSWORD, None),
+        err(
+            "InvalidLambdaResponseException",
+            "Invalid lambda function output : Invalid JSON"
+        )
+    );
+    let h = harness(
+        Some(&lambda),
+        json!({ "PreAuthentication": arn("badShape") }),
+    );
+    assert_eq!(
+        h.user_srp(false, CLIENT, "alice", PASSWORD, None),
+        err(
+            "InvalidLambdaResponseException",
+            "Unrecognizable lambda output"
+        )
+    );
+}
+
+#[test]
+fn no_answer_in_time_is_an_unexpected_lambda_exception() {
+    let lambda = FakeLambda::start(|_, _| Answer::Late(Duration::from_secs(3)));
+    let h = harness(Some(&lambda), json!({ "PreAuthentication": arn("slow") }));
+    let started = std::time::Instant::now();
+    assert_eq!(
+        h.user_srp(false, CLIENT, "alice", PASSWORD, None),
+        err(
+            "UnexpectedLambdaException",
+            "PreAuthentication invocation failed due to error Socket timeout while invoking Lambda function."
+        )
+    );
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[test]
+fn a_refused_connection_or_no_host_is_an_unexpected_lambda_exception() {
+    // A port that was free a moment ago: nobody listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut h = harness(None, json!({ "PreAuthentication": arn("preAuth") }));
+    assert_eq!(
+        h.user_srp(false, CLIENT, "alice", PASSWORD, None)
+            .unwrap_err()
+            .0,
+        "UnexpectedLambdaException",
+        "no Lambda host configured"
+    );
+    h.endpoint = h
+        .endpoint
+        .clone()
+        .with_lambda_host(LambdaHost::new(&format!("http://127.0.0.1:{port}")));
+    assert_eq!(
+        h.user_srp(false, CLIENT, "alice", PASSWORD, None),
+        err(
+            "UnexpectedLambdaException",
+            "PreAuthentication invocation failed due to error Unable to reach the Lambda endpoint."
+        )
+    );
+}
+
+#[test]
+fn an_unknown_function_is_an_unexpected_lambda_exception() {
+    let lambda = FakeLambda::start(|_, _| Answer::NoSuchFunction);
+    let h = harness(
+        Some(&lambda),
+        json!({ "PreAuthentication": arn("missing") }),
+    );
+    assert_eq!(
+        h.user_srp(false, CLIENT, "alice", PASSWORD, None),
+        err(
+            "UnexpectedLambdaException",
+            "PreAuthentication invocation failed due to error ResourceNotFoundException."
+        )
+    );
+    // The name went in the path, and the qualifier in the query.
+    let h = harness(
+        Some(&lambda),
+        json!({ "PreAuthentication": format!("{}:live", arn("missing")) }),
+    );
+    h.user_srp(false, CLIENT, "alice", PASSWORD, None)
+        .unwrap_err();
+    assert_eq!(lambda.events("missing").len(), 2);
+}
+
+/// Signs in alice with SRP; the tokens' claims (ID, access) and the result.
+fn srp_tokens(h: &Harness) -> (Value, Value, Value) {
+    let reply = h.user_srp(false, CLIENT, "alice", PASSWORD, None).unwrap();
+    let result = reply["AuthenticationResult"].clone();
+    (
+        claims(result["IdToken"].as_str().unwrap()),
+        claims(result["AccessToken"].as_str().unwrap()),
+        result,
+    )
+}
+
+#[test]
+fn pre_token_generation_v1_adds_overrides_and_suppresses_id_token_claims_and_replaces_groups() {
+    let lambda = FakeLambda::start(|_, _| {
+        Answer::Respond(json!({ "claimsOverrideDetails": {
+            "claimsToAddOrOverride": { "tier": "gold", "email": "shown@example.com",
+                                       "sub": "forged", "hidden": "x" },
+            "claimsToSuppress": ["hidden", "token_use"],
+            "groupOverrideDetails": { "groupsToOverride": ["admins"],
+                                      "iamRolesToOverride": ["arn:aws:iam::123456789012:role/a"],
+                                      "preferredRole": "arn:aws:iam::123456789012:role/a" } } }))
+    });
+    let h = harness(
+        Some(&lambda),
+        json!({ "PreTokenGeneration": arn("preToken") }),
+    );
+    let (id, access, result) = srp_tokens(&h);
+    assert_eq!(id["tier"], "gold");
+    assert_eq!(id["email"], "shown@example.com");
+    assert!(id.get("hidden").is_none(), "suppression beats addition");
+    assert_ne!(id["sub"], "forged", "sub is not the function's to change");
+    assert_eq!(id["token_use"], "id");
+    assert_eq!(id["cognito:groups"], json!(["admins"]));
+    assert_eq!(
+        id["cognito:roles"],
+        json!(["arn:aws:iam::123456789012:role/a"])
+    );
+    assert_eq!(
+        id["cognito:preferred_role"],
+        "arn:aws:iam::123456789012:role/a"
+    );
+    assert_eq!(access["cognito:groups"], json!(["admins"]));
+    assert!(
+        access.get("tier").is_none(),
+        "V1 leaves the access token's claims"
+    );
+
+    let events = lambda.events("preToken");
+    assert_eq!(events[0]["triggerSource"], "TokenGeneration_Authentication");
+    assert_eq!(events[0]["version"], "1");
+    assert_eq!(
+        events[0]["request"]["groupConfiguration"],
+        json!({ "groupsToOverride": [], "iamRolesToOverride": [], "preferredRole": null })
+    );
+
+    // A refresh runs it again, as TokenGeneration_RefreshTokens.
+    let refreshed = h
+        .call(
+            "InitiateAuth",
+            &json!({ "AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": CLIENT,
+                     "AuthParameters": { "REFRESH_TOKEN": result["RefreshToken"] } }),
+        )
+        .unwrap();
+    let id = claims(
+        refreshed["AuthenticationResult"]["IdToken"]
+            .as_str()
+            .unwrap(),
+    );
+    assert_eq!(id["tier"], "gold");
+    let events = lambda.events("preToken");
+    assert_eq!(events[1]["triggerSource"], "TokenGeneration_RefreshTokens");
+}
+
+#[test]
+fn pre_token_generation_v1_takes_string_claims_only() {
+    let lambda = FakeLambda::start(|_, _| {
+        Answer::Respond(json!({ "claimsOverrideDetails": { "claimsToAddOrOverride": { "n": 1 } } }))
+    });
+    let h = harness(
+        Some(&lambda),
+        json!({ "PreTokenGeneration": arn("preToken") }),
+    );
+    assert_eq!(
+        h.user_srp(false, CLIENT, "alice", PASSWORD, None),
+        err(
+            "InvalidLambdaResponseException",
+            "Unrecognizable lambda output"
+        )
+    );
+}
+
+#[test]
+fn pre_token_generation_v2_customises_both_tokens_and_the_scopes() {
+    let lambda = FakeLambda::start(|_, _| {
+        Answer::Respond(json!({ "claimsAndScopeOverrideDetails": {
+            "idTokenGeneration": { "claimsToAddOrOverride": { "plan": { "tier": "gold" } },
+                                   "claimsToSuppress": ["email"] },
+            "accessTokenGeneration": { "claimsToAddOrOverride": { "tenant": 42 },
+                                       "scopesToAdd": ["orders/read"],
+                                       "scopesToSuppress": ["aws.cognito.signin.user.admin"] },
+            "groupOverrideDetails": null } }))
+    });
+    let h = harness(
+        Some(&lambda),
+        json!({ "PreTokenGenerationConfig": { "LambdaVersion": "V2_0",
+                                              "LambdaArn": arn("preTokenV2") } }),
+    );
+    h.admin(
+        "CreateGroup",
+        &json!({ "UserPoolId": POOL, "GroupName": "staff" }),
+    )
+    .unwrap();
+    h.admin(
+        "AdminAddUserToGroup",
+        &json!({ "UserPoolId": POOL, "Username": "alice", "GroupName": "staff" }),
+    )
+    .unwrap();
+    let (id, access, _) = srp_tokens(&h);
+    assert_eq!(id["plan"], json!({ "tier": "gold" }));
+    assert!(id.get("email").is_none());
+    assert_eq!(access["tenant"], 42);
+    assert_eq!(access["scope"], "orders/read");
+    assert!(
+        id.get("cognito:groups").is_none(),
+        "a null override suppresses the groups"
+    );
+    assert!(access.get("cognito:groups").is_none());
+    let events = lambda.events("preTokenV2");
+    assert_eq!(events[0]["version"], "2");
+    assert_eq!(
+        events[0]["request"]["scopes"],
+        json!(["aws.cognito.signin.user.admin"])
+    );
+    assert_eq!(
+        events[0]["request"]["groupConfiguration"]["groupsToOverride"],
+        json!(["staff"])
+    );
+}
+
+#[test]
+fn post_authentication_runs_before_the_tokens_and_its_failure_withholds_them() {
+    let lambda = FakeLambda::start(|name, _| match name {
+        "postAuthFails" => Answer::Fail("audit log is down"),
+        _ => Answer::Respond(json!({})),
+    });
+    let h = harness(
+        Some(&lambda),
+        json!({ "PostAuthentication": arn("postAuth") }),
+    );
+    srp_tokens(&h);
+    let events = lambda.events("postAuth");
+    assert_eq!(events.len(), 1);
+    assert_eq!(
+        events[0]["triggerSource"],
+        "PostAuthentication_Authentication"
+    );
+    assert_eq!(events[0]["request"]["newDeviceUsed"], false);
+    let h = harness(
+        Some(&lambda),
+        json!({ "PostAuthentication": arn("postAuthFails") }),
+    );
+    assert_eq!(
+        password_sign_in(&h, "alice", PASSWORD),
+        err(
+            "UserLambdaValidationException",
+            "PostAuthentication failed with error audit log is down."
+        )
+    );
+}
+
+/// A quiz: `DefineAuthChallenge` asks until one right answer (tokens) or
+/// three wrong ones (failure); the answer is private.
+fn quiz(name: &str, event: &Value) -> Answer {
+    let request = &event["request"];
+    match name {
+        "define" => {
+            let session = request["session"].as_array().unwrap();
+            let custom: Vec<&Value> = session
+                .iter()
+                .filter(|s| s["challengeName"] == "CUSTOM_CHALLENGE")
+                .collect();
+            if custom.last().is_some_and(|s| s["challengeResult"] == true) {
+                Answer::Respond(json!({ "issueTokens": true, "failAuthentication": false }))
+            } else if custom.len() >= 3 {
+                Answer::Respond(json!({ "issueTokens": false, "failAuthentication": true }))
+            } else {
+                Answer::Respond(json!({ "issueTokens": false, "failAuthentication": false,
+                                        "challengeName": "CUSTOM_CHALLENGE" }))
+            }
+        }
+        "create" => {
+            let round = request["session"].as_array().unwrap().len();
+            Answer::Respond(json!({ "publicChallengeParameters": { "question": "6*7?" },
+                                    "privateChallengeParameters": { "answer": "42" },
+                                    "challengeMetadata": format!("ROUND-{round}") }))
+        }
+        "verify" => Answer::Respond(json!({
+            "answerCorrect": request["challengeAnswer"] == request["privateChallengeParameters"]["answer"]
+        })),
+        _ => Answer::Fail("no such function"),
+    }
+}
+
+fn quiz_config() -> Value {
+    json!({ "DefineAuthChallenge": arn("define"), "CreateAuthChallenge": arn("create"),
+            "VerifyAuthChallengeResponse": arn("verify") })
+}
+
+fn answer(h: &Harness, admin: bool, reply: &Value, answer: &str) -> Result<Value, Refusal> {
+    assert_eq!(reply["ChallengeName"], "CUSTOM_CHALLENGE", "{reply}");
+    h.respond(
+        admin,
+        json!({ "ChallengeName": "CUSTOM_CHALLENGE", "ClientId": CLIENT, "Session": reply["Session"],
+                "ChallengeResponses": { "USERNAME": "alice", "ANSWER": answer } }),
+    )
+}
+
+#[test]
+fn custom_auth_runs_on_the_three_challenge_triggers() {
+    let lambda = FakeLambda::start(quiz);
+    let h = harness(Some(&lambda), quiz_config());
+    for admin in [false, true] {
+        let reply = h
+            .initiate(
+                admin,
+                json!({ "AuthFlow": "CUSTOM_AUTH", "ClientId": CLIENT,
+                        "AuthParameters": { "USERNAME": "alice" } }),
+            )
+            .unwrap();
+        assert_eq!(reply["ChallengeParameters"]["question"], "6*7?");
+        assert_eq!(reply["ChallengeParameters"]["USERNAME"], "alice");
+        assert!(
+            reply["ChallengeParameters"].get("answer").is_none(),
+            "private parameters stay private"
+        );
+        let reply = answer(&h, admin, &reply, "41").unwrap();
+        // A wrong answer does not end the sign-in: the define trigger decides.
+        let done = answer(&h, admin, &reply, "42").unwrap();
+        assert!(
+            done["AuthenticationResult"]["IdToken"].is_string(),
+            "{done}"
+        );
+        // The session is spent.
+        assert_eq!(
+            answer(&h, admin, &reply, "42").unwrap_err().0,
+            "NotAuthorizedException"
+        );
+    }
+    let defines = lambda.events("define");
+    assert_eq!(
+        defines[0]["triggerSource"],
+        "DefineAuthChallenge_Authentication"
+    );
+    assert_eq!(defines[0]["request"]["session"], json!([]));
+    assert_eq!(
+        defines[2]["request"]["session"],
+        json!([
+            { "challengeName": "CUSTOM_CHALLENGE", "challengeResult": false, "challengeMetadata": "ROUND-0" },
+            { "challengeName": "CUSTOM_CHALLENGE", "challengeResult": true, "challengeMetadata": "ROUND-1" }
+        ])
+    );
+    let verifies = lambda.events("verify");
+    assert_eq!(verifies[0]["request"]["challengeAnswer"], "41");
+    assert_eq!(
+        verifies[0]["request"]["privateChallengeParameters"],
+        json!({ "answer": "42" })
+    );
+}
+
+#[test]
+fn custom_auth_fails_when_the_define_trigger_says_so() {
+    let lambda = FakeLambda::start(quiz);
+    let h = harness(Some(&lambda), quiz_config());
+    let mut reply = h
+        .initiate(
+            false,
+            json!({ "AuthFlow": "CUSTOM_AUTH", "ClientId": CLIENT,
+                    "AuthParameters": { "USERNAME": "alice" } }),
+        )
+        .unwrap();
+    for _ in 0..2 {
+        reply = answer(&h, false, &reply, "0").unwrap();
+    }
+    assert_eq!(
+        answer(&h, false, &reply, "0"),
+        err("NotAuthorizedException", "Incorrect username or password.")
+    );
+}
+
+#[test]
+fn custom_auth_started_with_srp_a_asks_the_define_trigger_after_the_password() {
+    let lambda = FakeLambda::start(quiz);
+    let h = harness(Some(&lambda), quiz_config());
+    let login = UserSrpClient::new(pool())
+        .with_app_client(app(CLIENT))
+        .start("alice")
+        .unwrap();
+    let mut parameters = login.auth_parameters();
+    parameters.insert("CHALLENGE_NAME".into(), "SRP_A".into());
+    let reply = h
+        .call(
+            "InitiateAuth",
+            &json!({ "AuthFlow": "CUSTOM_AUTH", "ClientId": CLIENT, "AuthParameters": parameters }),
+        )
+        .unwrap();
+    let challenge =
+        PasswordVerifierChallenge::from_challenge_parameters(&map(&reply["ChallengeParameters"]))
+            .unwrap();
+    let responses = login
+        .respond(&challenge, &Password::new(PASSWORD))
+        .unwrap()
+        .into_challenge_responses();
+    let reply = h
+        .call(
+            "RespondToAuthChallenge",
+            &json!({ "ChallengeName": "PASSWORD_VERIFIER", "ClientId": CLIENT,
+                     "ChallengeResponses": responses }),
+        )
+        .unwrap();
+    // The trigger's question, not the seed's scripted one.
+    assert_eq!(reply["ChallengeParameters"]["question"], "6*7?");
+    let defines = lambda.events("define");
+    assert_eq!(
+        defines[0]["request"]["session"],
+        json!([
+            { "challengeName": "SRP_A", "challengeResult": true, "challengeMetadata": null },
+            { "challengeName": "PASSWORD_VERIFIER", "challengeResult": true, "challengeMetadata": null }
+        ])
+    );
+    let done = answer(&h, false, &reply, "42").unwrap();
+    assert!(done["AuthenticationResult"]["AccessToken"].is_string());
+}
+
+#[test]
+fn custom_auth_without_srp_a_needs_the_triggers() {
+    let h = harness(None, json!({}));
+    assert_eq!(
+        h.call(
+            "InitiateAuth",
+            &json!({ "AuthFlow": "CUSTOM_AUTH", "ClientId": CLIENT,
+                     "AuthParameters": { "USERNAME": "alice" } }),
+        ),
+        err(
+            "InvalidParameterException",
+            "Custom auth lambda trigger is not configured for the user pool."
+        )
+    );
+}
+
+#[test]
+fn a_failing_create_challenge_trigger_names_itself() {
+    let lambda = FakeLambda::start(|name, event| match name {
+        "create" => Answer::Fail("'challengeMetaData'"),
+        _ => quiz(name, event),
+    });
+    let h = harness(Some(&lambda), quiz_config());
+    assert_eq!(
+        h.call(
+            "InitiateAuth",
+            &json!({ "AuthFlow": "CUSTOM_AUTH", "ClientId": CLIENT,
+                     "AuthParameters": { "USERNAME": "alice" } }),
+        ),
+        err(
+            "UserLambdaValidationException",
+            "CreateAuthChallenge failed with error 'challengeMetaData'."
+        )
+    );
+}
+
+fn migration(_: &str, event: &Value) -> Answer {
+    let request = &event["request"];
+    match (event["userName"].as_str(), event["triggerSource"].as_str()) {
+        (Some("legacy"), Some("UserMigration_Authentication"))
+            if request["password"] == "Legacy-Pass-1" =>
+        {
+            Answer::Respond(json!({ "userAttributes": { "email": "legacy@example.com",
+                                                         "email_verified": "true" },
+                                    "finalUserStatus": "CONFIRMED", "messageAction": "SUPPRESS" }))
+        }
+        (Some("forgetful"), Some("UserMigration_ForgotPassword")) => Answer::Respond(
+            json!({ "userAttributes": { "email": "forgetful@example.com",
+                                                         "email_verified": "true" },
+                                    "messageAction": "SUPPRESS" }),
+        ),
+        _ => Answer::Fail("Bad password"),
+    }
+}
+
+#[test]
+fn user_migration_brings_in_an_unknown_user_at_a_password_sign_in() {
+    let lambda = FakeLambda::start(migration);
+    let h = harness(Some(&lambda), json!({ "UserMigration": arn("migrate") }));
+    let reply = password_sign_in(&h, "legacy", "Legacy-Pass-1").unwrap();
+    let id = claims(reply["AuthenticationResult"]["IdToken"].as_str().unwrap());
+    assert_eq!(id["cognito:username"], "legacy");
+    assert_eq!(id["email"], "legacy@example.com");
+    let event = &lambda.events("migrate")[0];
+    assert_eq!(event["triggerSource"], "UserMigration_Authentication");
+    assert_eq!(event["userName"], "legacy");
+    // Now a user of the pool: SRP works with the same password, and the
+    // function is not asked again.
+    h.user_srp(false, CLIENT, "legacy", "Legacy-Pass-1", None)
+        .unwrap();
+    assert_eq!(lambda.events("migrate").len(), 1);
+    // A password the old system refuses is an unknown user, as on Cognito.
+    assert_eq!(
+        password_sign_in(&h, "stranger", "whatever-1"),
+        err(
+            "UserNotFoundException",
+            "Exception migrating user in app client pwclient"
+        )
+    );
+    // SRP never sends the password, so it never migrates.
+    assert_eq!(
+        h.user_srp(false, CLIENT, "stranger", "whatever-1", None)
+            .unwrap_err()
+            .0,
+        "UserNotFoundException"
+    );
+    assert_eq!(lambda.events("migrate").len(), 2);
+}
+
+#[test]
+fn user_migration_brings_in_an_unknown_user_at_forgot_password() {
+    let lambda = FakeLambda::start(migration);
+    let h = harness(Some(&lambda), json!({ "UserMigration": arn("migrate") }));
+    let reply = h
+        .call(
+            "ForgotPassword",
+            &json!({ "ClientId": CLIENT, "Username": "forgetful" }),
+        )
+        .unwrap();
+    assert_eq!(reply["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL");
+    let event = &lambda.events("migrate")[0];
+    assert_eq!(event["triggerSource"], "UserMigration_ForgotPassword");
+    assert!(event["request"].get("password").is_none());
+    let user = h
+        .admin(
+            "AdminGetUser",
+            &json!({ "UserPoolId": POOL, "Username": "forgetful" }),
+        )
+        .unwrap();
+    assert_eq!(user["Username"], "forgetful");
+    // The function's own error reaches the caller here.
+    assert_eq!(
+        h.call(
+            "ForgotPassword",
+            &json!({ "ClientId": CLIENT, "Username": "nobody" })
+        ),
+        err(
+            "UserLambdaValidationException",
+            "UserMigration failed with error Bad password."
+        )
+    );
+}
+
+#[test]
+fn pre_sign_up_may_confirm_the_user_or_refuse_the_sign_up() {
+    let lambda = FakeLambda::start(|_, event| {
+        if event["userName"] == "blocked" {
+            Answer::Fail("Sign-ups from this domain are closed")
+        } else {
+            Answer::Respond(json!({ "autoConfirmUser": true, "autoVerifyEmail": false }))
+        }
+    });
+    let h = harness(Some(&lambda), json!({ "PreSignUp": arn("preSignUp") }));
+    let reply = h
+        .call(
+            "SignUp",
+            &json!({ "ClientId": CLIENT, "Username": "newbie", "Password": PASSWORD,
+                     "UserAttributes": [{ "Name": "email", "Value": "newbie@example.com" }],
+                     "ClientMetadata": { "source": "test" } }),
+        )
+        .unwrap();
+    assert_eq!(reply["UserConfirmed"], true);
+    // Confirmed by the trigger: the user signs in straight away.
+    h.user_srp(false, CLIENT, "newbie", PASSWORD, None).unwrap();
+    let event = &lambda.events("preSignUp")[0];
+    assert_eq!(event["triggerSource"], "PreSignUp_SignUp");
+    assert_eq!(
+        event["request"]["userAttributes"]["email"],
+        "newbie@example.com"
+    );
+    assert_eq!(event["request"]["clientMetadata"]["source"], "test");
+    assert_eq!(
+        h.call(
+            "SignUp",
+            &json!({ "ClientId": CLIENT, "Username": "blocked", "Password": PASSWORD }),
+        ),
+        err(
+            "UserLambdaValidationException",
+            "PreSignUp failed with error Sign-ups from this domain are closed."
+        )
+    );
+    assert_eq!(
+        h.admin(
+            "AdminGetUser",
+            &json!({ "UserPoolId": POOL, "Username": "blocked" })
+        )
+        .unwrap_err()
+        .0,
+        "UserNotFoundException"
+    );
+}
