@@ -770,6 +770,10 @@ fn migration(_: &str, event: &Value) -> Answer {
                                                          "email_verified": "true" },
                                     "finalUserStatus": "CONFIRMED", "messageAction": "SUPPRESS" }))
         }
+        (Some("resetme"), Some("UserMigration_Authentication")) => Answer::Respond(
+            json!({ "userAttributes": { "email": "resetme@example.com" },
+                    "finalUserStatus": "RESET_REQUIRED" }),
+        ),
         (Some("forgetful"), Some("UserMigration_ForgotPassword")) => Answer::Respond(
             json!({ "userAttributes": { "email": "forgetful@example.com",
                                                          "email_verified": "true" },
@@ -811,6 +815,20 @@ fn user_migration_brings_in_an_unknown_user_at_a_password_sign_in() {
         "UserNotFoundException"
     );
     assert_eq!(lambda.events("migrate").len(), 2);
+    // RESET_REQUIRED: the user comes in, and must reset the password.
+    let reset = err(
+        "PasswordResetRequiredException",
+        "Password reset required for the user",
+    );
+    assert_eq!(password_sign_in(&h, "resetme", "Old-Pass-1"), reset);
+    assert_eq!(password_sign_in(&h, "resetme", "Old-Pass-1"), reset);
+    let user = h
+        .admin(
+            "AdminGetUser",
+            &json!({ "UserPoolId": POOL, "Username": "resetme" }),
+        )
+        .unwrap();
+    assert_eq!(user["UserStatus"], "RESET_REQUIRED");
 }
 
 #[test]
