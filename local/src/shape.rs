@@ -514,6 +514,109 @@ pub(crate) const SHAPES: &[(&str, &[Member])] = &[
             CLIENT_METADATA,
         ],
     ),
+    ("DeleteUser", &[("AccessToken", Str)]),
+    (
+        "AdminUpdateUserAttributes",
+        &[
+            ("UserPoolId", Str),
+            ("Username", Str),
+            ("UserAttributes", ATTRIBUTES),
+            CLIENT_METADATA,
+        ],
+    ),
+    (
+        "UpdateUserAttributes",
+        &[
+            ("UserAttributes", ATTRIBUTES),
+            ("AccessToken", Str),
+            CLIENT_METADATA,
+        ],
+    ),
+    (
+        "AdminDeleteUserAttributes",
+        &[
+            ("UserPoolId", Str),
+            ("Username", Str),
+            ("UserAttributeNames", StringList),
+        ],
+    ),
+    (
+        "DeleteUserAttributes",
+        &[("UserAttributeNames", StringList), ("AccessToken", Str)],
+    ),
+    (
+        "AdminListDevices",
+        &[
+            ("UserPoolId", Str),
+            ("Username", Str),
+            ("Limit", Integer),
+            ("PaginationToken", Str),
+        ],
+    ),
+    (
+        "AdminGetDevice",
+        &[("DeviceKey", Str), ("UserPoolId", Str), ("Username", Str)],
+    ),
+    (
+        "AdminForgetDevice",
+        &[("UserPoolId", Str), ("Username", Str), ("DeviceKey", Str)],
+    ),
+    (
+        "AdminUpdateDeviceStatus",
+        &[
+            ("UserPoolId", Str),
+            ("Username", Str),
+            ("DeviceKey", Str),
+            ("DeviceRememberedStatus", Str),
+        ],
+    ),
+    (
+        "AdminSetUserMFAPreference",
+        &[
+            ("SMSMfaSettings", MFA_SETTINGS),
+            ("SoftwareTokenMfaSettings", MFA_SETTINGS),
+            ("EmailMfaSettings", MFA_SETTINGS),
+            ("Username", Str),
+            ("UserPoolId", Str),
+        ],
+    ),
+    (
+        "ConfirmSignUp",
+        &[
+            ("ClientId", Str),
+            ("SecretHash", Str),
+            ("Username", Str),
+            ("ConfirmationCode", Str),
+            ("ForceAliasCreation", Boolean),
+            ANALYTICS_METADATA,
+            USER_CONTEXT_DATA,
+            CLIENT_METADATA,
+            ("Session", Str),
+        ],
+    ),
+    (
+        "ResendConfirmationCode",
+        &[
+            ("ClientId", Str),
+            ("SecretHash", Str),
+            USER_CONTEXT_DATA,
+            ("Username", Str),
+            ANALYTICS_METADATA,
+            CLIENT_METADATA,
+        ],
+    ),
+    (
+        "GetUserAttributeVerificationCode",
+        &[
+            ("AccessToken", Str),
+            ("AttributeName", Str),
+            CLIENT_METADATA,
+        ],
+    ),
+    (
+        "VerifyUserAttribute",
+        &[("AccessToken", Str), ("AttributeName", Str), ("Code", Str)],
+    ),
 ];
 
 /// The members of `operation`, if the table has it.

@@ -218,6 +218,7 @@ impl Endpoint {
             last_modified: now,
             reset_code: None,
             reset_required: false,
+            codes: BTreeMap::new(),
         };
         prepare(&mut user);
         pool.users.push(user);

@@ -32,6 +32,8 @@ const READ_ONLY: &[&str] = &[
     "GetUser",
     "ListDevices",
     "GetDevice",
+    "AdminListDevices",
+    "AdminGetDevice",
 ];
 
 /// A fresh, empty directory under the system's temporary directory.
@@ -345,6 +347,100 @@ fn every_durable_change_survives_a_restart_and_the_seed_changes_nothing() {
     run.call(
         "AdminResetUserPassword",
         json!({ "UserPoolId": POOL, "Username": "alice" }),
+    );
+
+    // Attributes, verification codes (one used, one pending), the Admin*
+    // device and MFA operations, a user deleting itself.
+    run.call(
+        "AdminUpdateUserAttributes",
+        json!({ "UserPoolId": POOL, "Username": "erin",
+                "UserAttributes": [{ "Name": "email", "Value": "erin@example.org" },
+                                   { "Name": "given_name", "Value": "Erin" }] }),
+    );
+    run.call(
+        "AdminDeleteUserAttributes",
+        json!({ "UserPoolId": POOL, "Username": "erin", "UserAttributeNames": ["given_name"] }),
+    );
+    let erin = run.sign_in(false, CLIENT, "erin", PASSWORD);
+    run.call(
+        "UpdateUserAttributes",
+        json!({ "AccessToken": erin["AccessToken"],
+                "UserAttributes": [{ "Name": "nickname", "Value": "E" },
+                                   { "Name": "phone_number", "Value": "+15550100" }] }),
+    );
+    run.call(
+        "DeleteUserAttributes",
+        json!({ "AccessToken": erin["AccessToken"], "UserAttributeNames": ["nickname"] }),
+    );
+    run.call(
+        "GetUserAttributeVerificationCode",
+        json!({ "AccessToken": erin["AccessToken"], "AttributeName": "email" }),
+    );
+    let (_, _, codes) = h.get(&format!("/_local/codes/{POOL}/erin"));
+    run.call(
+        "VerifyUserAttribute",
+        json!({ "AccessToken": erin["AccessToken"], "AttributeName": "email",
+                "Code": codes["Codes"][0]["Code"] }),
+    );
+    run.call(
+        "GetUserAttributeVerificationCode",
+        json!({ "AccessToken": erin["AccessToken"], "AttributeName": "phone_number" }),
+    );
+    run.call(
+        "AdminUpdateDeviceStatus",
+        json!({ "UserPoolId": POOL, "Username": "bob", "DeviceKey": device.device_key(),
+                "DeviceRememberedStatus": "remembered" }),
+    );
+    let third = run.sign_in(false, DEVICE_CLIENT, "bob", PASSWORD);
+    let third = h.confirm_device(&third);
+    run.call(
+        "AdminForgetDevice",
+        json!({ "UserPoolId": POOL, "Username": "bob", "DeviceKey": third.device_key() }),
+    );
+    run.call(
+        "AdminSetUserMFAPreference",
+        json!({ "UserPoolId": POOL, "Username": "carol",
+                "SoftwareTokenMfaSettings": { "Enabled": false } }),
+    );
+    run.call(
+        "AdminCreateUser",
+        json!({ "UserPoolId": POOL, "Username": "dora", "TemporaryPassword": PASSWORD }),
+    );
+    run.call(
+        "AdminSetUserPassword",
+        json!({ "UserPoolId": POOL, "Username": "dora", "Password": PASSWORD, "Permanent": true }),
+    );
+    let dora = run.sign_in(false, CLIENT, "dora", PASSWORD);
+    run.call("DeleteUser", json!({ "AccessToken": dora["AccessToken"] }));
+    let verifying = run.call(
+        "CreateUserPool",
+        json!({ "PoolName": "verifying", "AutoVerifiedAttributes": ["email"] }),
+    )["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let app = run.call(
+        "CreateUserPoolClient",
+        json!({ "UserPoolId": verifying, "ClientName": "app" }),
+    )["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for name in ["gwen", "hugo"] {
+        run.call(
+            "SignUp",
+            json!({ "ClientId": app, "Username": name, "Password": PASSWORD,
+                    "UserAttributes": [{ "Name": "email", "Value": format!("{name}@example.com") }] }),
+        );
+    }
+    run.call(
+        "ResendConfirmationCode",
+        json!({ "ClientId": app, "Username": "gwen" }),
+    );
+    let (_, _, codes) = h.get(&format!("/_local/codes/{verifying}/gwen"));
+    run.call(
+        "ConfirmSignUp",
+        json!({ "ClientId": app, "Username": "gwen", "ConfirmationCode": codes["Codes"][0]["Code"] }),
     );
 
     // Every operation served is either exercised above or read-only.

@@ -12,6 +12,7 @@
 
 use std::time::Duration;
 
+pub(crate) mod code;
 pub(crate) mod grant;
 pub(crate) mod outbox;
 pub(crate) mod pool;

@@ -502,17 +502,123 @@ impl Pool {
         }
     }
 
-    /// The user known by `name` (username, `sub`, or the email or phone
-    /// number of a pool with `username_attributes`).
+    /// The user known by `name`: username, `sub`, or a name it signs in
+    /// with (see [`Pool::sign_in_name`]).
     pub(crate) fn user(&self, name: &str) -> Option<&User> {
-        let name = self.aliases.get(name).map_or(name, String::as_str);
-        self.users.find(|u| u.username == name || u.sub == name)
+        self.index_of(name).map(|i| &self.users[i])
     }
 
     /// The user known by `name` (as for [`Pool::user`]), to change.
     pub(crate) fn user_mut(&mut self, name: &str) -> Option<&mut User> {
-        let name = self.aliases.get(name).map_or(name, String::as_str);
-        self.users.find_mut(|u| u.username == name || u.sub == name)
+        self.index_of(name).map(|i| &mut self.users[i])
+    }
+
+    /// The position in `users` of the user known by `name` (as for
+    /// [`Pool::user`]).
+    pub(crate) fn index_of(&self, name: &str) -> Option<usize> {
+        let real = self.aliases.get(name).map_or(name, String::as_str);
+        self.users
+            .iter()
+            .position(|u| u.username == real || u.sub == real)
+            .or_else(|| {
+                self.users.iter().position(|u| {
+                    self.sign_in_attributes()
+                        .iter()
+                        .any(|a| self.sign_in_name(&u.attributes, a) == Some(name))
+                })
+            })
+    }
+
+    /// The attributes users sign in with besides their username:
+    /// `UsernameAttributes`, or else `AliasAttributes`.
+    pub(crate) fn sign_in_attributes(&self) -> &[String] {
+        if self.username_attributes.is_empty() {
+            &self.settings.alias_attributes
+        } else {
+            &self.username_attributes
+        }
+    }
+
+    /// The value of `attribute` in `attributes` that signs a user in: in a
+    /// pool with `UsernameAttributes`, the attribute as set; with
+    /// `AliasAttributes`, an email or phone number once verified, and a
+    /// `preferred_username` at once.
+    pub(crate) fn sign_in_name<'a>(
+        &self,
+        attributes: &'a BTreeMap<String, String>,
+        attribute: &str,
+    ) -> Option<&'a str> {
+        if !self.sign_in_attributes().iter().any(|a| a == attribute) {
+            return None;
+        }
+        let value = attributes.get(attribute).filter(|v| !v.is_empty())?;
+        let needs_verification =
+            self.username_attributes.is_empty() && attribute != "preferred_username";
+        let verified = attributes
+            .get(&format!("{attribute}_verified"))
+            .is_some_and(|v| v == "true");
+        (!needs_verification || verified).then_some(value.as_str())
+    }
+
+    /// The first sign-in name that `attributes`, proposed for the user at
+    /// `index`, would take from another user: that user's position and the
+    /// attribute.
+    pub(crate) fn alias_conflict(
+        &self,
+        index: usize,
+        attributes: &BTreeMap<String, String>,
+    ) -> Option<(usize, String)> {
+        for attribute in self.sign_in_attributes() {
+            let Some(value) = self.sign_in_name(attributes, attribute) else {
+                continue;
+            };
+            let mapped = self
+                .aliases
+                .get(value)
+                .and_then(|real| self.users.iter().position(|u| u.username == *real));
+            let holder = mapped.filter(|j| *j != index).or_else(|| {
+                self.users.iter().enumerate().position(|(j, u)| {
+                    j != index && self.sign_in_name(&u.attributes, attribute) == Some(value)
+                })
+            });
+            if let Some(j) = holder {
+                return Some((j, attribute.clone()));
+            }
+        }
+        None
+    }
+
+    /// Gives the user at `index` the attributes `attributes`, and moves the
+    /// names it signs in with (in a pool with `UsernameAttributes`, the old
+    /// email or phone number no longer signs it in).
+    pub(crate) fn replace_attributes(
+        &mut self,
+        index: usize,
+        attributes: BTreeMap<String, String>,
+        now: i64,
+    ) {
+        let username = self.users[index].username.clone();
+        for attribute in self.username_attributes.clone() {
+            let old = self.users[index].attributes.get(&attribute).cloned();
+            let new = attributes
+                .get(&attribute)
+                .filter(|v| !v.is_empty())
+                .cloned();
+            if old == new {
+                continue;
+            }
+            if let Some(old) = old {
+                if self.aliases.get(&old) == Some(&username) {
+                    self.aliases.remove(&old);
+                }
+            }
+            if let Some(new) = new {
+                self.aliases.insert(new, username.clone());
+            }
+        }
+        let user = &mut self.users[index];
+        user.attributes = attributes;
+        user.last_modified = now;
     }
 
     /// The real username of the user known by `name` (as for [`Pool::user`]).

@@ -182,6 +182,31 @@ impl Users {
     }
 }
 
+impl Users {
+    /// The user at `index` (its place in creation order), to change: marks it.
+    pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut User> {
+        let user = self.list.get_mut(index)?;
+        self.dirty.insert(user.sub.clone());
+        Some(user)
+    }
+}
+
+impl std::ops::Index<usize> for Users {
+    type Output = User;
+    fn index(&self, index: usize) -> &User {
+        &self.list[index]
+    }
+}
+
+/// Indexing to change a user marks it, as [`Users::get_mut`] does.
+impl std::ops::IndexMut<usize> for Users {
+    fn index_mut(&mut self, index: usize) -> &mut User {
+        let user = &mut self.list[index];
+        self.dirty.insert(user.sub.clone());
+        user
+    }
+}
+
 impl<'a> IntoIterator for &'a Users {
     type Item = &'a User;
     type IntoIter = std::slice::Iter<'a, User>;

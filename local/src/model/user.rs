@@ -14,6 +14,7 @@ use totp_rs::{Algorithm, Secret, Totp};
 use zeroize::Zeroizing;
 
 use crate::error::{ApiError, err};
+use crate::model::code::{CodePurpose, SentCode};
 
 /// A device of a user.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -79,6 +80,10 @@ pub(crate) struct User {
     /// `PasswordResetRequiredException` until `ConfirmForgotPassword` (or
     /// `AdminSetUserPassword`) sets a new one.
     pub reset_required: bool,
+    /// The sign-up confirmation and attribute verification codes sent and
+    /// not yet used.
+    #[serde(default, with = "crate::model::code::as_list")]
+    pub codes: BTreeMap<CodePurpose, SentCode>,
 }
 
 /// A user's software-token MFA.

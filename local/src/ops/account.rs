@@ -1,14 +1,17 @@
 //! What a signed-in user asks about itself with its access token:
-//! `GetUser`, `ChangePassword`, and its devices (`ListDevices`, `GetDevice`,
-//! `ForgetDevice`).
+//! `GetUser`, `ChangePassword`, `DeleteUser`, and its devices
+//! (`ListDevices`, `GetDevice`, `ForgetDevice`, and their `Admin*` forms).
 
 use cognito_srp::{Password, StoredVerifier};
 use serde_json::{Value, json};
 
 use crate::Endpoint;
-use crate::error::{ApiResult, from_srp, invalid_parameter, no_such_device, not_authorized};
+use crate::error::{
+    ApiError, ApiResult, from_srp, invalid_parameter, no_such_device, not_authorized,
+};
 use crate::input::field;
 use crate::model::user::{Device, User};
+use crate::ops::directory::remove_user;
 use crate::ops::tokens::check_access_token;
 use crate::ops::tokens::with_access_token;
 
@@ -16,7 +19,7 @@ use crate::ops::tokens::with_access_token;
 const MAX_DEVICES_PER_PAGE: u64 = 60;
 
 /// A device as `DeviceType`.
-fn device_type(key: &str, device: &Device) -> Value {
+pub(crate) fn device_type(key: &str, device: &Device) -> Value {
     let mut attributes = vec![
         json!({ "Name": "device_status", "Value": "valid" }),
         json!({ "Name": "device_remembered_status",
@@ -100,6 +103,14 @@ pub(crate) fn change_password(ep: &Endpoint, body: &Value) -> ApiResult {
 /// `ListDevices`: the user's confirmed devices, by key, `Limit` (at most
 /// 60) at a time, continued by `PaginationToken`.
 pub(crate) fn list_devices(ep: &Endpoint, body: &Value) -> ApiResult {
+    let (limit, after) = device_page(body)?;
+    with_access_token(ep, body, |user| {
+        Ok(devices_page(user, limit, after.as_deref()))
+    })
+}
+
+/// The `Limit` and `PaginationToken` of a device listing.
+pub(crate) fn device_page(body: &Value) -> Result<(usize, Option<String>), ApiError> {
     let limit = match body.get("Limit") {
         Some(Value::Number(n)) => n
             .as_u64()
@@ -118,26 +129,45 @@ pub(crate) fn list_devices(ep: &Endpoint, body: &Value) -> ApiResult {
         .get("PaginationToken")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    with_access_token(ep, body, |user| {
-        let mut keys: Vec<&String> = user
-            .devices
-            .iter()
-            .filter(|(_, d)| d.verifier.is_some())
-            .map(|(k, _)| k)
-            .filter(|k| after.as_ref().is_none_or(|a| *k > a))
-            .collect();
-        keys.sort();
-        let page: Vec<Value> = keys
-            .iter()
-            .take(limit)
-            .map(|k| device_type(k, &user.devices[*k]))
-            .collect();
-        let mut out = json!({ "Devices": page });
-        if keys.len() > limit {
-            out["PaginationToken"] = json!(keys[limit - 1]);
-        }
-        Ok(out)
-    })
+    Ok((limit, after))
+}
+
+/// A page of `user`'s confirmed devices: `limit` after the key `after`.
+pub(crate) fn devices_page(user: &User, limit: usize, after: Option<&str>) -> Value {
+    let mut keys: Vec<&String> = user
+        .devices
+        .iter()
+        .filter(|(_, d)| d.verifier.is_some())
+        .map(|(k, _)| k)
+        .filter(|k| after.is_none_or(|a| k.as_str() > a))
+        .collect();
+    keys.sort();
+    let page: Vec<Value> = keys
+        .iter()
+        .take(limit)
+        .map(|k| device_type(k, &user.devices[*k]))
+        .collect();
+    let mut out = json!({ "Devices": page });
+    if keys.len() > limit {
+        out["PaginationToken"] = json!(keys[limit - 1]);
+    }
+    out
+}
+
+/// `DeleteUser`: the user of the access token is gone, with its tokens.
+pub(crate) fn delete_user(ep: &Endpoint, body: &Value) -> ApiResult {
+    let (pool_id, sub, _) = check_access_token(ep, field(body, "AccessToken")?)?;
+    let mut state = ep.state();
+    if state
+        .pools
+        .get(&pool_id)
+        .and_then(|p| p.user(&sub))
+        .is_none()
+    {
+        return Err(crate::error::no_such_user());
+    }
+    remove_user(&mut state, &pool_id, &sub);
+    Ok(json!({}))
 }
 
 /// `GetDevice`.

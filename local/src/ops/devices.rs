@@ -4,7 +4,7 @@ use cognito_srp::StoredVerifier;
 use serde_json::{Value, json};
 
 use crate::Endpoint;
-use crate::error::{ApiResult, from_srp, invalid_parameter, no_such_device};
+use crate::error::{ApiError, ApiResult, from_srp, invalid_parameter, no_such_device};
 use crate::input::field;
 use crate::ops::tokens::with_access_token;
 
@@ -35,17 +35,21 @@ pub(crate) fn confirm_device(ep: &Endpoint, body: &Value) -> ApiResult {
     })
 }
 
+/// `DeviceRememberedStatus`: `remembered`, or `not_remembered` (also when
+/// left out).
+pub(crate) fn remembered_status(body: &Value) -> Result<bool, ApiError> {
+    match body.get("DeviceRememberedStatus").and_then(Value::as_str) {
+        Some("remembered") => Ok(true),
+        Some("not_remembered") | None => Ok(false),
+        Some(other) => Err(invalid_parameter(format!(
+            "Unknown DeviceRememberedStatus {other}"
+        ))),
+    }
+}
+
 pub(crate) fn update_device_status(ep: &Endpoint, body: &Value) -> ApiResult {
     let device_key = field(body, "DeviceKey")?.to_owned();
-    let remembered = match body.get("DeviceRememberedStatus").and_then(Value::as_str) {
-        Some("remembered") => true,
-        Some("not_remembered") | None => false,
-        Some(other) => {
-            return Err(invalid_parameter(format!(
-                "Unknown DeviceRememberedStatus {other}"
-            )));
-        }
-    };
+    let remembered = remembered_status(body)?;
     with_access_token(ep, body, |user| {
         let device = user
             .devices

@@ -82,16 +82,22 @@ pub(crate) fn admin_get_user(endpoint: &Endpoint, body: &Value) -> ApiResult {
 /// `AdminDeleteUser`: the user, its aliases, group memberships and tokens.
 pub(crate) fn admin_delete_user(endpoint: &Endpoint, body: &Value) -> ApiResult {
     with_user(endpoint, body, |state, pool_id, sub| {
-        state.grants.revoke_user(pool_id, sub);
-        if let Some(pool) = state.pools.get_mut(pool_id) {
-            let username = pool.user(sub).map(|u| u.username.clone());
-            pool.users.retain(|u| u.sub != sub);
-            if let Some(username) = username {
-                pool.aliases.retain(|_, real| *real != username);
-            }
-        }
+        remove_user(state, pool_id, sub);
         Ok(json!({}))
     })
+}
+
+/// Removes the user `sub` of `pool_id` with its aliases, group memberships
+/// and tokens (`AdminDeleteUser`, `DeleteUser`).
+pub(crate) fn remove_user(state: &mut State, pool_id: &str, sub: &str) {
+    state.grants.revoke_user(pool_id, sub);
+    if let Some(pool) = state.pools.get_mut(pool_id) {
+        let username = pool.user(sub).map(|u| u.username.clone());
+        pool.users.retain(|u| u.sub != sub);
+        if let Some(username) = username {
+            pool.aliases.retain(|_, real| *real != username);
+        }
+    }
 }
 
 /// `AdminDisableUser`: no sign-in, no refresh; every token revoked.

@@ -16,9 +16,10 @@ use std::time::Instant;
 use crate::input::{field, optional_field};
 use crate::model::session::{SessionBinding, invalid_session};
 use crate::model::signin::TotpSetup;
-use crate::model::user::matching_step;
+use crate::model::user::{Mfa, matching_step};
 use crate::ops::flows::{MFA_SETUP_ASSOCIATED, MFA_SETUP_VERIFIED};
 use crate::ops::tokens::with_access_token;
+use crate::ops::users::admin_user;
 use crate::random::random_bytes;
 
 /// A boolean member of an optional settings object (its type was checked
@@ -132,43 +133,67 @@ pub(crate) fn verify_software_token(ep: &Endpoint, body: &Value) -> ApiResult {
 /// `SetUserMFAPreference`: software-token MFA on or off, preferred or
 /// not. SMS and email MFA are not served (no message delivery here).
 pub(crate) fn set_user_mfa_preference(ep: &Endpoint, body: &Value) -> ApiResult {
-    let empty = json!({});
-    let totp_settings = body.get("SoftwareTokenMfaSettings").unwrap_or(&empty);
-    let enabled = setting(totp_settings, "Enabled")?;
-    let preferred = setting(totp_settings, "PreferredMfa")?;
-    for other in ["SMSMfaSettings", "EmailMfaSettings"] {
-        if let Some(settings) = body.get(other)
-            && (setting(settings, "Enabled")? == Some(true)
-                || setting(settings, "PreferredMfa")? == Some(true))
-        {
-            return Err(invalid_parameter(format!(
-                "User does not have delivery config set to turn on {}",
-                if other == "SMSMfaSettings" {
-                    "SMS_MFA"
-                } else {
-                    "EMAIL_OTP"
-                }
-            )));
+    let preference = MfaPreference::from_body(body)?;
+    with_access_token(ep, body, |user| preference.apply(&mut user.mfa))?;
+    Ok(json!({}))
+}
+
+/// `AdminSetUserMFAPreference`: the same for the user `UserPoolId` and
+/// `Username` name.
+pub(crate) fn admin_set_user_mfa_preference(ep: &Endpoint, body: &Value) -> ApiResult {
+    let preference = MfaPreference::from_body(body)?;
+    admin_user(ep, body, |user| preference.apply(&mut user.mfa))??;
+    Ok(json!({}))
+}
+
+/// What `SetUserMFAPreference` asks of software-token MFA.
+struct MfaPreference {
+    enabled: Option<bool>,
+    preferred: Option<bool>,
+}
+
+impl MfaPreference {
+    fn from_body(body: &Value) -> Result<Self, ApiError> {
+        let empty = json!({});
+        let totp_settings = body.get("SoftwareTokenMfaSettings").unwrap_or(&empty);
+        let enabled = setting(totp_settings, "Enabled")?;
+        let preferred = setting(totp_settings, "PreferredMfa")?;
+        for other in ["SMSMfaSettings", "EmailMfaSettings"] {
+            if let Some(settings) = body.get(other)
+                && (setting(settings, "Enabled")? == Some(true)
+                    || setting(settings, "PreferredMfa")? == Some(true))
+            {
+                return Err(invalid_parameter(format!(
+                    "User does not have delivery config set to turn on {}",
+                    if other == "SMSMfaSettings" {
+                        "SMS_MFA"
+                    } else {
+                        "EMAIL_OTP"
+                    }
+                )));
+            }
         }
+        Ok(MfaPreference { enabled, preferred })
     }
-    with_access_token(ep, body, |user| {
-        if (enabled == Some(true) || preferred == Some(true)) && user.mfa.secret.is_none() {
+
+    fn apply(&self, mfa: &mut Mfa) -> Result<(), ApiError> {
+        if (self.enabled == Some(true) || self.preferred == Some(true)) && mfa.secret.is_none() {
             return Err(invalid_parameter(
                 "User has not verified software token mfa",
             ));
         }
-        if let Some(enabled) = enabled {
-            user.mfa.enabled = enabled;
+        if let Some(enabled) = self.enabled {
+            mfa.enabled = enabled;
             if !enabled {
-                user.mfa.preferred = false;
+                mfa.preferred = false;
             }
         }
-        if let Some(preferred) = preferred {
-            user.mfa.preferred = preferred;
+        if let Some(preferred) = self.preferred {
+            mfa.preferred = preferred;
             if preferred {
-                user.mfa.enabled = true;
+                mfa.enabled = true;
             }
         }
-        Ok(json!({}))
-    })
+        Ok(())
+    }
 }

@@ -11,6 +11,8 @@ use crate::shape;
 
 pub(crate) mod account;
 mod admin;
+mod admin_devices;
+mod attributes;
 mod clients;
 mod custom_auth;
 mod devices;
@@ -30,6 +32,7 @@ mod srp;
 pub(crate) mod tokens;
 mod triggers;
 mod users;
+mod verification;
 
 /// An operation's handler.
 pub(crate) type Handler = fn(&Endpoint, &Value) -> ApiResult;
@@ -62,6 +65,13 @@ const UNSIGNED: &[&str] = &[
     "SignUp",
     "ForgotPassword",
     "ConfirmForgotPassword",
+    "DeleteUser",
+    "UpdateUserAttributes",
+    "DeleteUserAttributes",
+    "ConfirmSignUp",
+    "ResendConfirmationCode",
+    "GetUserAttributeVerificationCode",
+    "VerifyUserAttribute",
 ];
 
 /// Every operation served, by `X-Amz-Target` name (the part after
@@ -133,6 +143,38 @@ pub(crate) const OPERATIONS: &[(&str, Handler)] = &[
     ("ListUsersInGroup", groups::list_users_in_group),
     ("ForgotPassword", recovery::forgot_password),
     ("ConfirmForgotPassword", recovery::confirm_forgot_password),
+    ("DeleteUser", account::delete_user),
+    (
+        "AdminUpdateUserAttributes",
+        attributes::admin_update_user_attributes,
+    ),
+    ("UpdateUserAttributes", attributes::update_user_attributes),
+    (
+        "AdminDeleteUserAttributes",
+        attributes::admin_delete_user_attributes,
+    ),
+    ("DeleteUserAttributes", attributes::delete_user_attributes),
+    ("AdminListDevices", admin_devices::admin_list_devices),
+    ("AdminGetDevice", admin_devices::admin_get_device),
+    ("AdminForgetDevice", admin_devices::admin_forget_device),
+    (
+        "AdminUpdateDeviceStatus",
+        admin_devices::admin_update_device_status,
+    ),
+    (
+        "AdminSetUserMFAPreference",
+        mfa::admin_set_user_mfa_preference,
+    ),
+    ("ConfirmSignUp", verification::confirm_sign_up),
+    (
+        "ResendConfirmationCode",
+        verification::resend_confirmation_code,
+    ),
+    (
+        "GetUserAttributeVerificationCode",
+        verification::get_user_attribute_verification_code,
+    ),
+    ("VerifyUserAttribute", verification::verify_user_attribute),
 ];
 
 /// Handles one operation (`operation` is the part of `X-Amz-Target` after

@@ -33,7 +33,7 @@ const ACCOUNT: &str = "000000000000";
 const CUSTOM_ID_TAG: &str = "_custom_id_";
 
 /// The attributes every pool has; any other `Schema` name is custom.
-const STANDARD_ATTRIBUTES: &[&str] = &[
+pub(crate) const STANDARD_ATTRIBUTES: &[&str] = &[
     "address",
     "birthdate",
     "email",
