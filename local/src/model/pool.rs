@@ -607,10 +607,10 @@ impl Pool {
             if old == new {
                 continue;
             }
-            if let Some(old) = old {
-                if self.aliases.get(&old) == Some(&username) {
-                    self.aliases.remove(&old);
-                }
+            if let Some(old) = old
+                && self.aliases.get(&old) == Some(&username)
+            {
+                self.aliases.remove(&old);
             }
             if let Some(new) = new {
                 self.aliases.insert(new, username.clone());
