@@ -158,7 +158,7 @@ def _():
 def _():
     done = subprocess.run(["node", amplify_script, endpoint, state["pool"], state["public"], username, password,
                            group], env=env, capture_output=True, text=True, timeout=300)
-    print("\n".join("    " + line for line in done.stdout.strip().splitlines()))
+    print("\n".join("    " + line for line in done.stdout.rstrip().splitlines()))
     assert done.returncode == 0, f"exit {done.returncode}: {done.stderr.strip()[-300:]}"
 
 
