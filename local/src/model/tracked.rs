@@ -157,17 +157,6 @@ impl Users {
         });
     }
 
-    pub(crate) fn find(&self, mut found: impl FnMut(&User) -> bool) -> Option<&User> {
-        self.list.iter().find(|u| found(u))
-    }
-
-    /// The first user for which `found` holds, to change: marks it.
-    pub(crate) fn find_mut(&mut self, mut found: impl FnMut(&User) -> bool) -> Option<&mut User> {
-        let user = self.list.iter_mut().find(|u| found(u))?;
-        self.dirty.insert(user.sub.clone());
-        Some(user)
-    }
-
     /// The `sub`s changed since the last call, with their users (`None`:
     /// removed).
     pub(crate) fn take_dirty(&mut self) -> Vec<(String, Option<&User>)> {
