@@ -23,6 +23,7 @@ use crate::model::pool::{Client, Pool};
 use crate::ops::attributes::{alias_exists, position, token_user};
 use crate::ops::directory::user_status;
 use crate::ops::flows::masked;
+use crate::ops::triggers::post_confirmation;
 use crate::random::from_alphabet;
 
 /// The digits of a code.
@@ -266,6 +267,16 @@ pub(crate) fn confirm_sign_up(ep: &Endpoint, body: &Value) -> ApiResult {
     user.codes.remove(&CodePurpose::SignUp);
     user.confirmed = true;
     user.last_modified = now;
+    let real = user.username.clone();
+    // The trigger is called with the state unlocked: it is a network call.
+    drop(state);
+    post_confirmation(
+        ep,
+        &client.pool_id,
+        client.app.client_id(),
+        &real,
+        "PostConfirmation_ConfirmSignUp",
+    )?;
     Ok(json!({}))
 }
 
