@@ -166,6 +166,13 @@ pub struct SignInArgs {
     /// The sign-in flow.
     #[arg(long, value_enum, default_value_t = FlowArg::UserSrp)]
     pub flow: FlowArg,
+    /// The first factor of `--flow user-auth`.
+    #[arg(long, value_enum, default_value_t = FirstFactorArg::PasswordSrp)]
+    pub first_factor: FirstFactorArg,
+    /// The TOTP issuer shown by an authenticator app set up at MFA_SETUP
+    /// [default: the user pool id].
+    #[arg(long, value_name = "NAME")]
+    pub totp_issuer: Option<String>,
     /// Read the new password asked by NEW_PASSWORD_REQUIRED from standard
     /// input (on a terminal it is prompted for).
     #[arg(long)]
@@ -174,7 +181,8 @@ pub struct SignInArgs {
     /// (repeatable; on a terminal missing ones are prompted for).
     #[arg(long = "attribute", value_name = "NAME=VALUE", value_parser = parse_attribute)]
     pub attributes: Vec<(String, String)>,
-    /// The MFA code (SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP), if asked.
+    /// The MFA or one-time code (SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP,
+    /// SMS_OTP), if asked.
     #[arg(long, value_name = "CODE")]
     pub mfa_code: Option<String>,
     /// The answer to a CUSTOM_CHALLENGE, if asked.
@@ -294,10 +302,31 @@ pub struct DeviceVerifierArgs {
 pub enum FlowArg {
     /// USER_SRP_AUTH.
     UserSrp,
-    /// USER_AUTH with PREFERRED_CHALLENGE = PASSWORD_SRP.
+    /// USER_PASSWORD_AUTH, or ADMIN_USER_PASSWORD_AUTH with --admin: the
+    /// password itself is sent to the service.
+    Password,
+    /// USER_AUTH, with the first factor of --first-factor.
     UserAuth,
     /// CUSTOM_AUTH started with SRP_A.
     CustomAuth,
+}
+
+/// The first factor of `--flow user-auth` (its PREFERRED_CHALLENGE).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FirstFactorArg {
+    /// PASSWORD_SRP: the password proved by SRP, never sent.
+    PasswordSrp,
+    /// PASSWORD: the password itself is sent to the service.
+    Password,
+    /// EMAIL_OTP: a code sent by email (no password).
+    EmailOtp,
+    /// SMS_OTP: a code sent by SMS (no password).
+    SmsOtp,
+    /// WEB_AUTHN: a passkey (no password): the request options are printed,
+    /// the credential JSON is read.
+    WebAuthn,
+    /// No preference: choose from the pool's SELECT_CHALLENGE menu.
+    Choose,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -5,8 +5,10 @@ use std::collections::HashMap;
 use std::io::{self, BufRead, IsTerminal, Write};
 
 use cognito_srp::Password;
-use cognito_srp::signin::{MfaCode, MfaType, NewPasswordRequired};
+use cognito_srp::signin::{FirstFactor, MfaCode, MfaType, NewPasswordRequired};
 use cognito_srp_sdk::{PromptError, Prompter};
+use qrcode::QrCode;
+use qrcode::render::unicode::Dense1x2;
 use zeroize::Zeroizing;
 
 /// Standard input: a terminal to prompt on, or lines a script wrote, read one
@@ -66,6 +68,7 @@ impl Input {
 /// The command's [`Prompter`]: options first, then the terminal or standard input.
 pub struct CliPrompter<'a> {
     pub input: &'a mut Input,
+    pub username: String,
     pub new_password_stdin: bool,
     pub attributes: Vec<(String, String)>,
     pub mfa_code: Option<String>,
@@ -181,4 +184,87 @@ impl Prompter for CliPrompter<'_> {
         eprintln!("  {secret_code}");
         self.code("Code from the app: ", "first code of the authenticator app")
     }
+
+    fn software_token_setup_uri(
+        &mut self,
+        secret_code: &str,
+        otpauth_uri: &str,
+    ) -> Result<String, PromptError> {
+        eprintln!("MFA_SETUP: add this secret to an authenticator app (TOTP, base32):");
+        eprintln!("  {secret_code}");
+        eprintln!("or its URI:");
+        eprintln!("  {otpauth_uri}");
+        // A QR code only where a person can scan it.
+        if io::stderr().is_terminal() {
+            match qr_code(otpauth_uri) {
+                Some(qr) => eprintln!("or scan:\n{qr}"),
+                None => eprintln!("(the URI is too long for a QR code)"),
+            }
+        }
+        self.code("Code from the app: ", "first code of the authenticator app")
+    }
+
+    fn select_challenge(&mut self, available: &[FirstFactor]) -> Result<FirstFactor, PromptError> {
+        eprintln!("SELECT_CHALLENGE: how do you want to sign in?");
+        for (i, factor) in available.iter().enumerate() {
+            eprintln!("  {}) {}", i + 1, describe(*factor));
+        }
+        let answer = self
+            .input
+            .visible("First factor (number or name): ", "first factor")?;
+        let by_number = answer
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| available.get(i).copied());
+        let by_name = FirstFactor::parse(&answer.to_ascii_uppercase().replace('-', "_"))
+            .filter(|f| available.contains(f));
+        by_number
+            .or(by_name)
+            .ok_or_else(|| PromptError::Unanswerable(format!("no first factor {:?}", &*answer)))
+    }
+
+    fn password(&mut self) -> Result<Password, PromptError> {
+        let prompt = format!("Password for {}: ", self.username);
+        let password = self.input.secret(&prompt, "password")?;
+        Ok(Password::new(password.as_str()))
+    }
+
+    fn web_authn(&mut self, credential_request_options: &str) -> Result<String, PromptError> {
+        eprintln!(
+            "WEB_AUTHN: give these credential request options to a passkey authenticator \
+             (navigator.credentials.get):"
+        );
+        eprintln!("{credential_request_options}");
+        Ok(self
+            .input
+            .visible("Credential (JSON, one line): ", "WebAuthn credential")?
+            .to_string())
+    }
+}
+
+/// A first factor as the menu shows it.
+fn describe(factor: FirstFactor) -> String {
+    let what = match factor {
+        FirstFactor::PasswordSrp => "the password, proved by SRP (never sent)",
+        FirstFactor::Password => "the password, sent to the service",
+        FirstFactor::EmailOtp => "a code sent by email",
+        FirstFactor::SmsOtp => "a code sent by SMS",
+        FirstFactor::WebAuthn => "a passkey",
+    };
+    format!("{} ({what})", factor.as_str())
+}
+
+/// `text` as a QR code drawn with Unicode half blocks (two rows of modules
+/// per line of text) with its quiet zone; `None` if it does not fit in a QR
+/// code. The light modules are the drawn ones, as `qrencode -t UTF8` draws
+/// them: on the usual light-on-dark terminal the code reads dark on light.
+fn qr_code(text: &str) -> Option<String> {
+    let code = QrCode::new(text.as_bytes()).ok()?;
+    Some(
+        code.render::<Dense1x2>()
+            .dark_color(Dense1x2::Light)
+            .light_color(Dense1x2::Dark)
+            .build(),
+    )
 }

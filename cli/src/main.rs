@@ -20,8 +20,8 @@ use cognito_srp_sdk::{PromptError, Runner, load_config};
 use serde_json::json;
 
 use args::{
-    Cli, ClientSecretArgs, Command, FlowArg, OutputArg, RefreshArgs, SessionArgs, SignInArgs,
-    SignInCommand, SignOutArgs, TargetArgs, TokenArgs,
+    Cli, ClientSecretArgs, Command, FirstFactorArg, FlowArg, OutputArg, RefreshArgs, SessionArgs,
+    SignInArgs, SignInCommand, SignOutArgs, TargetArgs, TokenArgs,
 };
 use input::{CliPrompter, Input};
 use sessions::SessionStore;
@@ -219,31 +219,57 @@ async fn run_sign_in(
         Some(store) => store.get(pool.as_str(), username)?,
         None => None,
     };
-    let password = input.secret(&format!("Password for {username}: "), "password")?;
-    let password = cognito_srp::Password::new(password.as_str());
+    let flow = match (args.flow, args.first_factor) {
+        (FlowArg::UserSrp, _) => Flow::UserSrpAuth,
+        (FlowArg::Password, _) if args.target.admin => Flow::AdminUserPasswordAuth,
+        (FlowArg::Password, _) => Flow::UserPasswordAuth,
+        (FlowArg::CustomAuth, _) => Flow::CustomAuthSrp,
+        (FlowArg::UserAuth, FirstFactorArg::PasswordSrp) => Flow::UserAuthPasswordSrp,
+        (FlowArg::UserAuth, FirstFactorArg::Password) => Flow::UserAuthPassword,
+        (FlowArg::UserAuth, FirstFactorArg::EmailOtp) => Flow::UserAuthEmailOtp,
+        (FlowArg::UserAuth, FirstFactorArg::SmsOtp) => Flow::UserAuthSmsOtp,
+        (FlowArg::UserAuth, FirstFactorArg::WebAuthn) => Flow::UserAuthWebAuthn,
+        (FlowArg::UserAuth, FirstFactorArg::Choose) => Flow::UserAuth,
+    };
+    if args.first_factor != FirstFactorArg::PasswordSrp && args.flow != FlowArg::UserAuth {
+        return Err(Failure::Usage(
+            "--first-factor goes with --flow user-auth".into(),
+        ));
+    }
+    let password = if flow.needs_password() {
+        let password = input.secret(&format!("Password for {username}: "), "password")?;
+        Some(cognito_srp::Password::new(password.as_str()))
+    } else {
+        None
+    };
 
-    let sign_in = SignIn::new(pool.clone(), app, username.clone())
+    let mut sign_in = SignIn::new(pool.clone(), app, username.clone())
         .map_err(|e| Failure::Usage(e.to_string()))?
         .with_entry(if args.target.admin {
             Entry::AdminInitiateAuth
         } else {
             Entry::InitiateAuth
         })
-        .with_flow(match args.flow {
-            FlowArg::UserSrp => Flow::UserSrpAuth,
-            FlowArg::UserAuth => Flow::UserAuthPasswordSrp,
-            FlowArg::CustomAuth => Flow::CustomAuthSrp,
-        })
+        .with_flow(flow)
         .with_device_name(args.device_name.clone());
+    let with_issuer;
+    let runner = match &args.totp_issuer {
+        Some(issuer) => {
+            with_issuer = runner.clone().with_totp_issuer(issuer.clone());
+            &with_issuer
+        }
+        None => runner,
+    };
     let mut prompter = CliPrompter {
         input,
+        username: username.clone(),
         new_password_stdin: args.new_password_stdin,
         attributes: args.attributes.clone(),
         mfa_code: args.mfa_code.clone(),
         custom_answer: args.custom_answer.clone(),
     };
-    let signed_in = match device {
-        Some(device) => {
+    let signed_in = match (device, password) {
+        (Some(device), Some(password)) => {
             eprintln!(
                 "signing in with the remembered device {}",
                 device.device_key()
@@ -252,7 +278,15 @@ async fn run_sign_in(
                 .sign_in_with_device(sign_in, device, password, &mut prompter)
                 .await?
         }
-        None => runner.sign_in(sign_in, password, &mut prompter).await?,
+        (device, None) => {
+            if let Some(device) = device {
+                sign_in = sign_in.with_device(device);
+            }
+            runner
+                .sign_in_without_password(sign_in, &mut prompter)
+                .await?
+        }
+        (None, Some(password)) => runner.sign_in(sign_in, password, &mut prompter).await?,
     };
     if let (true, Some(store)) = (signed_in.forgot_device(), &store) {
         eprintln!("Cognito no longer knows the remembered device: removed from the store");
