@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use cognito_srp::signin::Flow;
 
 const EXIT_CODES: &str = "\
 Exit status:
@@ -12,7 +13,8 @@ Exit status:
   3  network or service error (no answer, throttling, unexpected reply, ...)
   4  local error (device store, terminal)";
 
-/// Amazon Cognito SRP sign-in (USER_SRP_AUTH, DEVICE_SRP_AUTH) from the command line.
+/// Amazon Cognito sign-in from the command line: SRP (USER_SRP_AUTH,
+/// DEVICE_SRP_AUTH), and the password, one-time code, passkey and custom flows.
 #[derive(Debug, Parser)]
 #[command(name = "cognito-srp", version, after_help = EXIT_CODES)]
 pub struct Cli {
@@ -22,7 +24,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Sign in with SRP and print the tokens.
+    /// Sign in (with SRP unless --flow says otherwise) and print the tokens.
     ///
     /// The password is read from the terminal, or from the first line of
     /// standard input when it is not a terminal (never from an argument).
@@ -67,10 +69,33 @@ Examples:
       --user-pool-id us-east-1_AbCdEf123 --client-id 3n4b5urk1ft4fl3mg5e62d9ado \\
       --username alice --remember-device --output env
 
+  # No password: a one-time code sent by email (USER_AUTH, first factor EMAIL_OTP):
+  cognito-srp sign-in --user-pool-id us-east-1_AbCdEf123 --client-id 3n4b5urk1ft4fl3mg5e62d9ado \\
+      --username alice --flow user-auth --first-factor email-otp
+
+Flows: user-srp (the default), custom-auth and user-auth with the first factor
+password-srp prove the password by SRP: it never leaves this machine.
+--flow password (USER_PASSWORD_AUTH; ADMIN_USER_PASSWORD_AUTH with --admin)
+and --first-factor password SEND THE PASSWORD ITSELF TO THE SERVICE. The app
+client must allow the flow (ExplicitAuthFlows). --flow user-auth takes
+--first-factor password-srp, password, email-otp, sms-otp, web-authn (these
+three ask for no password) or choose (the pool's SELECT_CHALLENGE as a menu; a
+password factor chosen there asks for the password then).
+
 Standard input, when it is not a terminal, gives one line per answer, in this
-order: the client secret (with --client-secret-stdin), the password, the new
-password (with --new-password-stdin), then any MFA code or custom answer not
-given as an option.
+order: the client secret (with --client-secret-stdin), the password (for the
+flows that start with it), then each answer as it is asked: the new password
+(with --new-password-stdin), the first factor chosen at SELECT_CHALLENGE (its
+number or name) and the password if that factor needs it, any MFA or one-time
+code or custom answer not given as an option, the WebAuthn credential, the
+authenticator app's first code at MFA_SETUP.
+
+WEB_AUTHN: the credential request options are printed (on standard error) as
+JSON for a passkey authenticator (navigator.credentials.get); its credential
+(AuthenticationResponseJSON) is read as one line. MFA_SETUP: the TOTP secret
+and its otpauth:// URI (issuer: --totp-issuer, default the user pool id) are
+printed, with a QR code of the URI when standard error is a terminal; then the
+app's first code is read.
 
 Exit status: 0 signed in, 1 refused, 2 usage error, 3 network or service
 error, 4 local error (device store, terminal).";
@@ -166,9 +191,10 @@ pub struct SignInArgs {
     /// The sign-in flow.
     #[arg(long, value_enum, default_value_t = FlowArg::UserSrp)]
     pub flow: FlowArg,
-    /// The first factor of `--flow user-auth`.
-    #[arg(long, value_enum, default_value_t = FirstFactorArg::PasswordSrp)]
-    pub first_factor: FirstFactorArg,
+    /// The first factor of `--flow user-auth` (its PREFERRED_CHALLENGE)
+    /// [default: password-srp].
+    #[arg(long, value_enum, value_name = "FACTOR")]
+    pub first_factor: Option<FirstFactorArg>,
     /// The TOTP issuer shown by an authenticator app set up at MFA_SETUP
     /// [default: the user pool id].
     #[arg(long, value_name = "NAME")]
@@ -200,6 +226,29 @@ pub struct SignInArgs {
     /// The DeviceName given to ConfirmDevice.
     #[arg(long, value_name = "NAME", default_value = "cognito-srp")]
     pub device_name: String,
+}
+
+impl SignInArgs {
+    /// The driver's flow for `--flow`, `--first-factor` and `--admin`; an
+    /// error for a first factor given to a flow that has none.
+    pub fn flow(&self) -> Result<Flow, String> {
+        let flow = match (self.flow, self.first_factor) {
+            (FlowArg::UserAuth, factor) => match factor.unwrap_or(FirstFactorArg::PasswordSrp) {
+                FirstFactorArg::PasswordSrp => Flow::UserAuthPasswordSrp,
+                FirstFactorArg::Password => Flow::UserAuthPassword,
+                FirstFactorArg::EmailOtp => Flow::UserAuthEmailOtp,
+                FirstFactorArg::SmsOtp => Flow::UserAuthSmsOtp,
+                FirstFactorArg::WebAuthn => Flow::UserAuthWebAuthn,
+                FirstFactorArg::Choose => Flow::UserAuth,
+            },
+            (_, Some(_)) => return Err("--first-factor goes with --flow user-auth".into()),
+            (FlowArg::UserSrp, None) => Flow::UserSrpAuth,
+            (FlowArg::Password, None) if self.target.admin => Flow::AdminUserPasswordAuth,
+            (FlowArg::Password, None) => Flow::UserPasswordAuth,
+            (FlowArg::CustomAuth, None) => Flow::CustomAuthSrp,
+        };
+        Ok(flow)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -305,13 +354,14 @@ pub enum FlowArg {
     /// USER_PASSWORD_AUTH, or ADMIN_USER_PASSWORD_AUTH with --admin: the
     /// password itself is sent to the service.
     Password,
-    /// USER_AUTH, with the first factor of --first-factor.
+    /// USER_AUTH (choice-based sign-in), with the first factor of
+    /// --first-factor.
     UserAuth,
     /// CUSTOM_AUTH started with SRP_A.
     CustomAuth,
 }
 
-/// The first factor of `--flow user-auth` (its PREFERRED_CHALLENGE).
+/// A first factor of `--flow user-auth`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FirstFactorArg {
     /// PASSWORD_SRP: the password proved by SRP, never sent.

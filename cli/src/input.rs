@@ -246,7 +246,7 @@ impl Prompter for CliPrompter<'_> {
 /// A first factor as the menu shows it.
 fn describe(factor: FirstFactor) -> String {
     let what = match factor {
-        FirstFactor::PasswordSrp => "the password, proved by SRP (never sent)",
+        FirstFactor::PasswordSrp => "the password, proved by SRP: never sent",
         FirstFactor::Password => "the password, sent to the service",
         FirstFactor::EmailOtp => "a code sent by email",
         FirstFactor::SmsOtp => "a code sent by SMS",

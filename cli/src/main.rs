@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use clap::Parser;
 use cognito_srp::signin::{
-    AuthenticationResult, Entry, Flow, KeptSignIn, Refresh, RefreshWith, Refreshed, SignIn,
+    AuthenticationResult, Entry, KeptSignIn, Refresh, RefreshWith, Refreshed, SignIn,
 };
 use cognito_srp::{AppClient, ClientSecret, DeviceCredentials, PoolId};
 use cognito_srp_sdk::aws_sdk_cognitoidentityprovider::types::AuthenticationResultType;
@@ -20,8 +20,8 @@ use cognito_srp_sdk::{PromptError, Runner, load_config};
 use serde_json::json;
 
 use args::{
-    Cli, ClientSecretArgs, Command, FirstFactorArg, FlowArg, OutputArg, RefreshArgs, SessionArgs,
-    SignInArgs, SignInCommand, SignOutArgs, TargetArgs, TokenArgs,
+    Cli, ClientSecretArgs, Command, OutputArg, RefreshArgs, SessionArgs, SignInArgs, SignInCommand,
+    SignOutArgs, TargetArgs, TokenArgs,
 };
 use input::{CliPrompter, Input};
 use sessions::SessionStore;
@@ -219,23 +219,9 @@ async fn run_sign_in(
         Some(store) => store.get(pool.as_str(), username)?,
         None => None,
     };
-    let flow = match (args.flow, args.first_factor) {
-        (FlowArg::UserSrp, _) => Flow::UserSrpAuth,
-        (FlowArg::Password, _) if args.target.admin => Flow::AdminUserPasswordAuth,
-        (FlowArg::Password, _) => Flow::UserPasswordAuth,
-        (FlowArg::CustomAuth, _) => Flow::CustomAuthSrp,
-        (FlowArg::UserAuth, FirstFactorArg::PasswordSrp) => Flow::UserAuthPasswordSrp,
-        (FlowArg::UserAuth, FirstFactorArg::Password) => Flow::UserAuthPassword,
-        (FlowArg::UserAuth, FirstFactorArg::EmailOtp) => Flow::UserAuthEmailOtp,
-        (FlowArg::UserAuth, FirstFactorArg::SmsOtp) => Flow::UserAuthSmsOtp,
-        (FlowArg::UserAuth, FirstFactorArg::WebAuthn) => Flow::UserAuthWebAuthn,
-        (FlowArg::UserAuth, FirstFactorArg::Choose) => Flow::UserAuth,
-    };
-    if args.first_factor != FirstFactorArg::PasswordSrp && args.flow != FlowArg::UserAuth {
-        return Err(Failure::Usage(
-            "--first-factor goes with --flow user-auth".into(),
-        ));
-    }
+    let flow = args.flow().map_err(Failure::Usage)?;
+    // Only the flows that start with the password read it now; `USER_AUTH`
+    // without a preference asks for it if a password factor is chosen.
     let password = if flow.needs_password() {
         let password = input.secret(&format!("Password for {username}: "), "password")?;
         Some(cognito_srp::Password::new(password.as_str()))
@@ -243,7 +229,7 @@ async fn run_sign_in(
         None
     };
 
-    let mut sign_in = SignIn::new(pool.clone(), app, username.clone())
+    let sign_in = SignIn::new(pool.clone(), app, username.clone())
         .map_err(|e| Failure::Usage(e.to_string()))?
         .with_entry(if args.target.admin {
             Entry::AdminInitiateAuth
@@ -252,13 +238,9 @@ async fn run_sign_in(
         })
         .with_flow(flow)
         .with_device_name(args.device_name.clone());
-    let with_issuer;
     let runner = match &args.totp_issuer {
-        Some(issuer) => {
-            with_issuer = runner.clone().with_totp_issuer(issuer.clone());
-            &with_issuer
-        }
-        None => runner,
+        Some(issuer) => runner.clone().with_totp_issuer(issuer.clone()),
+        None => runner.clone(),
     };
     let mut prompter = CliPrompter {
         input,
@@ -268,27 +250,46 @@ async fn run_sign_in(
         mfa_code: args.mfa_code.clone(),
         custom_answer: args.custom_answer.clone(),
     };
-    let signed_in = match (device, password) {
+    if let Some(device) = &device {
+        eprintln!(
+            "signing in with the remembered device {}",
+            device.device_key()
+        );
+    }
+    let (signed_in, forgot_device) = match (device, password) {
         (Some(device), Some(password)) => {
-            eprintln!(
-                "signing in with the remembered device {}",
-                device.device_key()
-            );
-            runner
+            let signed_in = runner
                 .sign_in_with_device(sign_in, device, password, &mut prompter)
-                .await?
+                .await?;
+            let forgot = signed_in.forgot_device();
+            (signed_in, forgot)
         }
-        (device, None) => {
-            if let Some(device) = device {
-                sign_in = sign_in.with_device(device);
-            }
+        (None, Some(password)) => (
+            runner.sign_in(sign_in, password, &mut prompter).await?,
+            false,
+        ),
+        // Without a password the runner has no retry without the device: the
+        // same fallback as `sign_in_with_device`, here.
+        (Some(device), None) => match runner
+            .sign_in_without_password(sign_in.clone().with_device(device), &mut prompter)
+            .await
+        {
+            Err(cognito_srp_sdk::Error::Service(e)) if e.code == "ResourceNotFoundException" => (
+                runner
+                    .sign_in_without_password(sign_in, &mut prompter)
+                    .await?,
+                true,
+            ),
+            other => (other?, false),
+        },
+        (None, None) => (
             runner
                 .sign_in_without_password(sign_in, &mut prompter)
-                .await?
-        }
-        (None, Some(password)) => runner.sign_in(sign_in, password, &mut prompter).await?,
+                .await?,
+            false,
+        ),
     };
-    if let (true, Some(store)) = (signed_in.forgot_device(), &store) {
+    if let (true, Some(store)) = (forgot_device, &store) {
         eprintln!("Cognito no longer knows the remembered device: removed from the store");
         store.remove(pool.as_str(), username)?;
     }

@@ -160,6 +160,12 @@ pub fn last_code(url: &str, pool: &str, username: &str) -> String {
 
 /// [`last_code`], or `None` while no code was sent yet.
 pub fn try_last_code(url: &str, pool: &str, username: &str) -> Option<String> {
+    delivered_codes(url, pool, username).into_iter().next()
+}
+
+/// Every live code the endpoint at `url` sent `username` of `pool`, newest
+/// first (a code that was used stays listed until it expires).
+pub fn delivered_codes(url: &str, pool: &str, username: &str) -> Vec<String> {
     use std::io::Write;
     let address = url.strip_prefix("http://").expect("an http:// URL");
     let mut stream = std::net::TcpStream::connect(address).expect("the endpoint");
@@ -172,7 +178,12 @@ pub fn try_last_code(url: &str, pool: &str, username: &str) -> Option<String> {
     stream.read_to_string(&mut response).unwrap();
     let body = response.split("\r\n\r\n").nth(1).expect("a body");
     let codes: serde_json::Value = serde_json::from_str(body).expect("JSON codes");
-    codes["Codes"][0]["Code"].as_str().map(str::to_owned)
+    codes["Codes"]
+        .as_array()
+        .expect("a Codes list")
+        .iter()
+        .map(|code| code["Code"].as_str().expect("a Code").to_owned())
+        .collect()
 }
 
 /// The current code of the base32 TOTP `secret` (as an authenticator app computes it).
