@@ -26,10 +26,10 @@ pub struct Cli {
 pub enum Command {
     /// Sign in (with SRP unless --flow says otherwise) and print the tokens.
     ///
-    /// The password is read from the terminal, or from the first line of
-    /// standard input when it is not a terminal (never from an argument).
-    /// Prompts and messages go to standard error; only the tokens go to
-    /// standard output.
+    /// The password, for the flows that use one, is read from the terminal,
+    /// or from the first line of standard input when it is not a terminal
+    /// (never from an argument). Prompts and messages go to standard error;
+    /// only the tokens go to standard output.
     #[command(after_help = SIGN_IN_HELP)]
     SignIn(SignInCommand),
     /// Print a valid access token (or ID token) of the user: signs in the
