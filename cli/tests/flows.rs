@@ -85,37 +85,39 @@ fn run(command: Command, stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-/// Runs `command`, which will be asked a one-time code sent to `user`: waits
-/// for the endpoint to send it (a code newer than any live one now), reads it
+/// Runs `command`, which will be asked one-time codes sent to `user`: each
+/// time the endpoint sends one (a code newer than those live before), reads it
 /// from the local code channel and writes it to the command's standard input.
 fn run_with_code(command: Command, endpoint: &Endpoint, pool: &str, user: &str) -> Output {
     run_answering_code(command, endpoint, (pool, user), |code| code)
 }
 
-/// [`run_with_code`], answering `answer(code)` instead of the code.
+/// [`run_with_code`], answering `answer(code)` instead of each code.
 fn run_answering_code(
     command: Command,
     endpoint: &Endpoint,
     (pool, user): (&str, &str),
-    answer: impl FnOnce(String) -> String,
+    mut answer: impl FnMut(String) -> String,
 ) -> Output {
-    let already = delivered_codes(&endpoint.url, pool, user).len();
+    let mut seen = delivered_codes(&endpoint.url, pool, user).len();
     let mut child = spawn_piped(command);
+    let mut stdin = child.stdin.take().unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
-    let code = loop {
+    while child.try_wait().unwrap().is_none() {
         let codes = delivered_codes(&endpoint.url, pool, user);
-        if codes.len() > already {
-            break codes[0].clone();
+        if codes.len() > seen {
+            seen = codes.len();
+            // Written while the command waits for it; a command that has
+            // ended meanwhile is judged by its output below.
+            let _ = writeln!(stdin, "{}", answer(codes[0].clone()));
         }
-        // A command that ended (or failed) before the code was sent.
-        if child.try_wait().unwrap().is_some() || Instant::now() > deadline {
+        if Instant::now() > deadline {
+            child.kill().unwrap();
             let output = child.wait_with_output().unwrap();
-            panic!("no code was sent to {user}: {}", stderr(&output));
+            panic!("{user}: still running after 60 s: {}", stderr(&output));
         }
         std::thread::sleep(Duration::from_millis(50));
-    };
-    let mut stdin = child.stdin.take().unwrap();
-    writeln!(stdin, "{}", answer(code)).unwrap();
+    }
     drop(stdin);
     child.wait_with_output().unwrap()
 }
@@ -531,7 +533,7 @@ fn each_flow_keeps_its_sign_in_for_token_refresh_and_sign_out() {
 }
 
 #[test]
-fn a_device_remembered_after_a_one_time_code_signs_in_with_device_srp_auth_next() {
+fn a_device_remembered_after_a_one_time_code_signs_in_with_device_srp_auth_next_until_forgotten() {
     let endpoint = Endpoint::start();
     let store = scratch("device-otp", "devices.json");
     let store_arg = store.to_str().unwrap();
@@ -566,7 +568,63 @@ fn a_device_remembered_after_a_one_time_code_signs_in_with_device_srp_auth_next(
     let second = tokens(&second);
     assert_eq!(access_claims(&second)["device_key"], device_key.as_str());
     assert!(second.get("NewDeviceMetadata").is_none());
+
+    // Forgotten elsewhere (ForgetDevice): Cognito says `Device does not
+    // exist.` after the code, and the command signs in again without the
+    // device (a second code) and drops it from the store.
+    forget_device(
+        &endpoint,
+        second["AccessToken"].as_str().unwrap(),
+        &device_key,
+    );
+    let third = run_with_code(
+        sign_in(&endpoint, false, ALICE.0, &with_store),
+        &endpoint,
+        POOL,
+        ALICE.0,
+    );
+    assert!(
+        stderr(&third).contains("Cognito no longer knows the remembered device"),
+        "{}",
+        stderr(&third)
+    );
+    let third = tokens(&third);
+    assert!(access_claims(&third).get("device_key").is_none());
+    let kept: Value = serde_json::from_slice(&std::fs::read(&store).unwrap()).unwrap();
+    assert!(
+        !kept.to_string().contains(&device_key),
+        "still in the store: {kept}"
+    );
     std::fs::remove_dir_all(store.parent().unwrap()).unwrap();
+}
+
+/// `ForgetDevice` of `device_key` with the user's `access_token`, as another
+/// client of the user would send it.
+fn forget_device(endpoint: &Endpoint, access_token: &str, device_key: &str) {
+    use cognito_srp_sdk::aws_sdk_cognitoidentityprovider::{Client, config};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let shared = cognito_srp_sdk::load_config("us-east-1", Some(&endpoint.url)).await;
+        let conf = config::Builder::from(&shared)
+            .credentials_provider(config::Credentials::new(
+                ACCESS_KEY_ID,
+                SECRET_ACCESS_KEY,
+                None,
+                None,
+                "seed",
+            ))
+            .build();
+        Client::from_conf(conf)
+            .forget_device()
+            .access_token(access_token)
+            .device_key(device_key)
+            .send()
+            .await
+            .expect("ForgetDevice");
+    });
 }
 
 /// Through a real pseudo-terminal: the prompts a person sees, echo off for secrets.
