@@ -2,7 +2,7 @@
 //! sign-in driver, as any Rust program would against Cognito (used by the
 //! interop script, the load test and the tests).
 
-use cognito_srp::signin::{Call, Next, Reply};
+use cognito_srp::signin::{Call, Next, Reply, Request, Step};
 use cognito_srp::{AppClient, ClientSecret, DeviceCredentials, Password, PoolId};
 use serde_json::{Value, json};
 
@@ -156,14 +156,10 @@ impl CognitoHttp {
             .map_err(|e| e.to_string())?;
         let mut used_device = false;
         loop {
-            let request = step.request();
-            if let Call::Respond { challenge_name, .. } = request.call() {
+            if let Call::Respond { challenge_name, .. } = step.request().call() {
                 used_device |= challenge_name == "DEVICE_SRP_AUTH";
             }
-            let body: Value = serde_json::from_str(&request.to_json())
-                .map_err(|e| format!("request body: {e}"))?;
-            let response = self.call(request.operation().name(), &body)?;
-            let reply = Reply::from_json(&response.to_string()).map_err(|e| e.to_string())?;
+            let (response, reply) = self.send(step.request())?;
             match step.receive(reply).map_err(|e| e.to_string())? {
                 Next::Send(next) => step = next,
                 Next::Prompt(prompt) => {
@@ -180,6 +176,24 @@ impl CognitoHttp {
                 }
             }
         }
+    }
+
+    /// The driver's first step of a `USER_SRP_AUTH` sign-in as `username`,
+    /// for a caller that sends each step itself with [`CognitoHttp::send`].
+    pub fn start(&self, username: &str, password: &str) -> Result<Step, String> {
+        cognito_srp::signin::SignIn::new(self.pool.clone(), self.app.clone(), username)
+            .and_then(|signin| signin.start(Password::new(password)))
+            .map_err(|e| e.to_string())
+    }
+
+    /// Sends one request of the driver as its JSON body: the response body,
+    /// and the same read as the driver's [`Reply`].
+    pub fn send(&self, request: &Request) -> Result<(Value, Reply), String> {
+        let body: Value =
+            serde_json::from_str(&request.to_json()).map_err(|e| format!("request body: {e}"))?;
+        let response = self.call(request.operation().name(), &body)?;
+        let reply = Reply::from_json(&response.to_string()).map_err(|e| e.to_string())?;
+        Ok((response, reply))
     }
 
     /// ConfirmDevice for the `NewDeviceMetadata` of a sign-in; the device's credentials.

@@ -23,11 +23,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Barrier, Mutex};
 use std::time::{Duration, Instant};
 
-use cognito_srp::{Password, PasswordVerifierChallenge, PoolId, UserSrpClient};
+use cognito_srp::signin::Next;
 use cognito_srp_local::client::CognitoHttp;
 use serde_json::{Value, json};
 
-/// Issue 10: no request may take longer.
+/// No request may take longer: the endpoint's promise under abuse.
 const LIMIT: Duration = Duration::from_secs(2);
 
 /// Where to sign in, and as whom.
@@ -316,31 +316,16 @@ fn headers(target: &Target, pid: u32) -> Result<String, String> {
     Ok(summary)
 }
 
-fn string_map(value: &Value) -> HashMap<String, String> {
-    value
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
-        .collect()
-}
-
 fn flood(target: &Target, most: usize) -> Result<String, String> {
     let http = target.http()?;
-    let pool = PoolId::parse(&target.pool).map_err(|e| e.to_string())?;
-    let login = UserSrpClient::new(pool.clone())
-        .start(&target.user)
-        .map_err(|e| e.to_string())?;
-    let started = http.call(
-        "InitiateAuth",
-        &json!({ "AuthFlow": "USER_SRP_AUTH", "ClientId": target.client, "AuthParameters": login.auth_parameters() }),
-    )?;
+    // The sign-in in progress, through the crate's driver: its first step goes
+    // out before the flood, its answer after it.
+    let in_progress = http.start(&target.user, &target.password)?;
+    let (_, started) = http.send(in_progress.request())?;
     // The flood reuses one SRP_A: each call still makes the endpoint hold a challenge.
-    let flood_parameters = UserSrpClient::new(pool)
-        .start(&target.user)
-        .map_err(|e| e.to_string())?
-        .auth_parameters();
-    let request = json!({ "AuthFlow": "USER_SRP_AUTH", "ClientId": target.client, "AuthParameters": flood_parameters });
+    let flood_step = http.start(&target.user, &target.password)?;
+    let request: Value = serde_json::from_str(&flood_step.request().to_json())
+        .map_err(|e| format!("request body: {e}"))?;
     let (sent, accepted, refused) = (
         AtomicUsize::new(0),
         AtomicUsize::new(0),
@@ -375,32 +360,21 @@ fn flood(target: &Target, most: usize) -> Result<String, String> {
         }
     });
     let flooded = start.elapsed();
-    let challenge = PasswordVerifierChallenge::from_challenge_parameters(&string_map(
-        &started["ChallengeParameters"],
-    ))
-    .map_err(|e| e.to_string())?;
-    let claim = login
-        .respond(&challenge, &Password::new(&target.password))
-        .map_err(|e| e.to_string())?;
     let (accepted, refused) = (accepted.into_inner(), refused.into_inner());
     let summary = format!(
         "{accepted} challenges accepted, {refused} refused as TooManyRequestsException, other answers {:?}, in {:.1} s",
         other.into_inner().unwrap(),
         flooded.as_secs_f64()
     );
-    let mut answer = json!({ "ChallengeName": "PASSWORD_VERIFIER", "ClientId": target.client,
-                             "ChallengeResponses": claim.challenge_responses() });
-    if let Some(session) = started.get("Session") {
-        answer["Session"] = session.clone();
-    }
-    let done = http.call("RespondToAuthChallenge", &answer).map_err(|e| {
+    let answer = match in_progress.receive(started).map_err(|e| e.to_string())? {
+        Next::Send(answer) => answer,
+        _ => return Err(format!("no PASSWORD_VERIFIER before the flood; {summary}")),
+    };
+    let (_, done) = http.send(answer.request()).map_err(|e| {
         format!("the sign-in in progress was refused after the flood ({e}); {summary}")
     })?;
-    if done["AuthenticationResult"]["AccessToken"]
-        .as_str()
-        .is_none()
-    {
-        return Err(format!("the sign-in in progress got no tokens: {done}"));
+    if !matches!(answer.receive(done), Ok(Next::SignedIn(_))) {
+        return Err(format!("the sign-in in progress got no tokens; {summary}"));
     }
     Ok(format!("the sign-in in progress completed; {summary}"))
 }

@@ -1,7 +1,8 @@
 //! What the specification tests share: a seeded endpoint called in process
 //! through [`Endpoint::dispatch`] (the same entry the HTTP transport uses),
 //! requests signed with AWS's own `aws-sigv4`, and sign-ins driven by the
-//! `cognito-srp` crate's client maths.
+//! `cognito-srp` crate's sign-in driver (or its per-step clients, where a test
+//! crafts a step itself).
 
 #![allow(dead_code)]
 
@@ -11,9 +12,10 @@ use std::time::SystemTime;
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
+use cognito_srp::signin::{Next, Reply, Request, SignIn};
 use cognito_srp::{
     AppClient, DeviceCredentials, DevicePasswordVerifierChallenge, DeviceSrpClient, Password,
-    PasswordVerifierChallenge, PoolId, UserSrpClient,
+    PasswordVerifierChallenge, PoolId,
 };
 use cognito_srp_local::Endpoint;
 use cognito_srp_local::sigv4::ReceivedRequest;
@@ -219,7 +221,9 @@ impl Harness {
         )
     }
 
-    /// A whole `USER_SRP_AUTH` sign-in up to the reply after `PASSWORD_VERIFIER`.
+    /// A whole `USER_SRP_AUTH` sign-in up to the reply after `PASSWORD_VERIFIER`,
+    /// through the crate's sign-in driver (its requests, sent as their JSON
+    /// bodies); what follows (a device step, MFA) is left to the test.
     pub fn user_srp(
         &self,
         admin: bool,
@@ -228,17 +232,24 @@ impl Harness {
         password: &str,
         device: Option<&DeviceCredentials>,
     ) -> Result<Value, Refusal> {
-        let mut client = UserSrpClient::new(pool()).with_app_client(app(client_id));
+        let mut signin = SignIn::new(pool(), app(client_id), username).unwrap();
         if let Some(device) = device {
-            client = client.with_device_key(device.device_key());
+            signin = signin.with_device(device.clone());
         }
-        let login = client.start(username).unwrap();
-        let reply = self.initiate(
-            admin,
-            json!({ "AuthFlow": "USER_SRP_AUTH", "ClientId": client_id,
-                    "AuthParameters": login.auth_parameters() }),
-        )?;
-        self.answer_password_verifier(admin, client_id, login, &reply, password, &[])
+        let step = signin.start(Password::new(password)).unwrap();
+        let reply = self.initiate(admin, body_of(step.request()))?;
+        assert_eq!(reply["ChallengeName"], "PASSWORD_VERIFIER", "{reply}");
+        assert!(
+            reply.get("Session").is_none(),
+            "no Session with PASSWORD_VERIFIER"
+        );
+        let Next::Send(answer) = step
+            .receive(Reply::from_json(&reply.to_string()).unwrap())
+            .unwrap()
+        else {
+            panic!("the driver answers PASSWORD_VERIFIER itself: {reply}");
+        };
+        self.respond(admin, body_of(answer.request()))
     }
 
     /// Answers `DEVICE_SRP_AUTH` and `DEVICE_PASSWORD_VERIFIER` with the device's maths.
@@ -294,6 +305,11 @@ pub fn pool() -> PoolId {
 
 pub fn app(client_id: &str) -> AppClient {
     AppClient::new(client_id).unwrap()
+}
+
+/// A driver's request as the JSON body it sends.
+pub fn body_of(request: &Request) -> Value {
+    serde_json::from_str(&request.to_json()).unwrap()
 }
 
 pub fn map(value: &Value) -> HashMap<String, String> {
