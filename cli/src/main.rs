@@ -443,6 +443,8 @@ fn kept_of(store: &SessionStore, target: &TargetArgs) -> Result<KeptSignIn, Fail
 }
 
 fn token(args: TokenArgs) -> Result<(), Failure> {
+    // Checked now, not only when a sign-in turns out to be needed.
+    args.sign_in.flow().map_err(Failure::Usage)?;
     let target_args = &args.sign_in.target;
     let mut input = Input::new();
     let (pool, app, region) = target(target_args, &mut input)?;

@@ -517,6 +517,9 @@ fn each_flow_keeps_its_sign_in_for_token_refresh_and_sign_out() {
         // The next call prints the kept token, asking nothing (stdin is empty).
         let kept = run(with_store("token", flow), "");
         assert_eq!(String::from_utf8(kept.stdout).unwrap(), token, "{name}");
+        // Even then, a first factor without USER_AUTH is a usage error.
+        let misused = run(with_store("token", &["--first-factor", "email-otp"]), "");
+        assert_exit(&misused, 2);
         // The kept refresh token refreshes (with SECRET_HASH of the real username).
         let refreshed = run(with_store("refresh", &[]), "");
         let refreshed = tokens(&refreshed);
