@@ -34,13 +34,7 @@ fn unauthorized_attribute() -> ApiError {
     )
 }
 
-/// `AliasExistsException` for `attribute` taken by another user.
-pub(crate) fn alias_exists(attribute: &str) -> ApiError {
-    err(
-        "AliasExistsException",
-        format!("An account with the given {attribute} already exists."),
-    )
-}
+pub(crate) use crate::error::alias_exists;
 
 /// Checks that `name` is an attribute of `pool` that `admin` (or, if not,
 /// the user itself) may write.
@@ -294,18 +288,20 @@ fn phone_shaped(name: &str) -> bool {
     check_value("phone_number", name).is_ok()
 }
 
-/// The attributes a `SignUp` of `username` gives its user in `pool`: the
-/// request's `UserAttributes` (the user's own writes), and in a pool with
+/// The attributes a new user `username` gets in `pool`, from `SignUp` (the
+/// user's own writes) or `AdminCreateUser` (`admin`'s, which may set the
+/// `_verified` flags): the request's `UserAttributes`, and in a pool with
 /// `UsernameAttributes` the email or phone number the username is. A
 /// username that breaks the pool's sign-in rules is refused in Cognito's
 /// words.
-pub(crate) fn sign_up_attributes(
+pub(crate) fn new_user_attributes(
     pool: &Pool,
     username: &str,
     body: &Value,
+    admin: bool,
 ) -> Result<Vec<(String, String)>, ApiError> {
     let mut attributes = match body.get("UserAttributes") {
-        Some(Value::Array(_)) => requested_attributes(pool, body, false)?,
+        Some(Value::Array(_)) => requested_attributes(pool, body, admin)?,
         _ => Vec::new(),
     };
     let allows = |a: &str| pool.username_attributes.iter().any(|u| u == a);

@@ -5,10 +5,10 @@ use cognito_srp::{Password, StoredVerifier};
 use serde_json::{Value, json};
 
 use crate::Endpoint;
-use crate::error::{ApiError, ApiResult, from_srp, invalid_parameter, no_such_pool, no_such_user};
-use crate::input::{check_username, field};
+use crate::error::{ApiError, ApiResult, from_srp, no_such_pool, no_such_user};
+use crate::input::{check_username, field, optional_bool};
 use crate::model::user::User;
-use crate::ops::attributes::{alias_exists, sign_up_attributes};
+use crate::ops::attributes::{alias_exists, new_user_attributes};
 use crate::ops::triggers::{post_confirmation, pre_sign_up};
 use crate::ops::verification::sign_up_code;
 use crate::random::token;
@@ -26,7 +26,7 @@ pub(crate) fn sign_up(ep: &Endpoint, body: &Value) -> ApiResult {
             .pools
             .get(&client.pool_id)
             .ok_or_else(|| no_such_pool(&client.pool_id))?;
-        let attributes = sign_up_attributes(pool, username, body)?;
+        let attributes = new_user_attributes(pool, username, body, false)?;
         // A preferred_username alias another user signs in with (an email
         // taken in an email-as-username pool is UsernameExistsException).
         let proposed = attributes.iter().cloned().collect();
@@ -114,28 +114,25 @@ pub(crate) fn admin_confirm_sign_up(ep: &Endpoint, body: &Value) -> ApiResult {
     Ok(json!({}))
 }
 
+/// `AdminCreateUser`: a user in `FORCE_CHANGE_PASSWORD` with
+/// `TemporaryPassword`. The username and the attributes follow the pool's
+/// sign-in rules as at `SignUp` (`UsernameAttributes`, `AliasAttributes`,
+/// the schema), except that an administrator may set the `_verified`
+/// flags; a verified alias another user has is `AliasExistsException`
+/// unless `ForceAliasCreation` moves it.
 pub(crate) fn admin_create_user(ep: &Endpoint, body: &Value) -> ApiResult {
     let pool_id = field(body, "UserPoolId")?;
     let username = field(body, "Username")?;
     check_username(username, "username")?;
-    let mut attributes = Vec::new();
-    match body.get("UserAttributes") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(list)) => {
-            for attribute in list {
-                let name = field(attribute, "Name")?;
-                let value = attribute.get("Value").and_then(Value::as_str).unwrap_or("");
-                if name == "sub" {
-                    return Err(invalid_parameter(
-                        "Cannot modify the non-mutable attribute sub",
-                    ));
-                }
-                attributes.push((name.to_owned(), value.to_owned()));
-            }
-        }
-        // Any other type was refused with the whole body (crate::shape).
-        Some(_) => {}
-    }
+    let force_alias = optional_bool(body, "ForceAliasCreation")?.unwrap_or(false);
+    let attributes = {
+        let state = ep.state();
+        let pool = state
+            .pools
+            .get(pool_id)
+            .ok_or_else(|| no_such_pool(pool_id))?;
+        new_user_attributes(pool, username, body, true)?
+    };
     // With no TemporaryPassword, Cognito makes one up and mails it; here
     // nobody learns it, and AdminSetUserPassword gives the user one.
     let temporary = match body.get("TemporaryPassword").and_then(Value::as_str) {
@@ -155,9 +152,11 @@ pub(crate) fn admin_create_user(ep: &Endpoint, body: &Value) -> ApiResult {
         body,
     )?;
     let mut listed = Vec::new();
-    ep.create_user(pool_id, username, &temporary, true, |user| {
+    let mut real = String::new();
+    ep.create_user_with(pool_id, username, &temporary, true, force_alias, |user| {
         user.force_change_password = true;
         user.attributes.extend(attributes);
+        real = user.username.clone();
         listed.push(json!({ "Name": "sub", "Value": user.sub }));
         listed.extend(
             user.attributes
@@ -166,7 +165,7 @@ pub(crate) fn admin_create_user(ep: &Endpoint, body: &Value) -> ApiResult {
         );
     })?;
     Ok(
-        json!({ "User": { "Username": username, "Enabled": true, "UserStatus": "FORCE_CHANGE_PASSWORD",
+        json!({ "User": { "Username": real, "Enabled": true, "UserStatus": "FORCE_CHANGE_PASSWORD",
         "Attributes": listed } }),
     )
 }
