@@ -29,7 +29,7 @@ use crate::model::session::{SessionBinding, invalid_session};
 use crate::model::signin::{Flow, SignInProgress};
 use crate::model::sms;
 use crate::model::user::User;
-use crate::ops::custom_auth::{after_srp, answer_lambda_challenge};
+use crate::ops::custom_auth::{after_srp, answer_lambda_challenge, unknown_answer_name};
 use crate::ops::password::{check_password, password_sign_in};
 use crate::ops::pre_token::pre_token_generation;
 use crate::ops::srp::password_verifier_challenge;
@@ -245,6 +245,7 @@ pub(crate) fn start_user_auth(
     ep: &Endpoint,
     client: &Client,
     parameters: &HashMap<String, String>,
+    validation_data: &Value,
 ) -> ApiResult {
     let username = required(parameters, "USERNAME")?;
     check_username(username, "username")?;
@@ -266,9 +267,12 @@ pub(crate) fn start_user_auth(
                 srp_a,
                 parameters.get("DEVICE_KEY").cloned(),
                 Flow::UserAuth,
+                validation_data,
             );
         }
-        Some("PASSWORD") if password_allowed => return password_sign_in(ep, client, parameters),
+        Some("PASSWORD") if password_allowed => {
+            return password_sign_in(ep, client, parameters, validation_data);
+        }
         // Any other preference is not offered here: the choice goes back.
         _ => {}
     }
@@ -480,7 +484,7 @@ pub(crate) fn answer_select_challenge(
         "SMS_OTP" => return send_code(ep, client, &username, progress, "SMS_OTP"),
         "PASSWORD" => {
             let password = required(responses, "PASSWORD")?;
-            let sub = check_password(ep, client, &username, password)?;
+            let sub = check_password(ep, client, &username, password, &client_metadata(body))?;
             let device_key = responses.get("DEVICE_KEY").cloned().or(progress.device_key);
             return next_step(
                 ep,
@@ -502,6 +506,7 @@ pub(crate) fn answer_select_challenge(
         srp_a,
         responses.get("DEVICE_KEY").cloned().or(progress.device_key),
         Flow::UserAuth,
+        &client_metadata(body),
     )
 }
 
@@ -564,7 +569,14 @@ pub(crate) fn answer_custom_challenge(
     body: &Value,
     responses: &HashMap<String, String>,
 ) -> ApiResult {
-    let username = real_username(ep, client, responses)?;
+    let username = match real_username(ep, client, responses) {
+        // A sign-in of a name no user has goes on under
+        // PreventUserExistenceErrors, bound to the decoy's id.
+        Err(_) if client.prevent_user_existence_errors => {
+            unknown_answer_name(client, required(responses, "USERNAME")?)?
+        }
+        found => found?,
+    };
     let mut progress: SignInProgress =
         ep.take_session(body, &binding(client, &username, "CUSTOM_CHALLENGE"))?;
     if progress.custom_challenge.is_some() {
