@@ -1167,3 +1167,266 @@ fn under_prevent_user_existence_errors_pre_authentication_sees_an_unknown_user()
         )
     );
 }
+
+/// The newest message of `purpose` the local channel holds for `username`.
+fn delivered(h: &Harness, username: &str, purpose: &str) -> Value {
+    let (status, _, body) = h.get(&format!("/_local/codes/{POOL}/{username}"));
+    assert_eq!(status, 200, "{body}");
+    body["Codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["Purpose"] == purpose)
+        .unwrap_or_else(|| panic!("a {purpose} message for {username} in {body}"))
+        .clone()
+}
+
+/// A pool that verifies emails, sends them through its own SES identity,
+/// and has `config` as its `LambdaConfig`.
+fn messaging_harness(lambda: Option<&FakeLambda>, config: Value, account: &str) -> Harness {
+    let h = harness(lambda, json!({}));
+    h.admin(
+        "UpdateUserPool",
+        &json!({ "UserPoolId": POOL, "LambdaConfig": config, "AutoVerifiedAttributes": ["email"],
+                 "EmailConfiguration": { "EmailSendingAccount": account } }),
+    )
+    .unwrap();
+    h
+}
+
+/// A custom message function that says which trigger source it wrote for,
+/// with the placeholders the event gave it.
+fn messenger(_: &str, event: &Value) -> Answer {
+    let request = &event["request"];
+    let source = event["triggerSource"].as_str().unwrap();
+    let code = request["codeParameter"].as_str().unwrap();
+    let text = match request["usernameParameter"].as_str() {
+        Some(username) => format!("{source} {username} {code}"),
+        None => format!("{source} {code}"),
+    };
+    Answer::Respond(json!({ "smsMessage": text, "emailMessage": text,
+                            "emailSubject": format!("About {source}") }))
+}
+
+#[test]
+fn custom_message_writes_every_message_that_carries_a_code() {
+    let lambda = FakeLambda::start(messenger);
+    let h = messaging_harness(
+        Some(&lambda),
+        json!({ "CustomMessage": arn("message") }),
+        "DEVELOPER",
+    );
+    let check = |username: &str, purpose: &str, source: &str| {
+        let message = delivered(&h, username, purpose);
+        let code = message["Code"].as_str().unwrap();
+        assert_eq!(message["Message"], format!("{source} {code}"));
+        assert_eq!(message["Subject"], format!("About {source}"));
+        let event = lambda.events("message").pop().unwrap();
+        assert_eq!(event["triggerSource"], source);
+        assert_eq!(event["request"]["codeParameter"], "{####}");
+        assert_eq!(event["request"]["usernameParameter"], Value::Null);
+        event
+    };
+    h.call(
+        "SignUp",
+        &json!({ "ClientId": CLIENT, "Username": "newbie", "Password": PASSWORD,
+                 "UserAttributes": [{ "Name": "email", "Value": "newbie@example.com" }],
+                 "ClientMetadata": { "lang": "fr" } }),
+    )
+    .unwrap();
+    let event = check("newbie", "CONFIRM_SIGN_UP", "CustomMessage_SignUp");
+    assert_eq!(event["request"]["clientMetadata"], json!({ "lang": "fr" }));
+    assert_eq!(
+        event["request"]["userAttributes"]["email"],
+        "newbie@example.com"
+    );
+    assert_eq!(event["callerContext"]["clientId"], CLIENT);
+    h.call(
+        "ResendConfirmationCode",
+        &json!({ "ClientId": CLIENT, "Username": "newbie" }),
+    )
+    .unwrap();
+    check("newbie", "CONFIRM_SIGN_UP", "CustomMessage_ResendCode");
+    h.call(
+        "ForgotPassword",
+        &json!({ "ClientId": CLIENT, "Username": "alice" }),
+    )
+    .unwrap();
+    check("alice", "FORGOT_PASSWORD", "CustomMessage_ForgotPassword");
+    let signed_in = password_sign_in(&h, "alice", PASSWORD).unwrap();
+    let access = signed_in["AuthenticationResult"]["AccessToken"].clone();
+    h.call(
+        "UpdateUserAttributes",
+        &json!({ "AccessToken": access,
+                 "UserAttributes": [{ "Name": "email", "Value": "alice@example.org" }] }),
+    )
+    .unwrap();
+    let event = check(
+        "alice",
+        "VERIFY_ATTRIBUTE",
+        "CustomMessage_UpdateUserAttribute",
+    );
+    // The function sees the attributes as they now are, and the app client.
+    assert_eq!(
+        event["request"]["userAttributes"]["email"],
+        "alice@example.org"
+    );
+    assert_eq!(event["callerContext"]["clientId"], PW_CLIENT);
+    h.call(
+        "GetUserAttributeVerificationCode",
+        &json!({ "AccessToken": access, "AttributeName": "email" }),
+    )
+    .unwrap();
+    check(
+        "alice",
+        "VERIFY_ATTRIBUTE",
+        "CustomMessage_VerifyUserAttribute",
+    );
+
+    // An invitation carries the username and the temporary password made up for it.
+    h.admin(
+        "AdminCreateUser",
+        &json!({ "UserPoolId": POOL, "Username": "invitee", "DesiredDeliveryMediums": ["EMAIL"],
+                 "UserAttributes": [{ "Name": "email", "Value": "invitee@example.com" }] }),
+    )
+    .unwrap();
+    let invitation = delivered(&h, "invitee", "TEMPORARY_PASSWORD");
+    let temporary = invitation["Code"].as_str().unwrap();
+    assert_eq!(
+        invitation["Message"],
+        format!("CustomMessage_AdminCreateUser invitee {temporary}")
+    );
+    let event = lambda.events("message").pop().unwrap();
+    assert_eq!(event["request"]["usernameParameter"], "{username}");
+    assert_eq!(
+        event["callerContext"]["clientId"],
+        "CLIENT_ID_NOT_APPLICABLE"
+    );
+    let reply = password_sign_in(&h, "invitee", temporary).unwrap();
+    assert_eq!(reply["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+    // SUPPRESS sends nothing.
+    h.admin(
+        "AdminCreateUser",
+        &json!({ "UserPoolId": POOL, "Username": "quiet", "MessageAction": "SUPPRESS",
+                 "DesiredDeliveryMediums": ["EMAIL"], "TemporaryPassword": PASSWORD,
+                 "UserAttributes": [{ "Name": "email", "Value": "quiet@example.com" }] }),
+    )
+    .unwrap();
+    let (_, _, codes) = h.get(&format!("/_local/codes/{POOL}/quiet"));
+    assert_eq!(codes["Codes"], json!([]));
+    // RESEND: a new temporary password, the old one no longer works.
+    h.admin(
+        "AdminCreateUser",
+        &json!({ "UserPoolId": POOL, "Username": "invitee", "MessageAction": "RESEND",
+                 "DesiredDeliveryMediums": ["EMAIL"] }),
+    )
+    .unwrap();
+    let again = delivered(&h, "invitee", "TEMPORARY_PASSWORD");
+    assert_ne!(again["Code"], invitation["Code"]);
+    assert_eq!(
+        password_sign_in(&h, "invitee", temporary),
+        err("NotAuthorizedException", "Incorrect username or password.")
+    );
+    assert_eq!(
+        h.admin(
+            "AdminCreateUser",
+            &json!({ "UserPoolId": POOL, "Username": "alice", "MessageAction": "RESEND" }),
+        )
+        .unwrap_err()
+        .0,
+        "UnsupportedUserStateException"
+    );
+}
+
+#[test]
+fn without_a_usable_custom_message_the_pools_own_message_goes_out() {
+    // No function: Cognito's default text.
+    let h = messaging_harness(None, json!({}), "COGNITO_DEFAULT");
+    h.call(
+        "ForgotPassword",
+        &json!({ "ClientId": CLIENT, "Username": "alice" }),
+    )
+    .unwrap();
+    let message = delivered(&h, "alice", "FORGOT_PASSWORD");
+    let code = message["Code"].as_str().unwrap();
+    assert_eq!(
+        message["Message"],
+        format!("Your verification code is {code}. ")
+    );
+    assert_eq!(message["Subject"], "Your verification code");
+
+    // A function whose message has no place for the code, or an email
+    // message on a pool that sends through Cognito's own account: the
+    // pool's message goes instead.
+    let lambda = FakeLambda::start(|_, event| {
+        if event["userName"] == "alice" {
+            Answer::Respond(json!({ "emailMessage": "Welcome back!", "emailSubject": "Hi" }))
+        } else {
+            messenger("message", event)
+        }
+    });
+    for account in ["DEVELOPER", "COGNITO_DEFAULT"] {
+        let h = messaging_harness(
+            Some(&lambda),
+            json!({ "CustomMessage": arn("message") }),
+            account,
+        );
+        h.endpoint.add_user(POOL, "bob", PASSWORD, true).unwrap();
+        h.admin(
+            "AdminUpdateUserAttributes",
+            &json!({ "UserPoolId": POOL, "Username": "bob",
+                     "UserAttributes": [{ "Name": "email", "Value": "bob@example.com" }] }),
+        )
+        .unwrap();
+        let message = delivered(&h, "bob", "VERIFY_ATTRIBUTE");
+        let code = message["Code"].as_str().unwrap();
+        if account == "DEVELOPER" {
+            assert_eq!(
+                message["Message"],
+                format!("CustomMessage_UpdateUserAttribute {code}")
+            );
+        } else {
+            assert_eq!(
+                message["Message"],
+                format!("Your verification code is {code}. ")
+            );
+        }
+        h.call(
+            "ForgotPassword",
+            &json!({ "ClientId": CLIENT, "Username": "alice" }),
+        )
+        .unwrap();
+        let message = delivered(&h, "alice", "FORGOT_PASSWORD");
+        let code = message["Code"].as_str().unwrap();
+        assert_eq!(
+            message["Message"],
+            format!("Your verification code is {code}. ")
+        );
+        let subject = if account == "DEVELOPER" {
+            "Hi"
+        } else {
+            "Your verification code"
+        };
+        assert_eq!(message["Subject"], subject);
+    }
+
+    // A failing function: Cognito's words, and nothing delivered.
+    let lambda = FakeLambda::start(|_, _| Answer::Fail("Template store is down"));
+    let h = messaging_harness(
+        Some(&lambda),
+        json!({ "CustomMessage": arn("message") }),
+        "DEVELOPER",
+    );
+    assert_eq!(
+        h.call(
+            "ForgotPassword",
+            &json!({ "ClientId": CLIENT, "Username": "alice" })
+        ),
+        err(
+            "UserLambdaValidationException",
+            "CustomMessage failed with error Template store is down."
+        )
+    );
+    let (_, _, codes) = h.get(&format!("/_local/codes/{POOL}/alice"));
+    assert_eq!(codes["Codes"], json!([]));
+}

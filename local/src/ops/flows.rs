@@ -23,13 +23,13 @@ use crate::error::{
     not_authorized, user_disabled,
 };
 use crate::input::{check_username, optional_field, required};
-use crate::model::outbox::Delivery;
 use crate::model::pool::{Client, MfaConfiguration, PoolSettings};
 use crate::model::session::{SessionBinding, invalid_session};
 use crate::model::signin::{Flow, SignInProgress};
 use crate::model::sms;
 use crate::model::user::User;
 use crate::ops::custom_auth::{after_srp, answer_lambda_challenge, unknown_answer_name};
+use crate::ops::messages::{Outgoing, deliver};
 use crate::ops::password::{check_password, password_sign_in};
 use crate::ops::pre_token::pre_token_generation;
 use crate::ops::srp::password_verifier_challenge;
@@ -398,23 +398,19 @@ fn send_code(
     let code = from_alphabet(b"0123456789", CODE_DIGITS);
     progress.code = Some(code.clone());
     let session = ep.issue_session(binding(client, username, factor), progress)?;
-    let now = Instant::now();
-    ep.state().outbox.push(
-        Delivery {
-            pool_id: client.pool_id.clone(),
-            username: username.to_owned(),
-            purpose: factor,
-            medium,
-            destination: destination.clone(),
-            code: code.clone(),
-            expires: now + ep.session_lifetime,
-        },
-        now,
-    );
-    eprintln!(
-        "cognito-srp-local: {factor} code {code} for {username} of {} (to {destination})",
-        client.pool_id
-    );
+    // The sign-in's ClientMetadata never reaches the custom message.
+    let outgoing = Outgoing {
+        pool_id: client.pool_id.clone(),
+        username: username.to_owned(),
+        purpose: factor,
+        medium,
+        destination: destination.clone(),
+        code,
+        lifetime: ep.session_lifetime,
+        trigger_source: "CustomMessage_Authentication",
+        invited_as: None,
+    };
+    deliver(ep, outgoing, client.app.client_id(), &json!({}))?;
     Ok(json!({ "ChallengeName": factor,
                "ChallengeParameters": { "CODE_DELIVERY_DELIVERY_MEDIUM": medium,
                    "CODE_DELIVERY_DESTINATION": masked(medium, &destination), "USERNAME": username },

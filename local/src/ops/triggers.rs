@@ -36,6 +36,7 @@ pub(crate) enum Trigger {
     VerifyAuthChallengeResponse,
     PreTokenGeneration,
     UserMigration,
+    CustomMessage,
 }
 
 impl Trigger {
@@ -51,6 +52,7 @@ impl Trigger {
             Trigger::VerifyAuthChallengeResponse => "VerifyAuthChallengeResponse",
             Trigger::PreTokenGeneration => "PreTokenGeneration",
             Trigger::UserMigration => "UserMigration",
+            Trigger::CustomMessage => "CustomMessage",
         }
     }
 }
