@@ -653,4 +653,8 @@ fn admin_create_user_follows_a_username_attributes_pools_sign_in_rules() {
         ))
     );
     admin_create(&phones, "+15550100", json!({})).unwrap();
+    // A pool made without SmsConfiguration cannot text the invitation: the
+    // user is created and nothing is sent.
+    let (_, _, codes) = phones.get(&format!("/_local/codes/{POOL}/+15550100"));
+    assert_eq!(codes["Codes"], json!([]));
 }

@@ -12,6 +12,7 @@ use crate::error::{
     ApiError, ApiResult, err, from_srp, invalid_parameter, no_such_pool, no_such_user,
 };
 use crate::input::{check_username, field, optional_bool};
+use crate::model::sms;
 use crate::model::user::User;
 use crate::ops::attributes::{alias_exists, new_user_attributes};
 use crate::ops::flows::code_destination;
@@ -224,7 +225,8 @@ fn invitation_mediums(body: &Value) -> Result<Vec<&'static str>, ApiError> {
 
 /// Sends the invitation of the user `real` (created as `invited_as`) with
 /// its temporary password, by each of `mediums` the user has an address or
-/// number for (none: nothing is sent).
+/// number for (none: nothing is sent; SMS only from a pool that can send
+/// SMS).
 fn invite(
     ep: &Endpoint,
     body: &Value,
@@ -234,7 +236,7 @@ fn invite(
     temporary: &str,
     mediums: &[&'static str],
 ) -> Result<(), ApiError> {
-    let (attributes, validity_days) = {
+    let (attributes, validity_days, can_text) = {
         let state = ep.state();
         let pool = state
             .pools
@@ -244,6 +246,7 @@ fn invite(
         (
             user.attributes.clone(),
             pool.password_policy.temporary_password_validity_days,
+            sms::check_can_send(&pool.settings).is_ok(),
         )
     };
     let days = if validity_days == 0 { 7 } else { validity_days };
@@ -256,6 +259,11 @@ fn invite(
         let Some((medium, destination)) = code_destination(&attributes, factor) else {
             continue;
         };
+        // A pool without a usable SmsConfiguration sends no SMS invitation
+        // (and creating the user is not refused for it).
+        if medium == "SMS" && !can_text {
+            continue;
+        }
         let outgoing = Outgoing {
             pool_id: pool_id.to_owned(),
             username: real.to_owned(),
