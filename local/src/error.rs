@@ -99,3 +99,11 @@ pub(crate) fn from_srp(error: Error) -> ApiError {
 
 /// What an operation answers.
 pub(crate) type ApiResult = Result<serde_json::Value, ApiError>;
+
+/// `AliasExistsException` for `attribute` taken by another user.
+pub(crate) fn alias_exists(attribute: &str) -> ApiError {
+    err(
+        "AliasExistsException",
+        format!("An account with the given {attribute} already exists."),
+    )
+}

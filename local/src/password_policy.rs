@@ -98,6 +98,27 @@ impl PasswordPolicy {
         self.check_member(password, "password")
     }
 
+    /// A temporary password that `self` accepts, for an invitation that
+    /// gives none: at least 12 characters from the OS generator.
+    pub(crate) fn temporary_password(&self) -> String {
+        // Random letters and digits, then one character of each kind, so
+        // that any policy is met whatever it requires.
+        let alphanumeric = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+        let body = self.minimum_length.max(12) - 4;
+        let mut password = crate::random::from_alphabet(alphanumeric, body);
+        password.push_str(&crate::random::from_alphabet(
+            b"ABCDEFGHJKLMNPQRSTUVWXYZ",
+            1,
+        ));
+        password.push_str(&crate::random::from_alphabet(
+            b"abcdefghijkmnopqrstuvwxyz",
+            1,
+        ));
+        password.push_str(&crate::random::from_alphabet(b"23456789", 1));
+        password.push_str(&crate::random::from_alphabet(b"!#%+=?", 1));
+        password
+    }
+
     /// Refuses `password`, the value of the request member `member`
     /// (`password`, `proposedPassword`, `temporaryPassword`), first by the
     /// API's own `PasswordType` (at most 256 characters of

@@ -82,7 +82,7 @@ impl Endpoint {
     /// The live one-time codes sent to `username` (the real username, or an
     /// alias) of `pool_id`, newest first, as the local code channel gives
     /// them: `{"Codes": [{"Code", "Purpose", "DeliveryMedium", "Destination",
-    /// "ExpiresInSeconds"}]}`.
+    /// "Message", "Subject" (email only), "ExpiresInSeconds"}]}`.
     pub fn delivered_codes(&self, pool_id: &str, username: &str) -> Value {
         let now = std::time::Instant::now();
         let state = self.state();
@@ -97,9 +97,14 @@ impl Endpoint {
             .for_user(pool_id, &real, now)
             .into_iter()
             .map(|d| {
-                json!({ "Code": d.code, "Purpose": d.purpose, "DeliveryMedium": d.medium,
-                        "Destination": d.destination,
-                        "ExpiresInSeconds": d.expires.saturating_duration_since(now).as_secs() })
+                let mut code = json!({ "Code": d.code, "Purpose": d.purpose,
+                        "DeliveryMedium": d.medium, "Destination": d.destination,
+                        "Message": d.message,
+                        "ExpiresInSeconds": d.expires.saturating_duration_since(now).as_secs() });
+                if let Some(subject) = &d.subject {
+                    code["Subject"] = json!(subject);
+                }
+                code
             })
             .collect();
         json!({ "Codes": codes })

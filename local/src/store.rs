@@ -11,7 +11,9 @@ use serde_json::Value;
 
 use crate::Endpoint;
 use crate::disk::Loaded;
-use crate::error::{ApiError, err, from_srp, invalid_parameter, no_such_client, no_such_pool};
+use crate::error::{
+    ApiError, alias_exists, err, from_srp, invalid_parameter, no_such_client, no_such_pool,
+};
 use crate::model::State;
 use crate::model::grant::Grants;
 use crate::model::pool::{Client, Pool};
@@ -172,6 +174,23 @@ impl Endpoint {
         confirmed: bool,
         prepare: impl FnOnce(&mut User),
     ) -> Result<String, ApiError> {
+        self.create_user_with(pool_id, username, password, confirmed, false, prepare)
+    }
+
+    /// [`Endpoint::create_user`], where an alias (a verified email or phone
+    /// number, a `preferred_username`) another user signs in with is
+    /// `AliasExistsException`, unless `force_alias` moves a verified email or
+    /// phone number to the new user (the other user's copy becomes
+    /// unverified), as `AdminCreateUser`'s `ForceAliasCreation` does.
+    pub(crate) fn create_user_with(
+        &self,
+        pool_id: &str,
+        username: &str,
+        password: &str,
+        confirmed: bool,
+        force_alias: bool,
+        prepare: impl FnOnce(&mut User),
+    ) -> Result<String, ApiError> {
         let pool = self.pool_id(pool_id)?;
         let sub = uuid();
         let now = chrono::Utc::now().timestamp();
@@ -221,6 +240,35 @@ impl Endpoint {
             codes: BTreeMap::new(),
         };
         prepare(&mut user);
+        if pool.username_attributes.is_empty() {
+            // Checked before anything changes, so a refusal leaves no trace.
+            let mut moves = Vec::new();
+            let mut others = BTreeMap::new();
+            for attribute in pool.sign_in_attributes() {
+                let Some(value) = pool.sign_in_name(&user.attributes, attribute) else {
+                    continue;
+                };
+                let holder = pool.users.iter().position(|u| {
+                    pool.sign_in_name(&u.attributes, attribute) == Some(value)
+                        || pool.aliases.get(value) == Some(&u.username)
+                });
+                if let Some(other) = holder {
+                    if !force_alias || attribute == "preferred_username" {
+                        return Err(alias_exists(attribute));
+                    }
+                    moves.push((other, attribute.clone()));
+                }
+            }
+            for (other, attribute) in moves {
+                let theirs = others
+                    .entry(other)
+                    .or_insert_with(|| pool.users[other].attributes.clone());
+                theirs.insert(format!("{attribute}_verified"), "false".to_owned());
+            }
+            for (other, theirs) in others {
+                pool.replace_attributes(other, theirs, now);
+            }
+        }
         pool.users.push(user);
         Ok(sub)
     }

@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use cognito_srp::{Password, PasswordVerifierChallenge, UserSrpClient};
+use cognito_srp::UserSrpClient;
 use cognito_srp_local::LambdaHost;
 use cognito_srp_local::sigv4::{CredentialStore, ReceivedRequest, verify_for_service};
 use common::*;
@@ -25,6 +25,8 @@ use serde_json::{Value, json};
 const LAMBDA_KEY: &str = "AKIALAMBDATEST000001";
 const LAMBDA_SECRET: &str = "lambda/secret/0000000000000000000000001";
 const PW_CLIENT: &str = "pwclient";
+/// An app client with `PreventUserExistenceErrors` `ENABLED`.
+const PUE_CLIENT: &str = "pueclient";
 
 /// What a scripted function does with an event.
 enum Answer {
@@ -198,6 +200,12 @@ fn harness(lambda: Option<&FakeLambda>, config: Value) -> Harness {
         json!({ "id": PW_CLIENT, "explicit_auth_flows": [
             "ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH",
             "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] }),
+    );
+    seed["pools"][0]["clients"].as_array_mut().unwrap().push(
+        json!({ "id": PUE_CLIENT, "prevent_user_existence_errors": "ENABLED",
+                "explicit_auth_flows": [
+            "ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH",
+            "ALLOW_REFRESH_TOKEN_AUTH"] }),
     );
     let mut h = Harness::new(&seed);
     if let Some(lambda) = lambda {
@@ -562,12 +570,17 @@ fn post_authentication_runs_before_the_tokens_and_its_failure_withholds_them() {
 }
 
 /// A quiz: `DefineAuthChallenge` asks until one right answer (tokens) or
-/// three wrong ones (failure); the answer is private.
+/// three wrong ones (failure); the answer is private. Started with `SRP_A`,
+/// it asks for the password first, as AWS's example function does.
 fn quiz(name: &str, event: &Value) -> Answer {
     let request = &event["request"];
     match name {
         "define" => {
             let session = request["session"].as_array().unwrap();
+            if session.len() == 1 && session[0]["challengeName"] == "SRP_A" {
+                return Answer::Respond(json!({ "issueTokens": false, "failAuthentication": false,
+                                               "challengeName": "PASSWORD_VERIFIER" }));
+            }
             let custom: Vec<&Value> = session
                 .iter()
                 .filter(|s| s["challengeName"] == "CUSTOM_CHALLENGE")
@@ -680,41 +693,45 @@ fn custom_auth_fails_when_the_define_trigger_says_so() {
     );
 }
 
-#[test]
-fn custom_auth_started_with_srp_a_asks_the_define_trigger_after_the_password() {
-    let lambda = FakeLambda::start(quiz);
-    let h = harness(Some(&lambda), quiz_config());
+/// `CUSTOM_AUTH` started with `SRP_A` and `CHALLENGE_NAME` `SRP_A`: the reply.
+fn start_custom_srp(
+    h: &Harness,
+    client_id: &str,
+    username: &str,
+) -> (cognito_srp::UserSrpSignIn, Result<Value, Refusal>) {
     let login = UserSrpClient::new(pool())
-        .with_app_client(app(CLIENT))
-        .start("alice")
+        .with_app_client(app(client_id))
+        .start(username)
         .unwrap();
     let mut parameters = login.auth_parameters();
     parameters.insert("CHALLENGE_NAME".into(), "SRP_A".into());
+    let reply = h.call(
+        "InitiateAuth",
+        &json!({ "AuthFlow": "CUSTOM_AUTH", "ClientId": client_id, "AuthParameters": parameters }),
+    );
+    (login, reply)
+}
+
+#[test]
+fn custom_auth_started_with_srp_a_asks_the_define_trigger_before_and_after_the_password() {
+    let lambda = FakeLambda::start(quiz);
+    let h = harness(Some(&lambda), quiz_config());
+    let (login, reply) = start_custom_srp(&h, CLIENT, "alice");
+    let reply = reply.unwrap();
+    // The define trigger asked for the password first.
+    assert_eq!(
+        lambda.events("define")[0]["request"]["session"],
+        json!([{ "challengeName": "SRP_A", "challengeResult": true, "challengeMetadata": null }])
+    );
     let reply = h
-        .call(
-            "InitiateAuth",
-            &json!({ "AuthFlow": "CUSTOM_AUTH", "ClientId": CLIENT, "AuthParameters": parameters }),
-        )
-        .unwrap();
-    let challenge =
-        PasswordVerifierChallenge::from_challenge_parameters(&map(&reply["ChallengeParameters"]))
-            .unwrap();
-    let responses = login
-        .respond(&challenge, &Password::new(PASSWORD))
-        .unwrap()
-        .into_challenge_responses();
-    let reply = h
-        .call(
-            "RespondToAuthChallenge",
-            &json!({ "ChallengeName": "PASSWORD_VERIFIER", "ClientId": CLIENT,
-                     "ChallengeResponses": responses }),
-        )
+        .answer_password_verifier(false, CLIENT, login, &reply, PASSWORD, &[])
         .unwrap();
     // The trigger's question, not the seed's scripted one.
     assert_eq!(reply["ChallengeParameters"]["question"], "6*7?");
     let defines = lambda.events("define");
+    assert_eq!(defines.len(), 2);
     assert_eq!(
-        defines[0]["request"]["session"],
+        defines[1]["request"]["session"],
         json!([
             { "challengeName": "SRP_A", "challengeResult": true, "challengeMetadata": null },
             { "challengeName": "PASSWORD_VERIFIER", "challengeResult": true, "challengeMetadata": null }
@@ -722,6 +739,52 @@ fn custom_auth_started_with_srp_a_asks_the_define_trigger_after_the_password() {
     );
     let done = answer(&h, false, &reply, "42").unwrap();
     assert!(done["AuthenticationResult"]["AccessToken"].is_string());
+
+    // A wrong password ends the sign-in there, and the trigger is not asked again.
+    let (login, reply) = start_custom_srp(&h, CLIENT, "alice");
+    assert_eq!(
+        h.answer_password_verifier(false, CLIENT, login, &reply.unwrap(), "Wrong-Pass-1", &[]),
+        err("NotAuthorizedException", "Incorrect username or password.")
+    );
+    assert_eq!(lambda.events("define").len(), 4);
+}
+
+#[test]
+fn custom_auth_started_with_srp_a_follows_the_define_triggers_first_answer() {
+    // This define trigger skips the password for bob and refuses carol at once.
+    let lambda = FakeLambda::start(|name, event| {
+        let first = event["request"]["session"]
+            .as_array()
+            .is_some_and(|s| s.len() == 1);
+        match (name, event["userName"].as_str()) {
+            ("define", Some("bob")) if first => {
+                Answer::Respond(json!({ "issueTokens": false, "failAuthentication": false,
+                        "challengeName": "CUSTOM_CHALLENGE" }))
+            }
+            ("define", Some("carol")) => {
+                Answer::Respond(json!({ "issueTokens": false, "failAuthentication": true }))
+            }
+            _ => quiz(name, event),
+        }
+    });
+    let h = harness(Some(&lambda), quiz_config());
+    h.endpoint.add_user(POOL, "bob", PASSWORD, true).unwrap();
+    h.endpoint.add_user(POOL, "carol", PASSWORD, true).unwrap();
+    let (_, reply) = start_custom_srp(&h, CLIENT, "bob");
+    let reply = reply.unwrap();
+    assert_eq!(
+        reply["ChallengeName"], "CUSTOM_CHALLENGE",
+        "no PASSWORD_VERIFIER: {reply}"
+    );
+    assert_eq!(
+        lambda.events("create")[0]["request"]["session"],
+        json!([{ "challengeName": "SRP_A", "challengeResult": true, "challengeMetadata": null }])
+    );
+    let (_, reply) = start_custom_srp(&h, CLIENT, "carol");
+    assert_eq!(
+        reply,
+        err("NotAuthorizedException", "Incorrect username or password.")
+    );
 }
 
 #[test]
@@ -912,4 +975,458 @@ fn pre_sign_up_may_confirm_the_user_or_refuse_the_sign_up() {
         .0,
         "UserNotFoundException"
     );
+}
+
+#[test]
+fn a_sign_ins_client_metadata_reaches_pre_authentication_and_migration_as_validation_data_only() {
+    let lambda = FakeLambda::start(|name, event| match name {
+        "migrate" => migration(name, event),
+        _ => Answer::Respond(json!({})),
+    });
+    let h = harness(
+        Some(&lambda),
+        json!({ "PreAuthentication": arn("preAuth"), "UserMigration": arn("migrate"),
+                "PostAuthentication": arn("postAuth"), "PreTokenGeneration": arn("preToken") }),
+    );
+    let metadata = json!({ "origin": "kiosk-7" });
+    let with_metadata = |username: &str, password: &str| {
+        h.call(
+            "InitiateAuth",
+            &json!({ "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": PW_CLIENT,
+                     "AuthParameters": { "USERNAME": username, "PASSWORD": password },
+                     "ClientMetadata": metadata }),
+        )
+    };
+    with_metadata("alice", PASSWORD).unwrap();
+    assert_eq!(
+        lambda.events("preAuth")[0]["request"]["validationData"],
+        metadata
+    );
+    // Post authentication and pre token generation run without it.
+    assert_eq!(
+        lambda.events("postAuth")[0]["request"]["clientMetadata"],
+        json!({})
+    );
+    assert_eq!(
+        lambda.events("preToken")[0]["request"]["clientMetadata"],
+        json!({})
+    );
+
+    // SRP, through AdminInitiateAuth.
+    let login = UserSrpClient::new(pool())
+        .with_app_client(app(CLIENT))
+        .start("alice")
+        .unwrap();
+    let reply = h
+        .initiate(
+            true,
+            json!({ "AuthFlow": "USER_SRP_AUTH", "ClientId": CLIENT,
+                    "AuthParameters": login.auth_parameters(), "ClientMetadata": metadata }),
+        )
+        .unwrap();
+    h.answer_password_verifier(true, CLIENT, login, &reply, PASSWORD, &[])
+        .unwrap();
+    assert_eq!(
+        lambda.events("preAuth")[1]["request"]["validationData"],
+        metadata
+    );
+
+    // Migration at sign-in: validationData, not clientMetadata.
+    with_metadata("legacy", "Legacy-Pass-1").unwrap();
+    let migrated = &lambda.events("migrate")[0]["request"];
+    assert_eq!(migrated["validationData"], metadata);
+    assert_eq!(migrated["clientMetadata"], json!({}));
+    // ForgotPassword's ClientMetadata is the function's clientMetadata.
+    h.call(
+        "ForgotPassword",
+        &json!({ "ClientId": CLIENT, "Username": "forgetful", "ClientMetadata": metadata }),
+    )
+    .unwrap();
+    let migrated = &lambda.events("migrate")[1]["request"];
+    assert_eq!(migrated["clientMetadata"], metadata);
+    assert_eq!(migrated["validationData"], json!({}));
+}
+
+#[test]
+fn under_prevent_user_existence_errors_an_unknown_users_custom_auth_runs_the_triggers_and_fails() {
+    let lambda = FakeLambda::start(|name, event| match name {
+        "preAuth" => Answer::Respond(json!({})),
+        _ => quiz(name, event),
+    });
+    let mut config = quiz_config();
+    config["PreAuthentication"] = json!(arn("preAuth"));
+    let h = harness(Some(&lambda), config);
+    let start = |client: &str, username: &str| {
+        h.call(
+            "InitiateAuth",
+            &json!({ "AuthFlow": "CUSTOM_AUTH", "ClientId": client,
+                     "AuthParameters": { "USERNAME": username } }),
+        )
+    };
+    // LEGACY: refused at once, no trigger runs.
+    assert_eq!(
+        start(CLIENT, "ghost"),
+        err("UserNotFoundException", "User does not exist.")
+    );
+    assert!(lambda.events("preAuth").is_empty() && lambda.events("define").is_empty());
+
+    // ENABLED: a challenge like any other, for a UUID that is nobody.
+    let reply = start(PUE_CLIENT, "ghost").unwrap();
+    assert_eq!(reply["ChallengeName"], "CUSTOM_CHALLENGE");
+    assert_eq!(reply["ChallengeParameters"]["question"], "6*7?");
+    let told = reply["ChallengeParameters"]["USERNAME"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(told.len(), 36, "a UUID, not the name typed: {told}");
+    let pre_auth = &lambda.events("preAuth")[0];
+    assert_eq!(pre_auth["userName"], "ghost");
+    assert_eq!(pre_auth["request"]["userNotFound"], true);
+    assert_eq!(pre_auth["request"]["userAttributes"], json!({}));
+    for function in ["define", "create"] {
+        let event = &lambda.events(function)[0];
+        assert_eq!(event["userName"], "ghost");
+        assert_eq!(event["request"]["userNotFound"], true, "{function}");
+    }
+    // Even a right answer, and a define trigger that issues tokens, cannot
+    // sign in a user who does not exist.
+    let answer_as = |reply: &Value, username: &str, answer: &str| {
+        h.call(
+            "RespondToAuthChallenge",
+            &json!({ "ChallengeName": "CUSTOM_CHALLENGE", "ClientId": PUE_CLIENT,
+                     "Session": reply["Session"],
+                     "ChallengeResponses": { "USERNAME": username, "ANSWER": answer } }),
+        )
+    };
+    assert_eq!(
+        answer_as(&reply, &told, "42"),
+        err("NotAuthorizedException", "Incorrect username or password.")
+    );
+    let verify = &lambda.events("verify")[0];
+    assert_eq!(verify["request"]["userNotFound"], true);
+    assert_eq!(verify["request"]["challengeAnswer"], "42");
+    // The answer may name the user as typed, too; a wrong answer goes on.
+    let reply = start(PUE_CLIENT, "ghost").unwrap();
+    let again = answer_as(&reply, "ghost", "41").unwrap();
+    assert_eq!(again["ChallengeName"], "CUSTOM_CHALLENGE");
+    assert_eq!(again["ChallengeParameters"]["USERNAME"], told.as_str());
+
+    // A real user on the same client: userNotFound is false.
+    let reply = start(PUE_CLIENT, "alice").unwrap();
+    assert_eq!(reply["ChallengeParameters"]["USERNAME"], "alice");
+    let define = lambda.events("define").pop().unwrap();
+    assert_eq!(define["request"]["userNotFound"], false);
+    assert_eq!(
+        define["request"]["userAttributes"]["email"],
+        "alice@example.com"
+    );
+}
+
+#[test]
+fn under_prevent_user_existence_errors_pre_authentication_sees_an_unknown_user() {
+    let lambda = FakeLambda::start(|_, _| Answer::Respond(json!({})));
+    let h = harness(
+        Some(&lambda),
+        json!({ "PreAuthentication": arn("preAuth") }),
+    );
+    let refused = err("NotAuthorizedException", "Incorrect username or password.");
+    let password = h.call(
+        "InitiateAuth",
+        &json!({ "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": PUE_CLIENT,
+                 "AuthParameters": { "USERNAME": "ghost", "PASSWORD": PASSWORD } }),
+    );
+    assert_eq!(password, refused);
+    assert_eq!(
+        h.user_srp(false, PUE_CLIENT, "ghost", PASSWORD, None),
+        refused
+    );
+    let events = lambda.events("preAuth");
+    assert_eq!(events.len(), 2);
+    for event in events {
+        assert_eq!(event["userName"], "ghost");
+        assert_eq!(event["request"]["userNotFound"], true);
+    }
+    // And for a real user, false.
+    h.user_srp(false, PUE_CLIENT, "alice", PASSWORD, None)
+        .unwrap();
+    assert_eq!(
+        lambda.events("preAuth")[2]["request"]["userNotFound"],
+        false
+    );
+    // A refusing function refuses the unknown user in its own words, as a known one.
+    let lambda = FakeLambda::start(|_, _| Answer::Fail("Nobody by that name today"));
+    let h = harness(
+        Some(&lambda),
+        json!({ "PreAuthentication": arn("preAuth") }),
+    );
+    assert_eq!(
+        h.user_srp(false, PUE_CLIENT, "ghost", PASSWORD, None),
+        err(
+            "UserLambdaValidationException",
+            "PreAuthentication failed with error Nobody by that name today."
+        )
+    );
+}
+
+/// The newest message of `purpose` the local channel holds for `username`.
+fn delivered(h: &Harness, username: &str, purpose: &str) -> Value {
+    let (status, _, body) = h.get(&format!("/_local/codes/{POOL}/{username}"));
+    assert_eq!(status, 200, "{body}");
+    body["Codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["Purpose"] == purpose)
+        .unwrap_or_else(|| panic!("a {purpose} message for {username} in {body}"))
+        .clone()
+}
+
+/// A pool that verifies emails, sends them through its own SES identity,
+/// and has `config` as its `LambdaConfig`.
+fn messaging_harness(lambda: Option<&FakeLambda>, config: Value, account: &str) -> Harness {
+    let h = harness(lambda, json!({}));
+    h.admin(
+        "UpdateUserPool",
+        &json!({ "UserPoolId": POOL, "LambdaConfig": config, "AutoVerifiedAttributes": ["email"],
+                 "EmailConfiguration": { "EmailSendingAccount": account } }),
+    )
+    .unwrap();
+    h
+}
+
+/// A custom message function that says which trigger source it wrote for,
+/// with the placeholders the event gave it.
+fn messenger(_: &str, event: &Value) -> Answer {
+    let request = &event["request"];
+    let source = event["triggerSource"].as_str().unwrap();
+    let code = request["codeParameter"].as_str().unwrap();
+    let text = match request["usernameParameter"].as_str() {
+        Some(username) => format!("{source} {username} {code}"),
+        None => format!("{source} {code}"),
+    };
+    Answer::Respond(json!({ "smsMessage": text, "emailMessage": text,
+                            "emailSubject": format!("About {source}") }))
+}
+
+#[test]
+fn custom_message_writes_every_message_that_carries_a_code() {
+    let lambda = FakeLambda::start(messenger);
+    let h = messaging_harness(
+        Some(&lambda),
+        json!({ "CustomMessage": arn("message") }),
+        "DEVELOPER",
+    );
+    let check = |username: &str, purpose: &str, source: &str| {
+        let message = delivered(&h, username, purpose);
+        let code = message["Code"].as_str().unwrap();
+        assert_eq!(message["Message"], format!("{source} {code}"));
+        assert_eq!(message["Subject"], format!("About {source}"));
+        let event = lambda.events("message").pop().unwrap();
+        assert_eq!(event["triggerSource"], source);
+        assert_eq!(event["request"]["codeParameter"], "{####}");
+        assert_eq!(event["request"]["usernameParameter"], Value::Null);
+        event
+    };
+    h.call(
+        "SignUp",
+        &json!({ "ClientId": CLIENT, "Username": "newbie", "Password": PASSWORD,
+                 "UserAttributes": [{ "Name": "email", "Value": "newbie@example.com" }],
+                 "ClientMetadata": { "lang": "fr" } }),
+    )
+    .unwrap();
+    let event = check("newbie", "CONFIRM_SIGN_UP", "CustomMessage_SignUp");
+    assert_eq!(event["request"]["clientMetadata"], json!({ "lang": "fr" }));
+    assert_eq!(
+        event["request"]["userAttributes"]["email"],
+        "newbie@example.com"
+    );
+    assert_eq!(event["callerContext"]["clientId"], CLIENT);
+    h.call(
+        "ResendConfirmationCode",
+        &json!({ "ClientId": CLIENT, "Username": "newbie" }),
+    )
+    .unwrap();
+    check("newbie", "CONFIRM_SIGN_UP", "CustomMessage_ResendCode");
+    h.call(
+        "ForgotPassword",
+        &json!({ "ClientId": CLIENT, "Username": "alice" }),
+    )
+    .unwrap();
+    check("alice", "FORGOT_PASSWORD", "CustomMessage_ForgotPassword");
+    let signed_in = password_sign_in(&h, "alice", PASSWORD).unwrap();
+    let access = signed_in["AuthenticationResult"]["AccessToken"].clone();
+    h.call(
+        "UpdateUserAttributes",
+        &json!({ "AccessToken": access,
+                 "UserAttributes": [{ "Name": "email", "Value": "alice@example.org" }] }),
+    )
+    .unwrap();
+    let event = check(
+        "alice",
+        "VERIFY_ATTRIBUTE",
+        "CustomMessage_UpdateUserAttribute",
+    );
+    // The function sees the attributes as they now are, and the app client.
+    assert_eq!(
+        event["request"]["userAttributes"]["email"],
+        "alice@example.org"
+    );
+    assert_eq!(event["callerContext"]["clientId"], PW_CLIENT);
+    h.call(
+        "GetUserAttributeVerificationCode",
+        &json!({ "AccessToken": access, "AttributeName": "email" }),
+    )
+    .unwrap();
+    check(
+        "alice",
+        "VERIFY_ATTRIBUTE",
+        "CustomMessage_VerifyUserAttribute",
+    );
+
+    // An invitation carries the username and the temporary password made up for it.
+    h.admin(
+        "AdminCreateUser",
+        &json!({ "UserPoolId": POOL, "Username": "invitee", "DesiredDeliveryMediums": ["EMAIL"],
+                 "UserAttributes": [{ "Name": "email", "Value": "invitee@example.com" }] }),
+    )
+    .unwrap();
+    let invitation = delivered(&h, "invitee", "TEMPORARY_PASSWORD");
+    let temporary = invitation["Code"].as_str().unwrap();
+    assert_eq!(
+        invitation["Message"],
+        format!("CustomMessage_AdminCreateUser invitee {temporary}")
+    );
+    let event = lambda.events("message").pop().unwrap();
+    assert_eq!(event["request"]["usernameParameter"], "{username}");
+    assert_eq!(
+        event["callerContext"]["clientId"],
+        "CLIENT_ID_NOT_APPLICABLE"
+    );
+    let reply = password_sign_in(&h, "invitee", temporary).unwrap();
+    assert_eq!(reply["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+    // SUPPRESS sends nothing.
+    h.admin(
+        "AdminCreateUser",
+        &json!({ "UserPoolId": POOL, "Username": "quiet", "MessageAction": "SUPPRESS",
+                 "DesiredDeliveryMediums": ["EMAIL"], "TemporaryPassword": PASSWORD,
+                 "UserAttributes": [{ "Name": "email", "Value": "quiet@example.com" }] }),
+    )
+    .unwrap();
+    let (_, _, codes) = h.get(&format!("/_local/codes/{POOL}/quiet"));
+    assert_eq!(codes["Codes"], json!([]));
+    // RESEND: a new temporary password, the old one no longer works.
+    h.admin(
+        "AdminCreateUser",
+        &json!({ "UserPoolId": POOL, "Username": "invitee", "MessageAction": "RESEND",
+                 "DesiredDeliveryMediums": ["EMAIL"] }),
+    )
+    .unwrap();
+    let again = delivered(&h, "invitee", "TEMPORARY_PASSWORD");
+    assert_ne!(again["Code"], invitation["Code"]);
+    assert_eq!(
+        password_sign_in(&h, "invitee", temporary),
+        err("NotAuthorizedException", "Incorrect username or password.")
+    );
+    assert_eq!(
+        h.admin(
+            "AdminCreateUser",
+            &json!({ "UserPoolId": POOL, "Username": "alice", "MessageAction": "RESEND" }),
+        )
+        .unwrap_err()
+        .0,
+        "UnsupportedUserStateException"
+    );
+}
+
+#[test]
+fn without_a_usable_custom_message_the_pools_own_message_goes_out() {
+    // No function: Cognito's default text.
+    let h = messaging_harness(None, json!({}), "COGNITO_DEFAULT");
+    h.call(
+        "ForgotPassword",
+        &json!({ "ClientId": CLIENT, "Username": "alice" }),
+    )
+    .unwrap();
+    let message = delivered(&h, "alice", "FORGOT_PASSWORD");
+    let code = message["Code"].as_str().unwrap();
+    assert_eq!(
+        message["Message"],
+        format!("Your verification code is {code}. ")
+    );
+    assert_eq!(message["Subject"], "Your verification code");
+
+    // A function whose message has no place for the code, or an email
+    // message on a pool that sends through Cognito's own account: the
+    // pool's message goes instead.
+    let lambda = FakeLambda::start(|_, event| {
+        if event["userName"] == "alice" {
+            Answer::Respond(json!({ "emailMessage": "Welcome back!", "emailSubject": "Hi" }))
+        } else {
+            messenger("message", event)
+        }
+    });
+    for account in ["DEVELOPER", "COGNITO_DEFAULT"] {
+        let h = messaging_harness(
+            Some(&lambda),
+            json!({ "CustomMessage": arn("message") }),
+            account,
+        );
+        h.endpoint.add_user(POOL, "bob", PASSWORD, true).unwrap();
+        h.admin(
+            "AdminUpdateUserAttributes",
+            &json!({ "UserPoolId": POOL, "Username": "bob",
+                     "UserAttributes": [{ "Name": "email", "Value": "bob@example.com" }] }),
+        )
+        .unwrap();
+        let message = delivered(&h, "bob", "VERIFY_ATTRIBUTE");
+        let code = message["Code"].as_str().unwrap();
+        if account == "DEVELOPER" {
+            assert_eq!(
+                message["Message"],
+                format!("CustomMessage_UpdateUserAttribute {code}")
+            );
+        } else {
+            assert_eq!(
+                message["Message"],
+                format!("Your verification code is {code}. ")
+            );
+        }
+        h.call(
+            "ForgotPassword",
+            &json!({ "ClientId": CLIENT, "Username": "alice" }),
+        )
+        .unwrap();
+        let message = delivered(&h, "alice", "FORGOT_PASSWORD");
+        let code = message["Code"].as_str().unwrap();
+        assert_eq!(
+            message["Message"],
+            format!("Your verification code is {code}. ")
+        );
+        let subject = if account == "DEVELOPER" {
+            "Hi"
+        } else {
+            "Your verification code"
+        };
+        assert_eq!(message["Subject"], subject);
+    }
+
+    // A failing function: Cognito's words, and nothing delivered.
+    let lambda = FakeLambda::start(|_, _| Answer::Fail("Template store is down"));
+    let h = messaging_harness(
+        Some(&lambda),
+        json!({ "CustomMessage": arn("message") }),
+        "DEVELOPER",
+    );
+    assert_eq!(
+        h.call(
+            "ForgotPassword",
+            &json!({ "ClientId": CLIENT, "Username": "alice" })
+        ),
+        err(
+            "UserLambdaValidationException",
+            "CustomMessage failed with error Template store is down."
+        )
+    );
+    let (_, _, codes) = h.get(&format!("/_local/codes/{POOL}/alice"));
+    assert_eq!(codes["Codes"], json!([]));
 }

@@ -525,3 +525,136 @@ fn in_an_email_as_username_pool_the_email_is_the_sign_in_name() {
         ))
     );
 }
+
+fn admin_create(h: &Harness, username: &str, extra: Value) -> Result<Value, Refusal> {
+    let mut body = json!({ "UserPoolId": POOL, "Username": username,
+                           "TemporaryPassword": PASSWORD });
+    for (name, value) in extra.as_object().unwrap() {
+        body[name] = value.clone();
+    }
+    h.admin("AdminCreateUser", &body)
+}
+
+#[test]
+fn admin_create_user_follows_an_alias_pools_sign_in_rules() {
+    let h = pool_with(json!({ "AliasAttributes": ["email", "preferred_username"] }));
+    assert_eq!(
+        admin_create(&h, "kim@example.com", json!({})),
+        Err((
+            "InvalidParameterException".into(),
+            "Username cannot be of email format, since user pool is configured for email alias."
+                .into()
+        ))
+    );
+    assert_eq!(
+        kind(admin_create(
+            &h,
+            "kim",
+            json!({ "UserAttributes": [{ "Name": "shoe_size", "Value": "9" }] })
+        )),
+        "InvalidParameterException",
+        "an attribute outside the schema"
+    );
+    // An administrator may create the user with its email verified: an alias at once.
+    let verified_email = json!({ "UserAttributes": [
+        { "Name": "email", "Value": "shared@example.com" },
+        { "Name": "email_verified", "Value": "true" }] });
+    admin_create(&h, "kim", verified_email.clone()).unwrap();
+    assert_eq!(
+        attribute(&h, "shared@example.com", "email_verified").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        admin_create(&h, "lee", verified_email.clone()),
+        Err((
+            "AliasExistsException".into(),
+            "An account with the given email already exists.".into()
+        ))
+    );
+    assert_eq!(
+        kind(h.admin(
+            "AdminGetUser",
+            &json!({ "UserPoolId": POOL, "Username": "lee" })
+        )),
+        "UserNotFoundException",
+        "a refused user is not created"
+    );
+    // Unverified, the same email is no alias and takes nothing.
+    admin_create(
+        &h,
+        "max",
+        json!({ "UserAttributes": [{ "Name": "email", "Value": "shared@example.com" }] }),
+    )
+    .unwrap();
+    // ForceAliasCreation moves it: kim's copy becomes unverified.
+    let mut forced = verified_email;
+    forced["ForceAliasCreation"] = json!(true);
+    admin_create(&h, "lee", forced).unwrap();
+    assert_eq!(
+        attribute(&h, "kim", "email_verified").as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        h.admin(
+            "AdminGetUser",
+            &json!({ "UserPoolId": POOL, "Username": "shared@example.com" })
+        )
+        .unwrap()["Username"],
+        "lee"
+    );
+    // A preferred_username is one user's, force or not.
+    let nickname = json!({ "UserAttributes": [{ "Name": "preferred_username", "Value": "kimmy" }],
+                           "ForceAliasCreation": true });
+    admin_create(&h, "nat", nickname.clone()).unwrap();
+    assert_eq!(
+        admin_create(&h, "oli", nickname),
+        Err((
+            "AliasExistsException".into(),
+            "An account with the given preferred_username already exists.".into()
+        ))
+    );
+}
+
+#[test]
+fn admin_create_user_follows_a_username_attributes_pools_sign_in_rules() {
+    let h = pool_with(json!({ "UsernameAttributes": ["email"] }));
+    assert_eq!(
+        admin_create(&h, "mo", json!({})),
+        Err((
+            "InvalidParameterException".into(),
+            "Username should be an email.".into()
+        ))
+    );
+    let created = admin_create(&h, "mo@example.com", json!({})).unwrap();
+    let user = &created["User"];
+    let sub = user["Attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["Name"] == "sub")
+        .unwrap()["Value"]
+        .clone();
+    // The real username is the sub; the email is an attribute and signs in.
+    assert_eq!(user["Username"], sub);
+    assert_eq!(
+        attribute(&h, "mo@example.com", "email").as_deref(),
+        Some("mo@example.com")
+    );
+    assert_eq!(
+        kind(admin_create(&h, "mo@example.com", json!({}))),
+        "UsernameExistsException"
+    );
+    let phones = pool_with(json!({ "UsernameAttributes": ["phone_number"] }));
+    assert_eq!(
+        admin_create(&phones, "mo@example.com", json!({})),
+        Err((
+            "InvalidParameterException".into(),
+            "Username should be a phone number.".into()
+        ))
+    );
+    admin_create(&phones, "+15550100", json!({})).unwrap();
+    // A pool made without SmsConfiguration cannot text the invitation: the
+    // user is created and nothing is sent.
+    let (_, _, codes) = phones.get(&format!("/_local/codes/{POOL}/+15550100"));
+    assert_eq!(codes["Codes"], json!([]));
+}

@@ -3,7 +3,10 @@ on a real Lambda host (serverless-offline, handlers in lambda/handlers.js):
 
 - a PreTokenGeneration function adds a claim seen in the ID token;
 - a PreAuthentication function refuses a user (UserLambdaValidationException);
-- the three custom-auth triggers drive a CUSTOM_AUTH sign-in.
+- the three custom-auth triggers drive a CUSTOM_AUTH sign-in;
+- a sign-in's ClientMetadata reaches PreAuthentication as validationData;
+- a CustomMessage function writes the ForgotPassword message, read back from
+  the endpoint's local code channel.
 
 The pool and its LambdaConfig are made through the API (signed with the seed's
 IAM credentials). Each check prints PASS or FAIL; any failure makes the process
@@ -14,6 +17,7 @@ Usage: python triggers.py ENDPOINT SEED FUNCTION_PREFIX
 import base64
 import json
 import sys
+import urllib.request
 
 import boto3
 from botocore.config import Config
@@ -56,14 +60,16 @@ pool_id = cognito.create_user_pool(PoolName="interop-triggers", LambdaConfig={
     "DefineAuthChallenge": arn("define"),
     "CreateAuthChallenge": arn("create"),
     "VerifyAuthChallengeResponse": arn("verify"),
-})["UserPool"]["Id"]
+    "CustomMessage": arn("customMessage"),
+}, EmailConfiguration={"EmailSendingAccount": "DEVELOPER"})["UserPool"]["Id"]
 client_id = cognito.create_user_pool_client(
     UserPoolId=pool_id, ClientName="triggers",
     ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH",
                        "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
 password = "Interop-Trigger-Pass-1"
 for user in ("trigger-user", "refused-user"):
-    cognito.admin_create_user(UserPoolId=pool_id, Username=user, MessageAction="SUPPRESS")
+    cognito.admin_create_user(UserPoolId=pool_id, Username=user, MessageAction="SUPPRESS",
+                              UserAttributes=[{"Name": "email", "Value": f"{user}@example.com"}])
     cognito.admin_set_user_password(UserPoolId=pool_id, Username=user, Password=password,
                                     Permanent=True)
 
@@ -133,6 +139,32 @@ def _():
         assert e.response["Error"]["Code"] == "NotAuthorizedException", e.response["Error"]
         return
     raise AssertionError("a third wrong answer was accepted")
+
+
+@check("a sign-in's ClientMetadata reaches PreAuthentication as validationData")
+def _():
+    try:
+        cognito.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+                              AuthParameters={"USERNAME": "trigger-user", "PASSWORD": password},
+                              ClientMetadata={"probe": "kiosk-7"})
+    except ClientError as e:
+        error = e.response["Error"]
+        assert error["Code"] == "UserLambdaValidationException", error
+        expected = "PreAuthentication failed with error validationData.probe is kiosk-7."
+        assert error["Message"] == expected, error
+        return
+    raise AssertionError("the probe did not reach PreAuthentication")
+
+
+@check("CustomMessage writes the ForgotPassword message the local channel delivers")
+def _():
+    cognito.forgot_password(ClientId=client_id, Username="trigger-user")
+    url = f"{endpoint.rstrip('/')}/_local/codes/{pool_id}/trigger-user"
+    codes = json.load(urllib.request.urlopen(url, timeout=30))["Codes"]
+    sent = next(c for c in codes if c["Purpose"] == "FORGOT_PASSWORD")
+    expected = f"CustomMessage_ForgotPassword for trigger-user: {sent['Code']}"
+    assert sent["Message"] == expected, sent
+    assert sent["Subject"] == "Interop CustomMessage_ForgotPassword", sent
 
 
 print(f"triggers (boto3 {boto3.__version__}, serverless-offline): "

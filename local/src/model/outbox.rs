@@ -1,5 +1,6 @@
-//! The one-time codes the endpoint sends (`EMAIL_OTP`, `SMS_OTP`): nothing
-//! leaves the machine, so each is kept here for the local channel
+//! The codes and temporary passwords the endpoint sends, with the message
+//! that carries each: nothing leaves the machine, so each is kept here for
+//! the local channel
 //! (`GET /_local/codes/<pool id>/<username>`, and a line on standard error)
 //! until it expires.
 
@@ -15,13 +16,18 @@ pub(crate) struct Delivery {
     pub pool_id: String,
     /// The user's real username.
     pub username: String,
-    /// The challenge the code answers (`EMAIL_OTP`, `SMS_OTP`).
+    /// What the code is for (`EMAIL_OTP`, `SMS_OTP`, `CONFIRM_SIGN_UP`,
+    /// `VERIFY_ATTRIBUTE`, `FORGOT_PASSWORD`, `TEMPORARY_PASSWORD`).
     pub purpose: &'static str,
     /// `EMAIL` or `SMS`.
     pub medium: &'static str,
     /// The address or number it would have gone to.
     pub destination: String,
     pub code: String,
+    /// The message as the user would read it (the code in it).
+    pub message: String,
+    /// An email's subject.
+    pub subject: Option<String>,
     pub expires: Instant,
 }
 

@@ -343,9 +343,10 @@ pub(crate) struct PoolSettings {
     /// `SetUserPoolMfaConfig`'s `WebAuthnConfiguration` (`None`: no relying
     /// party, so no passkey sign-in).
     pub web_authn: Option<WebAuthnConfiguration>,
-    /// What `DescribeUserPool` echoes and nothing here acts on
-    /// (`AdminCreateUserConfig`, `AccountRecoverySetting`, ...), and
-    /// `SmsConfiguration`, which [`crate::model::sms`] reads.
+    /// What `DescribeUserPool` echoes (`AdminCreateUserConfig`,
+    /// `AccountRecoverySetting`, ...): `SmsConfiguration`, which
+    /// [`crate::model::sms`] reads, and the message templates and
+    /// `EmailConfiguration` the messages are made from; the rest is kept only.
     pub other: serde_json::Map<String, Value>,
 }
 

@@ -42,6 +42,10 @@ pub(crate) struct SignInProgress {
     pub custom_session: Vec<CustomStep>,
     /// The `CUSTOM_CHALLENGE` in flight of a trigger-driven `CUSTOM_AUTH`.
     pub custom_challenge: Option<IssuedCustomChallenge>,
+    /// The name as typed, when no user has it (a sign-in under
+    /// `PreventUserExistenceErrors` that can never succeed; `sub` is then
+    /// the decoy's id).
+    pub unknown_username: Option<String>,
 }
 
 /// One challenge of a trigger-driven `CUSTOM_AUTH` and how it went.
@@ -102,6 +106,7 @@ impl SignInProgress {
             totp_setup: None,
             custom_session: Vec::new(),
             custom_challenge: None,
+            unknown_username: None,
         }
     }
 }

@@ -19,8 +19,10 @@ use crate::input::{field, optional_strings};
 use crate::model::State;
 use crate::model::code::CodePurpose;
 use crate::model::pool::Pool;
+use crate::ops::messages::{Outgoing, deliver};
 use crate::ops::pools::STANDARD_ATTRIBUTES;
 use crate::ops::tokens::check_access_token;
+use crate::ops::triggers::client_metadata;
 use crate::ops::verification::send_code;
 
 /// The attributes whose change needs verification.
@@ -34,13 +36,7 @@ fn unauthorized_attribute() -> ApiError {
     )
 }
 
-/// `AliasExistsException` for `attribute` taken by another user.
-pub(crate) fn alias_exists(attribute: &str) -> ApiError {
-    err(
-        "AliasExistsException",
-        format!("An account with the given {attribute} already exists."),
-    )
-}
+pub(crate) use crate::error::alias_exists;
 
 /// Checks that `name` is an attribute of `pool` that `admin` (or, if not,
 /// the user itself) may write.
@@ -128,16 +124,17 @@ pub(crate) fn requested_attributes(
     Ok(out)
 }
 
-/// Sets `changes` on the user at `index` of `pool_id`; sends a code for
+/// Sets `changes` on the user at `index` of `pool_id`; makes a code for
 /// each changed email or phone number the pool auto-verifies. The
-/// `CodeDeliveryDetails` of the codes sent.
+/// `CodeDeliveryDetails` of the codes, and their messages to deliver once
+/// the state is released.
 pub(crate) fn update(
     state: &mut State,
     pool_id: &str,
     index: usize,
     changes: &[(String, String)],
     now: i64,
-) -> Result<Vec<Value>, ApiError> {
+) -> Result<(Vec<Value>, Vec<Outgoing>), ApiError> {
     let pool = state
         .pools
         .get_mut(pool_id)
@@ -162,13 +159,32 @@ pub(crate) fn update(
     pool.replace_attributes(index, next, now);
     let auto_verified = pool.settings.auto_verified_attributes.clone();
     let mut deliveries = Vec::new();
+    let mut messages = Vec::new();
     for attribute in to_verify {
         if auto_verified.iter().any(|a| a == attribute) {
             let purpose = CodePurpose::Attribute(attribute.to_owned());
-            deliveries.push(send_code(state, pool_id, index, purpose, attribute, now)?);
+            let source = "CustomMessage_UpdateUserAttribute";
+            let (details, outgoing) =
+                send_code(state, pool_id, index, purpose, attribute, now, source)?;
+            deliveries.push(details);
+            messages.push(outgoing);
         }
     }
-    Ok(deliveries)
+    Ok((deliveries, messages))
+}
+
+/// Delivers the messages an update made, as `client_id` with the request's
+/// `ClientMetadata`.
+fn deliver_all(
+    ep: &Endpoint,
+    messages: Vec<Outgoing>,
+    client_id: &str,
+    body: &Value,
+) -> Result<(), ApiError> {
+    for outgoing in messages {
+        deliver(ep, outgoing, client_id, &client_metadata(body))?;
+    }
+    Ok(())
 }
 
 /// Removes `names` from the user at `index` of `pool_id` (an email or phone
@@ -227,6 +243,20 @@ pub(crate) fn token_user(ep: &Endpoint, body: &Value) -> Result<(String, String)
     Ok((pool_id, sub))
 }
 
+/// [`token_user`], and the app client the token was issued to.
+pub(crate) fn token_user_and_client(
+    ep: &Endpoint,
+    body: &Value,
+) -> Result<(String, String, String), ApiError> {
+    let (pool_id, sub, claims) = check_access_token(ep, field(body, "AccessToken")?)?;
+    let client_id = claims
+        .get("client_id")
+        .and_then(Value::as_str)
+        .unwrap_or("CLIENT_ID_NOT_APPLICABLE")
+        .to_owned();
+    Ok((pool_id, sub, client_id))
+}
+
 /// The position of the user `sub` of `pool_id`, under the lock that changes it.
 pub(crate) fn position(state: &State, pool_id: &str, sub: &str) -> Result<usize, ApiError> {
     state
@@ -242,18 +272,22 @@ pub(crate) fn admin_update_user_attributes(ep: &Endpoint, body: &Value) -> ApiRe
     let mut state = ep.state();
     let (pool_id, index) = admin_target(&state, body)?;
     let changes = requested_attributes(&state.pools[&pool_id], body, true)?;
-    update(&mut state, &pool_id, index, &changes, now)?;
+    let (_, messages) = update(&mut state, &pool_id, index, &changes, now)?;
+    drop(state);
+    deliver_all(ep, messages, "CLIENT_ID_NOT_APPLICABLE", body)?;
     Ok(json!({}))
 }
 
 /// `UpdateUserAttributes`: `CodeDeliveryDetailsList`, the codes sent.
 pub(crate) fn update_user_attributes(ep: &Endpoint, body: &Value) -> ApiResult {
     let now = ep.clock().unix_seconds();
-    let (pool_id, sub) = token_user(ep, body)?;
+    let (pool_id, sub, client_id) = token_user_and_client(ep, body)?;
     let mut state = ep.state();
     let index = position(&state, &pool_id, &sub)?;
     let changes = requested_attributes(&state.pools[&pool_id], body, false)?;
-    let deliveries = update(&mut state, &pool_id, index, &changes, now)?;
+    let (deliveries, messages) = update(&mut state, &pool_id, index, &changes, now)?;
+    drop(state);
+    deliver_all(ep, messages, &client_id, body)?;
     Ok(json!({ "CodeDeliveryDetailsList": deliveries }))
 }
 
@@ -294,18 +328,20 @@ fn phone_shaped(name: &str) -> bool {
     check_value("phone_number", name).is_ok()
 }
 
-/// The attributes a `SignUp` of `username` gives its user in `pool`: the
-/// request's `UserAttributes` (the user's own writes), and in a pool with
+/// The attributes a new user `username` gets in `pool`, from `SignUp` (the
+/// user's own writes) or `AdminCreateUser` (`admin`'s, which may set the
+/// `_verified` flags): the request's `UserAttributes`, and in a pool with
 /// `UsernameAttributes` the email or phone number the username is. A
 /// username that breaks the pool's sign-in rules is refused in Cognito's
 /// words.
-pub(crate) fn sign_up_attributes(
+pub(crate) fn new_user_attributes(
     pool: &Pool,
     username: &str,
     body: &Value,
+    admin: bool,
 ) -> Result<Vec<(String, String)>, ApiError> {
     let mut attributes = match body.get("UserAttributes") {
-        Some(Value::Array(_)) => requested_attributes(pool, body, false)?,
+        Some(Value::Array(_)) => requested_attributes(pool, body, admin)?,
         _ => Vec::new(),
     };
     let allows = |a: &str| pool.username_attributes.iter().any(|u| u == a);

@@ -23,13 +23,13 @@ use crate::error::{
     not_authorized, user_disabled,
 };
 use crate::input::{check_username, optional_field, required};
-use crate::model::outbox::Delivery;
 use crate::model::pool::{Client, MfaConfiguration, PoolSettings};
 use crate::model::session::{SessionBinding, invalid_session};
 use crate::model::signin::{Flow, SignInProgress};
 use crate::model::sms;
 use crate::model::user::User;
-use crate::ops::custom_auth::{after_srp, answer_lambda_challenge};
+use crate::ops::custom_auth::{after_srp, answer_lambda_challenge, unknown_answer_name};
+use crate::ops::messages::{Outgoing, deliver};
 use crate::ops::password::{check_password, password_sign_in};
 use crate::ops::pre_token::pre_token_generation;
 use crate::ops::srp::password_verifier_challenge;
@@ -245,6 +245,7 @@ pub(crate) fn start_user_auth(
     ep: &Endpoint,
     client: &Client,
     parameters: &HashMap<String, String>,
+    validation_data: &Value,
 ) -> ApiResult {
     let username = required(parameters, "USERNAME")?;
     check_username(username, "username")?;
@@ -266,9 +267,12 @@ pub(crate) fn start_user_auth(
                 srp_a,
                 parameters.get("DEVICE_KEY").cloned(),
                 Flow::UserAuth,
+                validation_data,
             );
         }
-        Some("PASSWORD") if password_allowed => return password_sign_in(ep, client, parameters),
+        Some("PASSWORD") if password_allowed => {
+            return password_sign_in(ep, client, parameters, validation_data);
+        }
         // Any other preference is not offered here: the choice goes back.
         _ => {}
     }
@@ -394,23 +398,19 @@ fn send_code(
     let code = from_alphabet(b"0123456789", CODE_DIGITS);
     progress.code = Some(code.clone());
     let session = ep.issue_session(binding(client, username, factor), progress)?;
-    let now = Instant::now();
-    ep.state().outbox.push(
-        Delivery {
-            pool_id: client.pool_id.clone(),
-            username: username.to_owned(),
-            purpose: factor,
-            medium,
-            destination: destination.clone(),
-            code: code.clone(),
-            expires: now + ep.session_lifetime,
-        },
-        now,
-    );
-    eprintln!(
-        "cognito-srp-local: {factor} code {code} for {username} of {} (to {destination})",
-        client.pool_id
-    );
+    // The sign-in's ClientMetadata never reaches the custom message.
+    let outgoing = Outgoing {
+        pool_id: client.pool_id.clone(),
+        username: username.to_owned(),
+        purpose: factor,
+        medium,
+        destination: destination.clone(),
+        code,
+        lifetime: ep.session_lifetime,
+        trigger_source: "CustomMessage_Authentication",
+        invited_as: None,
+    };
+    deliver(ep, outgoing, client.app.client_id(), &json!({}))?;
     Ok(json!({ "ChallengeName": factor,
                "ChallengeParameters": { "CODE_DELIVERY_DELIVERY_MEDIUM": medium,
                    "CODE_DELIVERY_DESTINATION": masked(medium, &destination), "USERNAME": username },
@@ -480,7 +480,7 @@ pub(crate) fn answer_select_challenge(
         "SMS_OTP" => return send_code(ep, client, &username, progress, "SMS_OTP"),
         "PASSWORD" => {
             let password = required(responses, "PASSWORD")?;
-            let sub = check_password(ep, client, &username, password)?;
+            let sub = check_password(ep, client, &username, password, &client_metadata(body))?;
             let device_key = responses.get("DEVICE_KEY").cloned().or(progress.device_key);
             return next_step(
                 ep,
@@ -502,6 +502,7 @@ pub(crate) fn answer_select_challenge(
         srp_a,
         responses.get("DEVICE_KEY").cloned().or(progress.device_key),
         Flow::UserAuth,
+        &client_metadata(body),
     )
 }
 
@@ -564,7 +565,14 @@ pub(crate) fn answer_custom_challenge(
     body: &Value,
     responses: &HashMap<String, String>,
 ) -> ApiResult {
-    let username = real_username(ep, client, responses)?;
+    let username = match real_username(ep, client, responses) {
+        // A sign-in of a name no user has goes on under
+        // PreventUserExistenceErrors, bound to the decoy's id.
+        Err(_) if client.prevent_user_existence_errors => {
+            unknown_answer_name(client, required(responses, "USERNAME")?)?
+        }
+        found => found?,
+    };
     let mut progress: SignInProgress =
         ep.take_session(body, &binding(client, &username, "CUSTOM_CHALLENGE"))?;
     if progress.custom_challenge.is_some() {

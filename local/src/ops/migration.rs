@@ -48,15 +48,17 @@ pub(crate) fn migrate_user(
         client_id: client.app.client_id(),
         username,
     };
+    // A sign-in's `ClientMetadata` arrives as `validationData`,
+    // `ForgotPassword`'s as `clientMetadata`.
     let (source, request) = match password {
         Some(password) => (
             "UserMigration_Authentication",
             json!({ "password": password, "validationData": client_metadata,
-                    "clientMetadata": client_metadata }),
+                    "clientMetadata": {} }),
         ),
         None => (
             "UserMigration_ForgotPassword",
-            json!({ "validationData": client_metadata, "clientMetadata": client_metadata }),
+            json!({ "validationData": {}, "clientMetadata": client_metadata }),
         ),
     };
     let response = match invoke(ep, &function, source, &caller, request) {

@@ -19,6 +19,7 @@ mod devices;
 mod directory;
 mod flows;
 mod groups;
+mod messages;
 mod mfa;
 mod migration;
 mod page;

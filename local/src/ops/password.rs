@@ -20,8 +20,8 @@ use crate::model::signin::{Flow, SignInProgress};
 use crate::ops::flows::next_step;
 use crate::ops::migration::{Migrated, migrate_user, password_reset_required};
 use crate::ops::pue::unknown_user;
-use crate::ops::triggers::pre_authentication;
-use serde_json::json;
+use crate::ops::triggers::{Subject, pre_authentication};
+use serde_json::Value;
 
 /// `InvalidParameterException: Initiate Auth method not supported.`: a
 /// password flow through the other entry operation.
@@ -40,6 +40,7 @@ pub(crate) fn check_password(
     client: &Client,
     username: &str,
     password: &str,
+    validation_data: &Value,
 ) -> Result<String, ApiError> {
     let pool_id = ep.pool_id(&client.pool_id)?;
     let known = {
@@ -60,21 +61,23 @@ pub(crate) fn check_password(
             None => None,
         }
     };
-    match &known {
-        // An unknown user may be brought in by the pool's migration function.
-        None => match migrate_user(ep, client, username, Some(password), &json!({}))? {
-            Migrated::NotConfigured => {}
-            Migrated::WithPassword => return check_password(ep, client, username, password),
-            Migrated::ResetRequired => return Err(password_reset_required()),
-        },
-        Some((real, _, _)) => pre_authentication(ep, client, real, &json!({}))?,
-    }
     let (real_username, sub, stored, decoy) = match known {
-        Some((real, sub, stored)) => (real, sub, stored, false),
-        None => {
-            let (id, stored) = unknown_user(client, username)?;
-            (id.clone(), id, stored, true)
+        Some((real, sub, stored)) => {
+            pre_authentication(ep, client, Subject::Known(&real), validation_data)?;
+            (real, sub, stored, false)
         }
+        // An unknown user may be brought in by the pool's migration function.
+        None => match migrate_user(ep, client, username, Some(password), validation_data)? {
+            Migrated::WithPassword => {
+                return check_password(ep, client, username, password, validation_data);
+            }
+            Migrated::ResetRequired => return Err(password_reset_required()),
+            Migrated::NotConfigured => {
+                let (id, stored) = unknown_user(client, username)?;
+                pre_authentication(ep, client, Subject::Unknown(username), validation_data)?;
+                (id.clone(), id, stored, true)
+            }
+        },
     };
     // The arithmetic runs outside the lock, for a decoy as for a user.
     let recomputed = StoredVerifier::register_user_with_salt(
@@ -97,12 +100,13 @@ pub(crate) fn password_sign_in(
     ep: &Endpoint,
     client: &Client,
     parameters: &HashMap<String, String>,
+    validation_data: &Value,
 ) -> ApiResult {
     let username = required(parameters, "USERNAME")?;
     check_username(username, "username")?;
     let password = required(parameters, "PASSWORD")?;
     client.check_secret_hash(username, parameters.get("SECRET_HASH").map(String::as_str))?;
-    let sub = check_password(ep, client, username, password)?;
+    let sub = check_password(ep, client, username, password, validation_data)?;
     let progress = SignInProgress::new(Flow::Password, &sub, parameters.get("DEVICE_KEY").cloned());
     next_step(ep, client, progress)
 }

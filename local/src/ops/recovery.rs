@@ -4,7 +4,7 @@
 //! sets the new password with it. `AdminResetUserPassword` sends the same
 //! code and puts the user in `RESET_REQUIRED` until it is used.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::Utc;
 use cognito_srp::{Password, StoredVerifier};
@@ -18,8 +18,8 @@ use crate::error::{
 };
 use crate::input::{check_username, field};
 use crate::model::State;
-use crate::model::outbox::Delivery;
 use crate::ops::flows::{code_destination, masked};
+use crate::ops::messages::{Outgoing, deliver};
 use crate::ops::migration::migrate_user;
 use crate::ops::triggers::{client_metadata, post_confirmation};
 use crate::random::from_alphabet;
@@ -56,7 +56,10 @@ pub(crate) fn forgot_password(ep: &Endpoint, body: &Value) -> ApiResult {
         }
         return Err(no_such_user());
     }
-    let (medium, destination) = send_reset_code(&mut state, &client.pool_id, username)?;
+    let outgoing = send_reset_code(&mut state, &client.pool_id, username)?;
+    drop(state);
+    let (medium, destination) = (outgoing.medium, outgoing.destination.clone());
+    deliver(ep, outgoing, client.app.client_id(), &client_metadata(body))?;
     let attribute = if medium == "EMAIL" {
         "email"
     } else {
@@ -68,14 +71,10 @@ pub(crate) fn forgot_password(ep: &Endpoint, body: &Value) -> ApiResult {
     )
 }
 
-/// Sends `username` of `pool_id` a fresh password-reset code (to the email
-/// address, else the phone number) through the local channel: the medium
-/// and the destination.
-fn send_reset_code(
-    state: &mut State,
-    pool_id: &str,
-    username: &str,
-) -> Result<(&'static str, String), ApiError> {
+/// Makes `username` of `pool_id` a fresh password-reset code (to the email
+/// address, else the phone number) and keeps it with the user: the message
+/// to deliver once the state is released.
+fn send_reset_code(state: &mut State, pool_id: &str, username: &str) -> Result<Outgoing, ApiError> {
     let code = from_alphabet(b"0123456789", 6);
     let now = Utc::now().timestamp();
     let user = state
@@ -95,24 +94,17 @@ fn send_reset_code(
         Zeroizing::new(code.clone()),
         now + RESET_CODE_LIFETIME.as_secs() as i64,
     ));
-    let real = user.username.clone();
-    let instant = Instant::now();
-    state.outbox.push(
-        Delivery {
-            pool_id: pool_id.to_owned(),
-            username: real.clone(),
-            purpose: "FORGOT_PASSWORD",
-            medium,
-            destination: destination.clone(),
-            code: code.clone(),
-            expires: instant + RESET_CODE_LIFETIME,
-        },
-        instant,
-    );
-    eprintln!(
-        "cognito-srp-local: FORGOT_PASSWORD code {code} for {real} of {pool_id} (to {destination})"
-    );
-    Ok((medium, destination))
+    Ok(Outgoing {
+        pool_id: pool_id.to_owned(),
+        username: user.username.clone(),
+        purpose: "FORGOT_PASSWORD",
+        medium,
+        destination,
+        code,
+        lifetime: RESET_CODE_LIFETIME,
+        trigger_source: "CustomMessage_ForgotPassword",
+        invited_as: None,
+    })
 }
 
 /// `AdminResetUserPassword`: the user goes to `RESET_REQUIRED` and is sent
@@ -137,7 +129,7 @@ pub(crate) fn admin_reset_user_password(ep: &Endpoint, body: &Value) -> ApiResul
         ));
     }
     let real = user.username.clone();
-    send_reset_code(&mut state, pool_id, &real)?;
+    let outgoing = send_reset_code(&mut state, pool_id, &real)?;
     let user = state
         .pools
         .get_mut(pool_id)
@@ -145,6 +137,13 @@ pub(crate) fn admin_reset_user_password(ep: &Endpoint, body: &Value) -> ApiResul
         .ok_or_else(no_such_user)?;
     user.reset_required = true;
     user.last_modified = Utc::now().timestamp();
+    drop(state);
+    deliver(
+        ep,
+        outgoing,
+        "CLIENT_ID_NOT_APPLICABLE",
+        &client_metadata(body),
+    )?;
     Ok(json!({}))
 }
 

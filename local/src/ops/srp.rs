@@ -12,12 +12,14 @@ use crate::error::{
     ApiError, ApiResult, err, from_srp, invalid_parameter, no_such_device, not_authorized,
     user_disabled,
 };
+use cognito_srp::StoredVerifier;
+
 use crate::input::{check_username, field, optional_field, required, string_map};
 use crate::model::pool::Client;
 use crate::model::session::{expired_session, invalid_session};
 use crate::model::signin::{Flow, Pending, SignInProgress};
 use crate::ops::admin::check_sign_in_metadata;
-use crate::ops::custom_auth::{self, start_custom_auth};
+use crate::ops::custom_auth::{self, start_custom_auth, start_custom_srp};
 use crate::ops::flows::answer_code;
 use crate::ops::flows::answer_custom_challenge;
 use crate::ops::flows::answer_mfa_setup;
@@ -31,7 +33,9 @@ use crate::ops::flows::take_device_session;
 use crate::ops::password::{method_not_supported, password_sign_in};
 use crate::ops::pue::unknown_user;
 use crate::ops::refresh::refresh_token_auth;
-use crate::ops::triggers::{client_metadata, custom_auth_configured, pre_authentication};
+use crate::ops::triggers::{
+    Subject, Trigger, client_metadata, configured, custom_auth_configured, pre_authentication,
+};
 use crate::random::token;
 
 pub(crate) fn initiate_auth(ep: &Endpoint, body: &Value) -> ApiResult {
@@ -45,24 +49,32 @@ pub(crate) fn start_sign_in(ep: &Endpoint, body: &Value, admin: bool) -> ApiResu
     let flow = field(body, "AuthFlow")?;
     let parameters = string_map(body, "AuthParameters")?;
     check_auth_flow_enabled(&client, flow, admin)?;
+    // Reaches pre authentication and user migration as `validationData`,
+    // and no other trigger.
+    let metadata = client_metadata(body);
     let flow = match flow {
         // Each password flow belongs to one entry operation.
-        "USER_PASSWORD_AUTH" if !admin => return password_sign_in(ep, &client, &parameters),
+        "USER_PASSWORD_AUTH" if !admin => {
+            return password_sign_in(ep, &client, &parameters, &metadata);
+        }
         "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" if admin => {
-            return password_sign_in(ep, &client, &parameters);
+            return password_sign_in(ep, &client, &parameters, &metadata);
         }
         "USER_PASSWORD_AUTH" | "ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH" => {
             return Err(method_not_supported());
         }
         "USER_SRP_AUTH" => Flow::UserSrp,
         "CUSTOM_AUTH" if parameters.get("CHALLENGE_NAME").map(String::as_str) == Some("SRP_A") => {
+            if configured(ep, &client.pool_id, Trigger::DefineAuthChallenge).is_some() {
+                return start_custom_srp(ep, &client, &parameters, &metadata);
+            }
             Flow::CustomSrp
         }
         "CUSTOM_AUTH" if custom_auth_configured(ep, &client.pool_id) => {
-            return start_custom_auth(ep, &client, &parameters, &client_metadata(body));
+            return start_custom_auth(ep, &client, &parameters, &metadata);
         }
         "CUSTOM_AUTH" => return Err(custom_auth::not_configured()),
-        "USER_AUTH" => return start_user_auth(ep, &client, &parameters),
+        "USER_AUTH" => return start_user_auth(ep, &client, &parameters, &metadata),
         "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => {
             return refresh_token_auth(ep, &client, &parameters);
         }
@@ -81,6 +93,7 @@ pub(crate) fn start_sign_in(ep: &Endpoint, body: &Value, admin: bool) -> ApiResu
         srp_a,
         parameters.get("DEVICE_KEY").cloned(),
         flow,
+        &metadata,
     )
 }
 
@@ -110,20 +123,30 @@ fn check_auth_flow_enabled(client: &Client, flow: &str, admin: bool) -> Result<(
     }
 }
 
-/// `PASSWORD_VERIFIER` for `username`'s `SRP_A`, whatever the flow that
-/// asked for it; no `Session`: its `SECRET_BLOCK` binds the answer.
-pub(crate) fn password_verifier_challenge(
+/// Who an SRP step is for: the user's real username, `sub` and verifier,
+/// or under `PreventUserExistenceErrors` the decoy of a name no user has.
+pub(crate) struct SrpUser {
+    pub real_username: String,
+    pub sub: String,
+    pub verifier: StoredVerifier,
+    /// `false` for the decoy of an unknown name.
+    pub found: bool,
+}
+
+/// The user `username` names for an SRP step: a disabled or unconfirmed one
+/// is refused; a name no user has is `UserNotFoundException` under
+/// `LEGACY`, the decoy under `ENABLED`.
+pub(crate) fn srp_user(
     ep: &Endpoint,
     client: &Client,
     username: &str,
-    srp_a: &str,
-    device_key: Option<String>,
-    flow: Flow,
-) -> ApiResult {
-    let pool_id = ep.pool_id(&client.pool_id)?;
+) -> Result<SrpUser, ApiError> {
     let known = {
         let state = ep.state();
-        let pool = &state.pools[&client.pool_id];
+        let pool = state
+            .pools
+            .get(&client.pool_id)
+            .ok_or_else(not_authorized)?;
         match pool.user(username) {
             Some(user) if !user.enabled => return Err(user_disabled()),
             Some(user) if !user.confirmed => {
@@ -136,23 +159,70 @@ pub(crate) fn password_verifier_challenge(
             None => None,
         }
     };
-    if let Some((real, _, _)) = &known {
-        pre_authentication(ep, client, real, &json!({}))?;
-    }
-    // Cognito answers with the real username in both USERNAME and
-    // USER_ID_FOR_SRP, whatever alias was typed; an unknown user gets
-    // UserNotFoundException or, under PreventUserExistenceErrors, a decoy.
-    let (real_username, sub, verifier) = match known {
-        Some(known) => known,
+    Ok(match known {
+        Some((real_username, sub, verifier)) => SrpUser {
+            real_username,
+            sub,
+            verifier,
+            found: true,
+        },
+        // Cognito answers an unknown user with UserNotFoundException or,
+        // under PreventUserExistenceErrors, a decoy.
         None => {
             let (id, verifier) = unknown_user(client, username)?;
-            (id.clone(), id, verifier)
+            SrpUser {
+                real_username: id.clone(),
+                sub: id,
+                verifier,
+                found: false,
+            }
         }
-    };
+    })
+}
+
+/// The subject of the events of a sign-in of `user`, typed as `username`.
+pub(crate) fn subject<'a>(user: &'a SrpUser, username: &'a str) -> Subject<'a> {
+    if user.found {
+        Subject::Known(&user.real_username)
+    } else {
+        Subject::Unknown(username)
+    }
+}
+
+/// `PASSWORD_VERIFIER` for `username`'s `SRP_A`, whatever the flow that
+/// asked for it, after the pool's pre authentication function (given
+/// `validation_data`, the request's `ClientMetadata`).
+pub(crate) fn password_verifier_challenge(
+    ep: &Endpoint,
+    client: &Client,
+    username: &str,
+    srp_a: &str,
+    device_key: Option<String>,
+    flow: Flow,
+    validation_data: &Value,
+) -> ApiResult {
+    let user = srp_user(ep, client, username)?;
+    pre_authentication(ep, client, subject(&user, username), validation_data)?;
+    let progress = SignInProgress::new(flow, &user.sub, device_key);
+    issue_password_verifier(ep, client, &user, srp_a, progress)
+}
+
+/// Issues `PASSWORD_VERIFIER` for `user`'s `SRP_A`; the sign-in goes on
+/// with `progress` once answered. No `Session`: its `SECRET_BLOCK` binds
+/// the answer. Cognito answers with the real username in both `USERNAME`
+/// and `USER_ID_FOR_SRP`, whatever alias was typed.
+pub(crate) fn issue_password_verifier(
+    ep: &Endpoint,
+    client: &Client,
+    user: &SrpUser,
+    srp_a: &str,
+    progress: SignInProgress,
+) -> ApiResult {
+    let pool_id = ep.pool_id(&client.pool_id)?;
     // The SRP math runs outside the lock.
     let session = ep
         .srp
-        .start_user(&pool_id, &real_username, &verifier, srp_a)
+        .start_user(&pool_id, &user.real_username, &user.verifier, srp_a)
         .map_err(from_srp)?;
     let parameters_out = session.challenge_parameters();
     let name = session.challenge_name();
@@ -160,7 +230,7 @@ pub(crate) fn password_verifier_challenge(
         client_id: client.app.client_id().to_owned(),
         session,
         issued_session: None,
-        progress: SignInProgress::new(flow, &sub, device_key),
+        progress,
     })?;
     Ok(json!({ "ChallengeName": name, "ChallengeParameters": parameters_out }))
 }

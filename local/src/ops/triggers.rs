@@ -36,6 +36,7 @@ pub(crate) enum Trigger {
     VerifyAuthChallengeResponse,
     PreTokenGeneration,
     UserMigration,
+    CustomMessage,
 }
 
 impl Trigger {
@@ -51,6 +52,7 @@ impl Trigger {
             Trigger::VerifyAuthChallengeResponse => "VerifyAuthChallengeResponse",
             Trigger::PreTokenGeneration => "PreTokenGeneration",
             Trigger::UserMigration => "UserMigration",
+            Trigger::CustomMessage => "CustomMessage",
         }
     }
 }
@@ -276,18 +278,48 @@ pub(crate) fn client_metadata(body: &Value) -> Value {
     }
 }
 
-/// Pre authentication, for a known user about to prove who they are:
-/// the function may refuse the sign-in by failing.
+/// Whom a sign-in's events are about.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Subject<'a> {
+    /// A user of the pool, by any name it is known by.
+    Known(&'a str),
+    /// A name no user has, on an app client with `PreventUserExistenceErrors`
+    /// `ENABLED`: the events carry it as typed, no attributes, and
+    /// `userNotFound: true`.
+    Unknown(&'a str),
+}
+
+/// The `userName`, `userAttributes` and `userNotFound` of the events about
+/// `subject` in `pool_id` (`None` for a known user who no longer exists).
+pub(crate) fn subject_event_data(
+    ep: &Endpoint,
+    pool_id: &str,
+    subject: Subject<'_>,
+) -> Option<(String, Value, bool)> {
+    match subject {
+        Subject::Known(name) => {
+            user_event_data(ep, pool_id, name).map(|(user, attributes)| (user, attributes, false))
+        }
+        Subject::Unknown(typed) => Some((typed.to_owned(), json!({}), true)),
+    }
+}
+
+/// Pre authentication, for a user about to prove who they are (before the
+/// password or the SRP proof is looked at): the function may refuse the
+/// sign-in by failing. `validation_data` is `InitiateAuth`'s
+/// `ClientMetadata`. It runs for a name no user has only under
+/// `PreventUserExistenceErrors` ([`Subject::Unknown`]).
 pub(crate) fn pre_authentication(
     ep: &Endpoint,
     client: &Client,
-    name: &str,
+    subject: Subject<'_>,
     validation_data: &Value,
 ) -> Result<(), ApiError> {
     let Some(function) = configured(ep, &client.pool_id, Trigger::PreAuthentication) else {
         return Ok(());
     };
-    let Some((username, attributes)) = user_event_data(ep, &client.pool_id, name) else {
+    let Some((username, attributes, not_found)) = subject_event_data(ep, &client.pool_id, subject)
+    else {
         return Ok(());
     };
     let caller = Caller {
@@ -301,7 +333,7 @@ pub(crate) fn pre_authentication(
         "PreAuthentication_Authentication",
         &caller,
         json!({ "userAttributes": attributes, "validationData": validation_data,
-                "userNotFound": false }),
+                "userNotFound": not_found }),
     )?;
     Ok(())
 }

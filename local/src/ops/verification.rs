@@ -9,7 +9,7 @@
 //! id>/<username>`, purpose `CONFIRM_SIGN_UP` or `VERIFY_ATTRIBUTE`, and a
 //! line on standard error).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -18,12 +18,12 @@ use crate::error::{ApiError, ApiResult, err, invalid_parameter, no_such_user};
 use crate::input::{check_username, field, optional_bool};
 use crate::model::State;
 use crate::model::code::{CODE_LIFETIME_SECS, CodePurpose, CodeRefusal, SentCode};
-use crate::model::outbox::Delivery;
 use crate::model::pool::{Client, Pool};
-use crate::ops::attributes::{alias_exists, position, token_user};
+use crate::ops::attributes::{alias_exists, position, token_user, token_user_and_client};
 use crate::ops::directory::user_status;
 use crate::ops::flows::masked;
-use crate::ops::triggers::post_confirmation;
+use crate::ops::messages::{Outgoing, deliver};
+use crate::ops::triggers::{client_metadata, post_confirmation};
 use crate::random::from_alphabet;
 
 /// The digits of a code.
@@ -89,9 +89,10 @@ fn simulated_delivery() -> Value {
             "AttributeName": "email" } })
 }
 
-/// Sends a fresh code for `purpose` to `attribute` of the user at `index`
-/// of `pool_id`: kept with the user, delivered through the local channel.
-/// Its `CodeDeliveryDetails`.
+/// Makes a fresh code for `purpose` to `attribute` of the user at `index`
+/// of `pool_id` and keeps it with the user: its `CodeDeliveryDetails`, and
+/// the message to deliver ([`deliver`]) once the state is released, with
+/// the `CustomMessage` trigger source `trigger_source`.
 pub(crate) fn send_code(
     state: &mut State,
     pool_id: &str,
@@ -99,7 +100,8 @@ pub(crate) fn send_code(
     purpose: CodePurpose,
     attribute: &str,
     now: i64,
-) -> Result<Value, ApiError> {
+    trigger_source: &'static str,
+) -> Result<(Value, Outgoing), ApiError> {
     let medium = medium(attribute).ok_or_else(|| {
         invalid_parameter(format!("Verification is not supported for {attribute}."))
     })?;
@@ -121,27 +123,20 @@ pub(crate) fn send_code(
     };
     user.codes
         .insert(purpose, SentCode::new(&code, attribute, &destination, now));
-    let username = user.username.clone();
-    let instant = Instant::now();
-    state.outbox.push(
-        Delivery {
-            pool_id: pool_id.to_owned(),
-            username: username.clone(),
-            purpose: label,
-            medium,
-            destination: destination.clone(),
-            code: code.clone(),
-            expires: instant + Duration::from_secs(CODE_LIFETIME_SECS as u64),
-        },
-        instant,
-    );
-    eprintln!(
-        "cognito-srp-local: {label} code {code} for {username} of {pool_id} (to {destination})"
-    );
-    Ok(
-        json!({ "Destination": masked(medium, &destination), "DeliveryMedium": medium,
-               "AttributeName": attribute }),
-    )
+    let details = json!({ "Destination": masked(medium, &destination), "DeliveryMedium": medium,
+                          "AttributeName": attribute });
+    let outgoing = Outgoing {
+        pool_id: pool_id.to_owned(),
+        username: user.username.clone(),
+        purpose: label,
+        medium,
+        destination,
+        code,
+        lifetime: Duration::from_secs(CODE_LIFETIME_SECS as u64),
+        trigger_source,
+        invited_as: None,
+    };
+    Ok((details, outgoing))
 }
 
 /// Where a sign-up confirmation code goes for the user at `index`: the
@@ -160,30 +155,37 @@ fn sign_up_attribute(pool: &Pool, index: usize) -> Option<&'static str> {
     })
 }
 
-/// The code `SignUp` sends the user `username` of `pool_id` on a pool with
+/// The code `SignUp` (through `client_id`, with its `client_metadata`)
+/// sends the user `username` of `pool_id` on a pool with
 /// `AutoVerifiedAttributes`: its `CodeDeliveryDetails`, or `None` when the
 /// pool verifies nothing the user has.
 pub(crate) fn sign_up_code(
     ep: &Endpoint,
     pool_id: &str,
     username: &str,
+    client_id: &str,
+    client_metadata: &Value,
 ) -> Result<Option<Value>, ApiError> {
     let now = ep.clock().unix_seconds();
-    let mut state = ep.state();
-    let pool = state.pools.get(pool_id).ok_or_else(no_such_user)?;
-    let index = pool.index_of(username).ok_or_else(no_such_user)?;
-    let Some(attribute) = sign_up_attribute(pool, index) else {
-        return Ok(None);
+    let (details, outgoing) = {
+        let mut state = ep.state();
+        let pool = state.pools.get(pool_id).ok_or_else(no_such_user)?;
+        let index = pool.index_of(username).ok_or_else(no_such_user)?;
+        let Some(attribute) = sign_up_attribute(pool, index) else {
+            return Ok(None);
+        };
+        send_code(
+            &mut state,
+            pool_id,
+            index,
+            CodePurpose::SignUp,
+            attribute,
+            now,
+            "CustomMessage_SignUp",
+        )?
     };
-    send_code(
-        &mut state,
-        pool_id,
-        index,
-        CodePurpose::SignUp,
-        attribute,
-        now,
-    )
-    .map(Some)
+    deliver(ep, outgoing, client_id, client_metadata)?;
+    Ok(Some(details))
 }
 
 /// The app client of the request, with `Username` checked and its
@@ -307,14 +309,17 @@ pub(crate) fn resend_confirmation_code(ep: &Endpoint, body: &Value) -> ApiResult
              pool verifies.",
         )
     })?;
-    let details = send_code(
+    let (details, outgoing) = send_code(
         &mut state,
         &client.pool_id,
         index,
         CodePurpose::SignUp,
         attribute,
         now,
+        "CustomMessage_ResendCode",
     )?;
+    drop(state);
+    deliver(ep, outgoing, client.app.client_id(), &client_metadata(body))?;
     Ok(json!({ "CodeDeliveryDetails": details }))
 }
 
@@ -330,12 +335,22 @@ fn verifiable_attribute(body: &Value) -> Result<&str, ApiError> {
 /// number, for `VerifyUserAttribute`.
 pub(crate) fn get_user_attribute_verification_code(ep: &Endpoint, body: &Value) -> ApiResult {
     let attribute = verifiable_attribute(body)?.to_owned();
-    let (pool_id, sub) = token_user(ep, body)?;
+    let (pool_id, sub, client_id) = token_user_and_client(ep, body)?;
     let now = ep.clock().unix_seconds();
     let mut state = ep.state();
     let index = position(&state, &pool_id, &sub)?;
     let purpose = CodePurpose::Attribute(attribute.clone());
-    let details = send_code(&mut state, &pool_id, index, purpose, &attribute, now)?;
+    let (details, outgoing) = send_code(
+        &mut state,
+        &pool_id,
+        index,
+        purpose,
+        &attribute,
+        now,
+        "CustomMessage_VerifyUserAttribute",
+    )?;
+    drop(state);
+    deliver(ep, outgoing, &client_id, &client_metadata(body))?;
     Ok(json!({ "CodeDeliveryDetails": details }))
 }
 

@@ -11,11 +11,27 @@ exports.preToken = async (event) => {
   return event;
 };
 
-// PreAuthentication: refuses one user by throwing, as apps do.
+// PreAuthentication: refuses one user by throwing, as apps do, and any
+// sign-in whose ClientMetadata (its validationData here) carries a probe,
+// naming what it saw.
 exports.preAuth = async (event) => {
   if (event.userName === 'refused-user') {
     throw new Error('refused-user may not sign in');
   }
+  const probe = (event.request.validationData || {}).probe;
+  if (probe) {
+    throw new Error(`validationData.probe is ${probe}`);
+  }
+  return event;
+};
+
+// CustomMessage: writes every message, with the placeholders the event gives.
+exports.customMessage = async (event) => {
+  const { codeParameter, usernameParameter } = event.request;
+  const text = `${event.triggerSource} for ${usernameParameter || event.userName}: ${codeParameter}`;
+  event.response.smsMessage = text;
+  event.response.emailMessage = text;
+  event.response.emailSubject = `Interop ${event.triggerSource}`;
   return event;
 };
 
