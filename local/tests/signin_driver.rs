@@ -1,6 +1,8 @@
 //! The crate's sign-in driver (`cognito_srp::signin`) against the endpoint,
 //! in process: each request goes through its JSON wire form to
 //! `Endpoint::handle`, and each answer back through `Reply::from_json`.
+//! The flows run public and admin (`Entry`), with an app client without a
+//! secret and with one, whose every request must carry its `SECRET_HASH`.
 
 use cognito_srp::signin::{Next, Reply, Request, SignIn, SignedIn};
 use cognito_srp::{AppClient, ClientSecret, DeviceCredentials, Password, PoolId};
@@ -18,8 +20,36 @@ fn endpoint() -> Endpoint {
     .unwrap()
 }
 
+/// Sends `request` and reads the answer. A request that carries
+/// `SECRET_HASH` (every one of a client with a secret, but the TOTP set-up
+/// calls) is first sent without it, and must be refused for that alone,
+/// before anything of the sign-in is spent.
 fn exchange(endpoint: &Endpoint, request: &Request) -> Result<Reply, String> {
     let body: Value = serde_json::from_str(&request.to_json()).unwrap();
+    let operation = request.operation().name();
+    for key in ["AuthParameters", "ChallengeResponses"] {
+        let mut stripped = body.clone();
+        let Some(parameters) = stripped.get_mut(key).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        if parameters.remove("SECRET_HASH").is_none() {
+            continue;
+        }
+        let refused = endpoint
+            .handle(operation, &stripped)
+            .map_err(|e| (e.kind, e.message));
+        assert_eq!(
+            refused,
+            Err((
+                "NotAuthorizedException",
+                format!(
+                    "Client {} is configured for secret but secret was not received",
+                    request.client_id()
+                )
+            )),
+            "{operation} without SECRET_HASH"
+        );
+    }
     let answer = endpoint
         .handle(request.operation().name(), &body)
         .map_err(|e| format!("{e:?}"))?;
