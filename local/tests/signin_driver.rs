@@ -161,7 +161,8 @@ fn a_new_device_confirmed_then_device_srp_auth() {
 }
 
 /// Every password flow, public and admin, with and without a client secret:
-/// the password goes in the first request and the tokens come back.
+/// the password goes in the first request and the tokens come back. The
+/// admin flow also under its older name, `ADMIN_NO_SRP_AUTH`.
 #[test]
 fn the_password_flows_sign_in_through_their_own_entry() {
     use cognito_srp::signin::{Entry, Flow};
@@ -187,6 +188,34 @@ fn the_password_flows_sign_in_through_their_own_entry() {
                     && refused.contains("Incorrect username or password."),
                 "{flow:?}: {refused}"
             );
+        }
+        // ADMIN_NO_SRP_AUTH, the older name of ADMIN_USER_PASSWORD_AUTH: the
+        // driver's request with only the AuthFlow renamed, its reply read back.
+        for password in [PASSWORD, "Wrong-Horse-1"] {
+            let step = SignIn::new(PoolId::parse(POOL).unwrap(), app(secret), "alice")
+                .unwrap()
+                .with_entry(Entry::AdminInitiateAuth)
+                .with_flow(Flow::AdminUserPasswordAuth)
+                .start(Password::new(password))
+                .unwrap();
+            let mut body: Value = serde_json::from_str(&step.request().to_json()).unwrap();
+            assert_eq!(body["AuthFlow"], "ADMIN_USER_PASSWORD_AUTH");
+            body["AuthFlow"] = json!("ADMIN_NO_SRP_AUTH");
+            let answer = endpoint.handle("AdminInitiateAuth", &body);
+            if password == PASSWORD {
+                let reply = Reply::from_json(&answer.unwrap().to_string()).unwrap();
+                let Next::SignedIn(done) = step.receive(reply).unwrap() else {
+                    panic!("ADMIN_NO_SRP_AUTH secret={secret}: no tokens")
+                };
+                assert!(done.access_token().starts_with("eyJ"));
+            } else {
+                let refused = answer.unwrap_err();
+                assert_eq!(
+                    (refused.kind, refused.message.as_str()),
+                    ("NotAuthorizedException", "Incorrect username or password."),
+                    "ADMIN_NO_SRP_AUTH secret={secret}"
+                );
+            }
         }
     }
 }
