@@ -4,7 +4,7 @@
 //! The flows run public and admin (`Entry`), with an app client without a
 //! secret and with one, whose every request must carry its `SECRET_HASH`.
 
-use cognito_srp::signin::{Next, Reply, Request, SignIn, SignedIn};
+use cognito_srp::signin::{Call, Entry, Next, Reply, Request, SignIn, SignedIn, Step};
 use cognito_srp::{AppClient, ClientSecret, DeviceCredentials, Password, PoolId};
 use cognito_srp_local::Endpoint;
 use serde_json::{Value, json};
@@ -89,6 +89,42 @@ fn app(secret: bool) -> AppClient {
     }
 }
 
+/// The four ways into a sign-in: each entry, with and without a client secret.
+const WAYS: [(Entry, bool); 4] = [
+    (Entry::InitiateAuth, false),
+    (Entry::InitiateAuth, true),
+    (Entry::AdminInitiateAuth, false),
+    (Entry::AdminInitiateAuth, true),
+];
+
+/// Sends `step`'s request, and each one the driver makes itself after it,
+/// until a prompt or the tokens. `sent` gets each request's operation, with
+/// the challenge it answers.
+fn drive(endpoint: &Endpoint, mut step: Step, sent: &mut Vec<String>) -> Result<Next, String> {
+    loop {
+        let request = step.request();
+        sent.push(match request.call() {
+            Call::Respond { challenge_name, .. } => {
+                format!("{} {challenge_name}", request.operation().name())
+            }
+            _ => request.operation().name().to_owned(),
+        });
+        let reply = exchange(endpoint, request)?;
+        match step.receive(reply).map_err(|e| e.to_string())? {
+            Next::Send(next) => step = next,
+            done => return Ok(done),
+        }
+    }
+}
+
+/// `(operation, challenge)` as [`drive`] records it for `entry`.
+fn through(entry: Entry, challenge: Option<&str>) -> String {
+    match challenge {
+        None => entry.operation().name().to_owned(),
+        Some(challenge) => format!("{} {challenge}", entry.respond_operation().name()),
+    }
+}
+
 #[test]
 fn user_srp_auth_with_and_without_a_client_secret() {
     let endpoint = endpoint();
@@ -165,7 +201,7 @@ fn a_new_device_confirmed_then_device_srp_auth() {
 /// admin flow also under its older name, `ADMIN_NO_SRP_AUTH`.
 #[test]
 fn the_password_flows_sign_in_through_their_own_entry() {
-    use cognito_srp::signin::{Entry, Flow};
+    use cognito_srp::signin::Flow;
     let endpoint = endpoint();
     for secret in [false, true] {
         for (entry, flow) in [
@@ -483,8 +519,9 @@ fn codes(endpoint: &Endpoint, username: &str) -> Vec<Value> {
 }
 
 /// `USER_AUTH` with a one-time code as the first factor, preferred or
-/// chosen: a random code for each sign-in, read from the local channel,
-/// answered once; a wrong one is `CodeMismatchException`.
+/// chosen, public and admin, with and without a client secret: a random
+/// code for each sign-in, read from the local channel, answered once; a
+/// wrong one is `CodeMismatchException`.
 #[test]
 fn one_time_codes_sign_in_as_the_first_factor() {
     use cognito_srp::signin::{FirstFactor, Flow, Prompt};
@@ -495,20 +532,25 @@ fn one_time_codes_sign_in_as_the_first_factor() {
                   { "username": "bob", "password": PASSWORD }] }] }))
     .unwrap();
     let mut seen = Vec::new();
-    for secret in [false, true] {
+    for (entry, secret) in WAYS {
         for (flow, factor, medium) in [
             (Flow::UserAuthEmailOtp, "EMAIL_OTP", "EMAIL"),
             (Flow::UserAuthSmsOtp, "SMS_OTP", "SMS"),
             (Flow::UserAuth, "EMAIL_OTP", "EMAIL"),
         ] {
+            let way = format!("{flow:?} through {entry:?}, secret={secret}");
             let step = SignIn::new(PoolId::parse(POOL).unwrap(), app(secret), "alice")
                 .unwrap()
+                .with_entry(entry)
                 .with_flow(flow)
                 .start_without_password()
                 .unwrap();
-            let reply = exchange(&endpoint, step.request()).unwrap();
-            let mut next = step.receive(reply).unwrap();
+            let mut sent = Vec::new();
+            let mut next =
+                drive(&endpoint, step, &mut sent).unwrap_or_else(|e| panic!("{way}: {e}"));
+            let mut expected = vec![through(entry, None)];
             if let Next::Prompt(Prompt::SelectChallenge(prompt)) = next {
+                assert_eq!(flow, Flow::UserAuth, "{way}: a code was preferred");
                 assert_eq!(
                     prompt.available_challenges(),
                     [
@@ -516,32 +558,36 @@ fn one_time_codes_sign_in_as_the_first_factor() {
                         FirstFactor::PasswordSrp,
                         FirstFactor::EmailOtp,
                         FirstFactor::SmsOtp
-                    ]
+                    ],
+                    "{way}"
                 );
                 let step = prompt.answer(FirstFactor::EmailOtp).unwrap();
-                let reply = exchange(&endpoint, step.request()).unwrap();
-                next = step.receive(reply).unwrap();
+                next = drive(&endpoint, step, &mut sent).unwrap_or_else(|e| panic!("{way}: {e}"));
+                expected.push(through(entry, Some("SELECT_CHALLENGE")));
             }
             let prompt = match next {
                 Next::Prompt(Prompt::EmailOtp(p) | Prompt::SmsOtp(p)) => p,
-                other => panic!("{other:?}"),
+                other => panic!("{way}: {other:?}"),
             };
-            assert_eq!(prompt.challenge_name(), factor);
-            assert_eq!(prompt.code_delivery_medium(), Some(medium));
-            let sent = codes(&endpoint, "alice");
-            assert_eq!(sent[0]["Purpose"], factor);
-            assert_eq!(sent[0]["DeliveryMedium"], medium);
-            let code = sent[0]["Code"].as_str().unwrap().to_owned();
+            assert_eq!(prompt.challenge_name(), factor, "{way}");
+            assert_eq!(prompt.code_delivery_medium(), Some(medium), "{way}");
+            let sent_codes = codes(&endpoint, "alice");
+            assert_eq!(sent_codes[0]["Purpose"], factor, "{way}");
+            assert_eq!(sent_codes[0]["DeliveryMedium"], medium, "{way}");
+            let code = sent_codes[0]["Code"].as_str().unwrap().to_owned();
             assert_eq!(code.len(), 8);
             assert!(code.bytes().all(|b| b.is_ascii_digit()));
-            assert!(!seen.contains(&code), "a fresh code each time");
+            assert!(!seen.contains(&code), "{way}: a fresh code each time");
             seen.push(code.clone());
             let step = prompt.answer(&code).unwrap();
-            let reply = exchange(&endpoint, step.request()).unwrap();
-            let Next::SignedIn(done) = step.receive(reply).unwrap() else {
-                panic!("no tokens")
+            let Next::SignedIn(done) =
+                drive(&endpoint, step, &mut sent).unwrap_or_else(|e| panic!("{way}: {e}"))
+            else {
+                panic!("{way}: no tokens")
             };
-            assert!(done.access_token().starts_with("eyJ"));
+            assert!(done.access_token().starts_with("eyJ"), "{way}");
+            expected.push(through(entry, Some(factor)));
+            assert_eq!(sent, expected, "{way}");
         }
     }
 
