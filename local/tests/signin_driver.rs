@@ -751,3 +751,63 @@ fn mfa_setup_when_the_pool_requires_mfa_and_the_user_has_none() {
         Err("Invalid session for the user.".to_owned())
     );
 }
+
+/// `MFA_SETUP` public and admin, with and without a client secret: the
+/// driver asks `AssociateSoftwareToken` and `VerifySoftwareToken` with the
+/// challenge's `Session` (they have no admin form), answers `MFA_SETUP`
+/// through the entry's own operation, and gets the tokens; the next sign-in
+/// the same way asks `SOFTWARE_TOKEN_MFA`.
+#[test]
+fn mfa_setup_public_and_admin_with_and_without_a_client_secret() {
+    use cognito_srp::signin::{MfaType, Prompt};
+    let users: Vec<Value> = (0..WAYS.len())
+        .map(|i| json!({ "username": format!("user{i}"), "password": PASSWORD }))
+        .collect();
+    let endpoint = cognito_srp_local::seed_from_json(&json!({ "pools": [{ "id": POOL,
+        "mfa_configuration": "ON",
+        "clients": [{ "id": "publicclient" }, { "id": "secretclient", "secret": "s3cr3t-client-secret" }],
+        "users": users }] }))
+    .unwrap();
+    for (i, (entry, secret)) in WAYS.into_iter().enumerate() {
+        let way = format!("{entry:?}, secret={secret}");
+        let signin = SignIn::new(
+            PoolId::parse(POOL).unwrap(),
+            app(secret),
+            format!("user{i}"),
+        )
+        .unwrap()
+        .with_entry(entry);
+        let mut sent = Vec::new();
+        let step = signin.clone().start(Password::new(PASSWORD)).unwrap();
+        let next = drive(&endpoint, step, &mut sent).unwrap_or_else(|e| panic!("{way}: {e}"));
+        let Next::Prompt(Prompt::MfaSetup(setup)) = next else {
+            panic!("{way}: no MFA_SETUP: {next:?}")
+        };
+        assert_eq!(setup.mfas_can_setup(), [MfaType::SoftwareTokenMfa], "{way}");
+        let totp_secret = setup.secret_code().expect("a TOTP secret").to_owned();
+        let step = setup.answer(&totp_now(&totp_secret)).unwrap();
+        let next = drive(&endpoint, step, &mut sent).unwrap_or_else(|e| panic!("{way}: {e}"));
+        let Next::SignedIn(done) = next else {
+            panic!("{way}: no tokens: {next:?}")
+        };
+        assert!(done.access_token().starts_with("eyJ"), "{way}");
+        assert_eq!(
+            sent,
+            [
+                through(entry, None),
+                through(entry, Some("PASSWORD_VERIFIER")),
+                "AssociateSoftwareToken".to_owned(),
+                "VerifySoftwareToken".to_owned(),
+                through(entry, Some("MFA_SETUP")),
+            ],
+            "{way}"
+        );
+
+        // Set up: the next sign-in asks for a code.
+        let step = signin.start(Password::new(PASSWORD)).unwrap();
+        let next = drive(&endpoint, step, &mut Vec::new()).unwrap_or_else(|e| panic!("{way}: {e}"));
+        let Next::Prompt(Prompt::SoftwareTokenMfa(_)) = next else {
+            panic!("{way}: no SOFTWARE_TOKEN_MFA: {next:?}")
+        };
+    }
+}
