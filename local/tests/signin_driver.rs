@@ -811,3 +811,68 @@ fn mfa_setup_public_and_admin_with_and_without_a_client_secret() {
         };
     }
 }
+
+/// `WEB_AUTHN` as the first factor, preferred or chosen at
+/// `SELECT_CHALLENGE`, public and admin, with and without a client secret:
+/// the pool's relying party and a fresh challenge in the request options,
+/// and a credential of a user without a passkey refused.
+#[test]
+fn web_authn_public_and_admin_with_and_without_a_client_secret() {
+    use cognito_srp::signin::{FirstFactor, Flow, Prompt};
+    let endpoint = cognito_srp_local::seed_from_json(&json!({ "pools": [{ "id": POOL,
+        "allowed_first_auth_factors": ["PASSWORD", "WEB_AUTHN"],
+        "web_authn_relying_party_id": "example.com",
+        "clients": [{ "id": "publicclient" }, { "id": "secretclient", "secret": "s3cr3t-client-secret" }],
+        "users": [{ "username": "alice", "password": PASSWORD }] }] }))
+    .unwrap();
+    let credential = r#"{"id":"AAAA","rawId":"AAAA","type":"public-key","response":{}}"#;
+    let mut challenges = Vec::new();
+    for (entry, secret) in WAYS {
+        for flow in [Flow::UserAuthWebAuthn, Flow::UserAuth] {
+            let way = format!("{flow:?} through {entry:?}, secret={secret}");
+            let step = SignIn::new(PoolId::parse(POOL).unwrap(), app(secret), "alice")
+                .unwrap()
+                .with_entry(entry)
+                .with_flow(flow)
+                .start_without_password()
+                .unwrap();
+            let mut sent = Vec::new();
+            let mut expected = vec![through(entry, None)];
+            let mut next =
+                drive(&endpoint, step, &mut sent).unwrap_or_else(|e| panic!("{way}: {e}"));
+            if let Next::Prompt(Prompt::SelectChallenge(prompt)) = next {
+                assert_eq!(flow, Flow::UserAuth, "{way}: WEB_AUTHN was preferred");
+                assert_eq!(
+                    prompt.available_challenges(),
+                    [
+                        FirstFactor::Password,
+                        FirstFactor::PasswordSrp,
+                        FirstFactor::WebAuthn
+                    ],
+                    "{way}"
+                );
+                let step = prompt.answer(FirstFactor::WebAuthn).unwrap();
+                next = drive(&endpoint, step, &mut sent).unwrap_or_else(|e| panic!("{way}: {e}"));
+                expected.push(through(entry, Some("SELECT_CHALLENGE")));
+            }
+            let Next::Prompt(Prompt::WebAuthn(prompt)) = next else {
+                panic!("{way}: no WEB_AUTHN: {next:?}")
+            };
+            let options: Value = serde_json::from_str(prompt.credential_request_options()).unwrap();
+            assert_eq!(options["rpId"], "example.com", "{way}");
+            let challenge = options["challenge"].as_str().unwrap().to_owned();
+            assert!(!challenges.contains(&challenge), "{way}: a fresh challenge");
+            challenges.push(challenge);
+
+            let step = prompt.answer(credential).unwrap();
+            let refused = drive(&endpoint, step, &mut sent).unwrap_err();
+            assert!(
+                refused.contains("NotAuthorizedException")
+                    && refused.contains("Incorrect username or password."),
+                "{way}: {refused}"
+            );
+            expected.push(through(entry, Some("WEB_AUTHN")));
+            assert_eq!(sent, expected, "{way}");
+        }
+    }
+}
