@@ -3,19 +3,42 @@
 //! `PREFERRED_CHALLENGE=PASSWORD_SRP` and through `SELECT_CHALLENGE`;
 //! `CUSTOM_AUTH` started with `SRP_A`, then the pool's `CUSTOM_CHALLENGE`;
 //! `DEVICE_SRP_AUTH` for a remembered device after each of them; and
-//! `NEW_PASSWORD_REQUIRED` for a temporary password. Each challenge that
+//! `NEW_PASSWORD_REQUIRED` for a temporary password. The central sign-ins
+//! run with an app client without a secret and with one. Each challenge that
 //! carries a `Session` refuses a made-up one and a reused one.
 
 mod common;
 
-use cognito_srp::{DeviceCredentials, UserSrpClient, UserSrpSignIn};
+use cognito_srp::{AppClient, ClientSecret, DeviceCredentials, UserSrpClient, UserSrpSignIn};
 use common::*;
 use serde_json::{Value, json};
 
 const INVALID_SESSION: &str = "Invalid session for the user.";
+/// An app client with a secret, added to the seed's by [`harness`].
+const SECRET_CLIENT: &str = "opssecret";
+const CLIENT_SECRET: &str = "ops-client-secret-0001";
+
+/// The seed's pool, with [`SECRET_CLIENT`] beside its clients without a secret.
+fn harness() -> Harness {
+    let mut seed = seed(json!([]));
+    seed["pools"][0]["clients"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "id": SECRET_CLIENT, "secret": CLIENT_SECRET }));
+    Harness::new(&seed)
+}
+
+/// The app client `client_id`, with its secret for [`SECRET_CLIENT`].
+fn client_app(client_id: &str) -> AppClient {
+    if client_id == SECRET_CLIENT {
+        AppClient::with_secret(client_id, ClientSecret::new(CLIENT_SECRET)).unwrap()
+    } else {
+        app(client_id)
+    }
+}
 
 fn login(client_id: &str, username: &str, device: Option<&DeviceCredentials>) -> UserSrpSignIn {
-    let mut client = UserSrpClient::new(pool()).with_app_client(app(client_id));
+    let mut client = UserSrpClient::new(pool()).with_app_client(client_app(client_id));
     if let Some(device) = device {
         client = client.with_device_key(device.device_key());
     }
@@ -70,10 +93,13 @@ fn sign_in(
             )?
         }
         Entry::UserAuthSelect => {
+            let mut first = json!({ "USERNAME": username });
+            if let Some(hash) = parameters.get("SECRET_HASH") {
+                first["SECRET_HASH"] = json!(hash);
+            }
             let select = h.initiate(
                 admin,
-                json!({ "AuthFlow": "USER_AUTH", "ClientId": client_id,
-                        "AuthParameters": { "USERNAME": username } }),
+                json!({ "AuthFlow": "USER_AUTH", "ClientId": client_id, "AuthParameters": first }),
             )?;
             assert_eq!(select["ChallengeName"], "SELECT_CHALLENGE");
             assert!(
@@ -112,10 +138,14 @@ fn answer_custom(
     assert_eq!(reply["ChallengeName"], "CUSTOM_CHALLENGE", "{reply}");
     assert_eq!(reply["ChallengeParameters"]["question"], "2+2?");
     let username = reply["ChallengeParameters"]["USERNAME"].as_str().unwrap();
+    let mut responses = json!({ "USERNAME": username, "ANSWER": answer });
+    if let Some(hash) = client_app(client_id).secret_hash(username) {
+        responses["SECRET_HASH"] = json!(hash);
+    }
     h.respond(
         admin,
         json!({ "ChallengeName": "CUSTOM_CHALLENGE", "ClientId": client_id, "Session": reply["Session"],
-                "ChallengeResponses": { "USERNAME": username, "ANSWER": answer } }),
+                "ChallengeResponses": responses }),
     )
 }
 
@@ -127,32 +157,113 @@ fn finish(h: &Harness, admin: bool, entry: Entry, client_id: &str, reply: Value)
     }
 }
 
+/// Each entry point, public and admin, with and without a client secret.
 #[test]
 fn every_entry_point_signs_in_publicly_and_through_the_admin_operations() {
-    let h = Harness::new(&seed(json!([])));
-    for admin in [false, true] {
-        for entry in ENTRIES {
-            let reply = sign_in(&h, admin, entry, CLIENT, "alice", PASSWORD, None)
-                .unwrap_or_else(|e| panic!("{entry:?} admin={admin}: {e:?}"));
-            let reply = finish(&h, admin, entry, CLIENT, reply);
-            let access = claims(tokens(&reply)["AccessToken"].as_str().unwrap());
-            assert_eq!(access["username"], "alice", "{entry:?}");
+    let h = harness();
+    for client in [CLIENT, SECRET_CLIENT] {
+        for admin in [false, true] {
+            for entry in ENTRIES {
+                let way = format!("{entry:?} admin={admin} client={client}");
+                let reply = sign_in(&h, admin, entry, client, "alice", PASSWORD, None)
+                    .unwrap_or_else(|e| panic!("{way}: {e:?}"));
+                let reply = finish(&h, admin, entry, client, reply);
+                let access = claims(tokens(&reply)["AccessToken"].as_str().unwrap());
+                assert_eq!(access["username"], "alice", "{way}");
+                assert_eq!(access["client_id"], client, "{way}");
+            }
         }
     }
 }
 
 #[test]
 fn a_wrong_password_is_refused_at_every_entry_point() {
-    let h = Harness::new(&seed(json!([])));
-    for entry in ENTRIES {
-        assert_eq!(
-            sign_in(&h, false, entry, CLIENT, "alice", "Wrong-Horse-1", None),
-            Err((
-                "NotAuthorizedException".into(),
-                "Incorrect username or password.".into()
-            )),
-            "{entry:?}"
-        );
+    let h = harness();
+    for client in [CLIENT, SECRET_CLIENT] {
+        for admin in [false, true] {
+            for entry in ENTRIES {
+                assert_eq!(
+                    sign_in(&h, admin, entry, client, "alice", "Wrong-Horse-1", None),
+                    Err((
+                        "NotAuthorizedException".into(),
+                        "Incorrect username or password.".into()
+                    )),
+                    "{entry:?} admin={admin} client={client}"
+                );
+            }
+        }
+    }
+}
+
+/// A client with a secret: each step's `SECRET_HASH` is checked, a missing
+/// one and one made with another secret refused with Cognito's words.
+#[test]
+fn the_client_secret_is_checked_at_every_entry_point() {
+    let h = harness();
+    let other = AppClient::with_secret(SECRET_CLIENT, ClientSecret::new("not-the-secret")).unwrap();
+    let wrong_hash = other.secret_hash("alice").unwrap();
+    let missing = Err((
+        "NotAuthorizedException".into(),
+        format!("Client {SECRET_CLIENT} is configured for secret but secret was not received"),
+    ));
+    let mismatch = Err((
+        "NotAuthorizedException".into(),
+        format!("Unable to verify secret hash for client {SECRET_CLIENT}"),
+    ));
+    for admin in [false, true] {
+        for (flow, preferred) in [
+            ("USER_SRP_AUTH", None),
+            ("USER_AUTH", Some("PASSWORD_SRP")),
+            ("CUSTOM_AUTH", None),
+        ] {
+            let way = format!("{flow} admin={admin}");
+            let mut parameters = login(CLIENT, "alice", None).auth_parameters();
+            if let Some(preferred) = preferred {
+                parameters.insert("PREFERRED_CHALLENGE".into(), preferred.into());
+            }
+            if flow == "CUSTOM_AUTH" {
+                parameters.insert("CHALLENGE_NAME".into(), "SRP_A".into());
+            }
+            let start = |parameters: &std::collections::HashMap<String, String>| {
+                h.initiate(
+                    admin,
+                    json!({ "AuthFlow": flow, "ClientId": SECRET_CLIENT, "AuthParameters": parameters }),
+                )
+            };
+            assert_eq!(start(&parameters), missing, "{way}");
+            parameters.insert("SECRET_HASH".into(), wrong_hash.clone());
+            assert_eq!(start(&parameters), mismatch, "{way}");
+        }
+        // PASSWORD_VERIFIER without its SECRET_HASH, then with it.
+        let signin = login(SECRET_CLIENT, "alice", None);
+        let reply = h
+            .initiate(
+                admin,
+                json!({ "AuthFlow": "USER_SRP_AUTH", "ClientId": SECRET_CLIENT,
+                        "AuthParameters": signin.auth_parameters() }),
+            )
+            .unwrap();
+        let challenge = cognito_srp::PasswordVerifierChallenge::from_challenge_parameters(&map(
+            &reply["ChallengeParameters"],
+        ))
+        .unwrap();
+        let mut responses = signin
+            .respond(&challenge, &cognito_srp::Password::new(PASSWORD))
+            .unwrap()
+            .into_challenge_responses();
+        let hash = responses
+            .remove("SECRET_HASH")
+            .expect("the claim carries SECRET_HASH");
+        let answer = |responses: &std::collections::HashMap<String, String>| {
+            h.respond(
+                admin,
+                json!({ "ChallengeName": "PASSWORD_VERIFIER", "ClientId": SECRET_CLIENT,
+                        "ChallengeResponses": responses }),
+            )
+        };
+        assert_eq!(answer(&responses), missing, "admin={admin}");
+        responses.insert("SECRET_HASH".into(), hash);
+        tokens(&answer(&responses).unwrap());
     }
 }
 
