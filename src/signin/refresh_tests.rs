@@ -13,6 +13,9 @@ use crate::secret::{ClientSecret, DevicePassword, Password};
 use crate::server::SrpServer;
 use crate::stored_verifier::StoredVerifier;
 use crate::wire::ParameterMap;
+// Under WebAssembly the tests run in Node through wasm-bindgen-test.
+#[cfg(target_family = "wasm")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
 
 const POOL: &str = "us-east-1_TestPool1";
 const CLIENT_ID: &str = "3n4b5urk1ft4fl3mg5e62d9ado";

@@ -96,6 +96,9 @@ pub(crate) fn jwt_lifetime(jwt: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // Under WebAssembly the tests run in Node through wasm-bindgen-test.
+    #[cfg(target_family = "wasm")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn jwt(payload: &str) -> String {
         format!(
