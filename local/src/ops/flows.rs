@@ -81,7 +81,17 @@ fn real_username(
 }
 
 /// Issues the next challenge of a sign-in, or ends it with tokens.
-pub(crate) fn next_step(ep: &Endpoint, client: &Client, progress: SignInProgress) -> ApiResult {
+///
+/// `client_metadata` is the `ClientMetadata` of the `RespondToAuthChallenge`
+/// (or admin) answer that led here, which the challenge triggers, post
+/// authentication and pre token generation see; a step straight from
+/// `InitiateAuth` passes `{}`, as its `ClientMetadata` reaches none of them.
+pub(crate) fn next_step(
+    ep: &Endpoint,
+    client: &Client,
+    progress: SignInProgress,
+    client_metadata: &Value,
+) -> ApiResult {
     let (username, next) = {
         let state = ep.state();
         let pool = state
@@ -160,9 +170,10 @@ pub(crate) fn next_step(ep: &Endpoint, client: &Client, progress: SignInProgress
             } else {
                 "TokenGeneration_Authentication"
             };
-            let overrides = pre_token_generation(ep, client, &progress.sub, source)?;
+            let overrides =
+                pre_token_generation(ep, client, &progress.sub, source, client_metadata)?;
             let new_device_used = progress.device_key.is_some() && !progress.device_done;
-            post_authentication(ep, client, &progress.sub, new_device_used)?;
+            post_authentication(ep, client, &progress.sub, new_device_used, client_metadata)?;
             return Ok(tokens(
                 ep,
                 client,
@@ -173,7 +184,7 @@ pub(crate) fn next_step(ep: &Endpoint, client: &Client, progress: SignInProgress
                 &overrides,
             ));
         }
-        Next::LambdaCustom => return after_srp(ep, client, progress),
+        Next::LambdaCustom => return after_srp(ep, client, progress, client_metadata),
         Next::NewPassword { user_attributes } => (
             "NEW_PASSWORD_REQUIRED",
             json!({ "USER_ID_FOR_SRP": username, "userAttributes": user_attributes,
@@ -447,7 +458,7 @@ pub(crate) fn answer_code(
     }
     // A code as the first factor stands in for MFA too.
     progress.mfa_done = true;
-    next_step(ep, client, progress)
+    next_step(ep, client, progress, &client_metadata(body))
 }
 
 /// `SELECT_CHALLENGE` answered with `ANSWER=PASSWORD_SRP` and `SRP_A`, or
@@ -486,6 +497,7 @@ pub(crate) fn answer_select_challenge(
                 ep,
                 client,
                 SignInProgress::new(Flow::Password, &sub, device_key),
+                &client_metadata(body),
             );
         }
         other => {
@@ -555,7 +567,7 @@ pub(crate) fn answer_new_password(
         user.attributes.extend(attributes);
     }
     progress.new_password_done = true;
-    next_step(ep, client, progress)
+    next_step(ep, client, progress, &client_metadata(body))
 }
 
 /// `CUSTOM_CHALLENGE` answered with `ANSWER`.
@@ -589,7 +601,7 @@ pub(crate) fn answer_custom_challenge(
         return Err(not_authorized());
     }
     progress.custom_done = true;
-    next_step(ep, client, progress)
+    next_step(ep, client, progress, &client_metadata(body))
 }
 
 /// `MFA_SETUP` answered, after `AssociateSoftwareToken` and
@@ -620,7 +632,7 @@ pub(crate) fn answer_mfa_setup(
         user.mfa.preferred = true;
     }
     progress.mfa_done = true;
-    next_step(ep, client, progress)
+    next_step(ep, client, progress, &client_metadata(body))
 }
 
 /// The challenge a session is bound to between `AssociateSoftwareToken`
@@ -651,7 +663,7 @@ pub(crate) fn answer_software_token_mfa(
         user.mfa.check_sign_in_code(code)?;
     }
     progress.mfa_done = true;
-    next_step(ep, client, progress)
+    next_step(ep, client, progress, &client_metadata(body))
 }
 
 /// The `DEVICE_SRP_AUTH` session of a sign-in: its progress.

@@ -303,7 +303,7 @@ fn verify_claim(
     } else {
         progress.device_done = true;
     }
-    next_step(ep, client, progress)
+    next_step(ep, client, progress, &client_metadata(body))
 }
 
 fn device_srp_auth(
