@@ -1,12 +1,17 @@
-//! The endpoint's clock for tokens: the system clock moved by an offset, so
-//! that a test sees an hour-long token (or a thirty-day refresh token) expire
-//! without waiting for it.
+//! The endpoint's clock: the system clock moved by an offset, so that a
+//! test sees an hour-long token, a thirty-day refresh token or a week-old
+//! temporary password expire without waiting for it.
 //!
-//! Every time that decides a token's fate reads this clock: `iat` and `exp`
-//! of the tokens minted, the expiry of refresh tokens, the grace period of a
-//! rotated-out refresh token, and the check of an access token's `exp`.
-//! Moving it changes nothing else (challenge sessions and SigV4 keep the
-//! system clock).
+//! These read it: `iat` and `exp` of the tokens minted, the expiry of
+//! refresh tokens, the grace period of a rotated-out refresh token, and the
+//! check of an access token's `exp`; the sign-up confirmation and attribute
+//! verification codes (when sent, when they expire) and the attribute
+//! changes' `LastModifiedDate`; and when a temporary password was set
+//! (`AdminCreateUser`, its `RESEND`, `AdminSetUserPassword` with
+//! `Permanent` false, a seed's `temporary_password`) and whether it has
+//! outlived the pool's `TemporaryPasswordValidityDays` at sign-in. Moving
+//! it changes nothing else (challenge sessions, `ForgotPassword` codes and
+//! SigV4 keep the system clock).
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -75,7 +75,7 @@ pub struct Endpoint {
     session_lifetime: Duration,
     /// The IAM credentials that may sign `Admin*` calls.
     credentials: Arc<sigv4::CredentialStore>,
-    /// The clock of the tokens' times, which tests move.
+    /// The endpoint's clock (tokens, codes, temporary passwords), which tests move.
     clock: Arc<Clock>,
     /// The data directory, if the state is kept on disk.
     disk: Option<Arc<disk::Disk>>,
@@ -144,9 +144,11 @@ impl Endpoint {
         self.disk.is_some()
     }
 
-    /// The clock of the tokens' times (`iat`, `exp`, refresh token expiry,
-    /// rotation grace): move it with [`Clock::advance`] to test expiry
-    /// without waiting. The binary's `--clock-offset SECONDS` sets it at start.
+    /// The endpoint's clock (tokens' `iat` and `exp`, refresh token expiry,
+    /// rotation grace, confirmation and verification codes, a temporary
+    /// password's age): move it with [`Clock::advance`] to test expiry
+    /// without waiting. The binary's `--clock-offset SECONDS` sets it at
+    /// start.
     pub fn clock(&self) -> &Clock {
         &self.clock
     }

@@ -230,6 +230,7 @@ impl Endpoint {
             devices: HashMap::new(),
             attributes: BTreeMap::new(),
             force_change_password: false,
+            temporary_password_set: None,
             mfa: Mfa::default(),
             enabled: true,
             groups: BTreeSet::new(),

@@ -506,3 +506,98 @@ fn admin_set_user_password_not_permanent_makes_it_temporary() {
         .unwrap();
     assert_eq!(reply["ChallengeName"], "NEW_PASSWORD_REQUIRED");
 }
+
+#[test]
+fn a_temporary_password_expires_after_the_pools_validity_and_an_administrator_renews_it() {
+    const EXPIRED: &str = "Temporary password has expired and must be reset by an administrator.";
+    let day = std::time::Duration::from_secs(24 * 3600);
+    let h = Harness::new(&seed(json!([])));
+    h.admin(
+        "AdminCreateUser",
+        &json!({ "UserPoolId": POOL, "Username": "dora", "TemporaryPassword": "Temp-Dora-1",
+                 "MessageAction": "SUPPRESS" }),
+    )
+    .unwrap();
+    let password_sign_in = |password: &str| {
+        h.admin(
+            "AdminInitiateAuth",
+            &json!({ "UserPoolId": POOL, "ClientId": CLIENT,
+                     "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                     "AuthParameters": { "USERNAME": "dora", "PASSWORD": password } }),
+        )
+    };
+
+    // Within the pool's seven days (the default): the password must be replaced.
+    h.endpoint.clock().advance(6 * day);
+    let reply = h
+        .user_srp(false, CLIENT, "dora", "Temp-Dora-1", None)
+        .unwrap();
+    assert_eq!(reply["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+
+    // Past them: refused, by SRP and by the password flows, once the password checked.
+    h.endpoint.clock().advance(2 * day);
+    let expired = Err(("NotAuthorizedException".to_owned(), EXPIRED.to_owned()));
+    assert_eq!(
+        h.user_srp(false, CLIENT, "dora", "Temp-Dora-1", None),
+        expired
+    );
+    assert_eq!(password_sign_in("Temp-Dora-1"), expired);
+    assert_eq!(
+        password_sign_in("Wrong-Pass-1").unwrap_err().1,
+        "Incorrect username or password.",
+        "a wrong password is refused as such"
+    );
+
+    // An administrator's new temporary password starts a new period.
+    h.admin(
+        "AdminSetUserPassword",
+        &json!({ "UserPoolId": POOL, "Username": "dora", "Password": "Temp-Dora-2",
+                 "Permanent": false }),
+    )
+    .unwrap();
+    let reply = h
+        .user_srp(false, CLIENT, "dora", "Temp-Dora-2", None)
+        .unwrap();
+    assert_eq!(reply["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+    h.endpoint.clock().advance(8 * day);
+    assert_eq!(password_sign_in("Temp-Dora-2"), expired);
+    // So does AdminCreateUser's RESEND.
+    let resent = h
+        .admin(
+            "AdminCreateUser",
+            &json!({ "UserPoolId": POOL, "Username": "dora", "MessageAction": "RESEND",
+                     "TemporaryPassword": "Temp-Dora-3" }),
+        )
+        .unwrap();
+    assert_eq!(resent["User"]["UserStatus"], "FORCE_CHANGE_PASSWORD");
+    let reply = password_sign_in("Temp-Dora-3").unwrap();
+    assert_eq!(reply["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+}
+
+#[test]
+fn a_pools_temporary_password_validity_days_sets_how_long_it_lasts() {
+    let day = std::time::Duration::from_secs(24 * 3600);
+    let h = Harness::new(&seed(json!([])));
+    h.admin(
+        "UpdateUserPool",
+        &json!({ "UserPoolId": POOL,
+                 "Policies": { "PasswordPolicy": { "MinimumLength": 8,
+                                                   "TemporaryPasswordValidityDays": 1 } } }),
+    )
+    .unwrap();
+    h.admin(
+        "AdminCreateUser",
+        &json!({ "UserPoolId": POOL, "Username": "dora", "TemporaryPassword": "Temp-Dora-1",
+                 "MessageAction": "SUPPRESS" }),
+    )
+    .unwrap();
+    h.endpoint
+        .clock()
+        .advance(day + std::time::Duration::from_secs(60));
+    assert_eq!(
+        h.user_srp(false, CLIENT, "dora", "Temp-Dora-1", None)
+            .unwrap_err()
+            .0,
+        "NotAuthorizedException"
+    );
+}

@@ -92,6 +92,7 @@ pub(crate) fn next_step(
     progress: SignInProgress,
     client_metadata: &Value,
 ) -> ApiResult {
+    let now = ep.clock().unix_seconds();
     let (username, next) = {
         let state = ep.state();
         let pool = state
@@ -105,6 +106,20 @@ pub(crate) fn next_step(
             return Err(err(
                 "PasswordResetRequiredException",
                 "Password reset required for the user",
+            ));
+        }
+        // Likewise a temporary password older than the pool allows: only an
+        // administrator can give a new one (AdminCreateUser RESEND,
+        // AdminSetUserPassword).
+        if !progress.new_password_done
+            && user.temporary_password_expired(
+                pool.password_policy.temporary_password_validity_days,
+                now,
+            )
+        {
+            return Err(err(
+                "NotAuthorizedException",
+                "Temporary password has expired and must be reset by an administrator.",
             ));
         }
         let remembered_device = match (&progress.device_key, progress.device_done) {
@@ -562,7 +577,7 @@ pub(crate) fn answer_new_password(
             .and_then(|p| p.user_mut(&progress.sub))
             .ok_or_else(no_such_user)?;
         user.verifier = Some(verifier);
-        user.force_change_password = false;
+        user.set_permanent_password();
         user.confirmed = true;
         user.attributes.extend(attributes);
     }
