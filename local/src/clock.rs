@@ -9,12 +9,14 @@
 //! changes' `LastModifiedDate`; and when a temporary password was set
 //! (`AdminCreateUser`, its `RESEND`, `AdminSetUserPassword` with
 //! `Permanent` false, a seed's `temporary_password`) and whether it has
-//! outlived the pool's `TemporaryPasswordValidityDays` at sign-in. Moving
-//! it changes nothing else (challenge sessions, `ForgotPassword` codes and
-//! SigV4 keep the system clock).
+//! outlived the pool's `TemporaryPasswordValidityDays` at sign-in. Moved
+//! forward, it also ages the challenges in flight (`Session`s and
+//! `SECRET_BLOCK`s, valid for the app client's `AuthSessionValidity`).
+//! Moving it changes nothing else (`ForgotPassword` codes, the local code
+//! channel's listing and SigV4 keep the system clock).
 
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// A clock that runs with the system clock, `offset` ahead of it.
 ///
@@ -64,6 +66,16 @@ impl Clock {
     pub fn unix_seconds(&self) -> i64 {
         self.unix_millis().div_euclid(1000)
     }
+
+    /// Now on the monotonic clock that challenges in flight age by: the
+    /// system's, moved forward by the offset when it is ahead (a negative
+    /// offset leaves it alone: an [`Instant`] cannot go before the
+    /// system's own).
+    pub(crate) fn instant(&self) -> Instant {
+        let now = Instant::now();
+        let ahead = u64::try_from(self.offset_millis()).unwrap_or(0);
+        now.checked_add(Duration::from_millis(ahead)).unwrap_or(now)
+    }
 }
 
 #[cfg(test)]
@@ -84,5 +96,16 @@ mod tests {
         clock.set_offset_seconds(-60);
         assert_eq!(clock.offset_millis(), -60_000);
         assert!((clock.unix_seconds() - (system - 60)).abs() <= 1);
+    }
+
+    #[test]
+    fn challenges_age_by_the_clock_moved_forward_only() {
+        let clock = Clock::default();
+        let before = Instant::now();
+        clock.advance(Duration::from_secs(240));
+        assert!(clock.instant() >= before + Duration::from_secs(240));
+        clock.set_offset_seconds(-60);
+        let now = Instant::now();
+        assert!(clock.instant() >= now && clock.instant() < now + Duration::from_secs(60));
     }
 }

@@ -14,7 +14,7 @@
 //!
 //! `--clock-offset SECONDS` (may be negative) runs the endpoint's clock that
 //! far from the system clock, for tests of token, code and temporary
-//! password expiry.
+//! password expiry (ahead, it ages challenges in flight too).
 //!
 //! `--lambda-endpoint-url URL` (else the `AWS_ENDPOINT_URL_LAMBDA` environment
 //! variable, as the AWS SDKs read it) is the Lambda Invoke API the pools'

@@ -142,12 +142,23 @@ pub(crate) struct Client {
     pub explicit_auth_flows: Option<Vec<String>>,
     /// Token lifetimes, revocation and rotation.
     pub tokens: TokenSettings,
+    /// `AuthSessionValidity`: how many minutes (3 to 15) its challenges'
+    /// `Session`s stay valid.
+    #[serde(default = "default_auth_session_validity")]
+    pub auth_session_validity: u32,
     /// What `DescribeUserPoolClient` echoes and nothing here acts on
     /// (`CallbackURLs`, `AllowedOAuthFlows`, `ReadAttributes`, ...).
     pub other: serde_json::Map<String, Value>,
     /// Unix times of its creation and last change.
     pub created: i64,
     pub last_modified: i64,
+}
+
+/// `AuthSessionValidity` of a client made without it, in minutes.
+pub(crate) const DEFAULT_AUTH_SESSION_VALIDITY: u32 = 3;
+
+fn default_auth_session_validity() -> u32 {
+    DEFAULT_AUTH_SESSION_VALIDITY
 }
 
 /// `ExplicitAuthFlows` of a client made without it: Cognito's default.
@@ -229,6 +240,7 @@ impl Client {
             prevent_user_existence_errors: false,
             explicit_auth_flows: None,
             tokens: TokenSettings::default(),
+            auth_session_validity: DEFAULT_AUTH_SESSION_VALIDITY,
             other: serde_json::Map::new(),
             created: now,
             last_modified: now,

@@ -10,7 +10,6 @@
 //! pool whose "remember devices" suppresses MFA.
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::Instant;
 
 use subtle::ConstantTimeEq;
 
@@ -220,10 +219,11 @@ pub(crate) fn next_step(
     let session = match (challenge, progress.device_key.clone()) {
         // Answered without a Session by some clients: found by device.
         ("DEVICE_SRP_AUTH", Some(device_key)) => {
-            let now = Instant::now();
+            let lifetime = ep.session_lifetime(&binding.client_id);
+            let now = ep.clock().instant();
             ep.state()
                 .sessions
-                .issue_keyed(binding, &device_key, progress, now)?
+                .issue_keyed(binding, &device_key, progress, now, lifetime)?
         }
         _ => ep.issue_session(binding, progress)?,
     };
@@ -396,7 +396,8 @@ pub(crate) fn masked(medium: &str, destination: &str) -> String {
 
 /// Sends a fresh random code for `factor` (`EMAIL_OTP`, `SMS_OTP`) to the
 /// user's address or number through the local channel, and asks for it
-/// with a `Session` that carries it and lives as long as a challenge does.
+/// with a `Session` that carries it: the code lives as long as that
+/// `Session` (the app client's `AuthSessionValidity`).
 fn send_code(
     ep: &Endpoint,
     client: &Client,
@@ -432,7 +433,7 @@ fn send_code(
         medium,
         destination: destination.clone(),
         code,
-        lifetime: ep.session_lifetime,
+        lifetime: ep.session_lifetime(client.app.client_id()),
         trigger_source: "CustomMessage_Authentication",
         invited_as: None,
     };
@@ -692,24 +693,22 @@ pub(crate) fn take_device_session(
     let device_key = required(responses, "DEVICE_KEY")?;
     let session = optional_field(body, "Session")?;
     let binding = binding(client, &username, "DEVICE_SRP_AUTH");
+    let now = ep.clock().instant();
     let progress = ep
         .state()
         .sessions
-        .take_keyed(session, &binding, device_key, Instant::now())?;
+        .take_keyed(session, &binding, device_key, now)?;
     if progress.device_key.as_deref() != responses.get("DEVICE_KEY").map(String::as_str) {
         return Err(no_such_device());
     }
     Ok(progress)
 }
 
-/// How long a passkey assertion may take, in milliseconds: the challenge's
-/// lifetime.
-const WEB_AUTHN_TIMEOUT_MS: u64 = 180_000;
-
 /// `WEB_AUTHN`: `CREDENTIAL_REQUEST_OPTIONS`, the WebAuthn request options
 /// (`PublicKeyCredentialRequestOptionsJSON`) with a fresh random challenge,
-/// the pool's relying party and, as this endpoint registers no passkeys,
-/// no credentials to allow.
+/// a `timeout` of the challenge's lifetime (the app client's
+/// `AuthSessionValidity`, in milliseconds), the pool's relying party and,
+/// as this endpoint registers no passkeys, no credentials to allow.
 fn web_authn_challenge(
     ep: &Endpoint,
     client: &Client,
@@ -727,7 +726,7 @@ fn web_authn_challenge(
     let challenge = URL_SAFE_NO_PAD.encode(random_bytes::<32>());
     let options = json!({
         "challenge": challenge,
-        "timeout": WEB_AUTHN_TIMEOUT_MS,
+        "timeout": ep.session_lifetime(client.app.client_id()).as_millis() as u64,
         "rpId": web_authn.relying_party_id,
         "allowCredentials": [],
         "userVerification": web_authn.user_verification,
