@@ -138,7 +138,8 @@ pub(crate) fn verify_software_token(ep: &Endpoint, body: &Value) -> ApiResult {
 }
 
 /// `SetUserMFAPreference`: software-token MFA on or off, preferred or
-/// not. SMS and email MFA are not served (no message delivery here).
+/// not. SMS and email codes as a second factor are not implemented: turning
+/// them on is refused.
 pub(crate) fn set_user_mfa_preference(ep: &Endpoint, body: &Value) -> ApiResult {
     let preference = MfaPreference::from_body(body)?;
     with_access_token(ep, body, |user| preference.apply(&mut user.mfa))?;
