@@ -639,3 +639,19 @@ impl Pool {
         self.user(name).map(|u| u.username.clone())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_stored_before_auth_session_validity_was_kept_gets_three_minutes() {
+        let client = Client::new("us-east-1_Pool", "client", "app", None, 0).unwrap();
+        let mut record = serde_json::to_value(&client).unwrap_or_default();
+        if let Some(fields) = record.as_object_mut() {
+            fields.remove("auth_session_validity");
+        }
+        let loaded: Client = serde_json::from_value(record).expect("an older record loads");
+        assert_eq!(loaded.auth_session_validity, DEFAULT_AUTH_SESSION_VALIDITY);
+    }
+}

@@ -218,3 +218,57 @@ impl Mfa {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user() -> User {
+        User {
+            username: "dora".into(),
+            sub: "5f0c1a2b-0000-4000-8000-000000000001".into(),
+            verifier: None,
+            confirmed: true,
+            device_group_key: "-abcdefghi".into(),
+            devices: HashMap::new(),
+            attributes: BTreeMap::new(),
+            force_change_password: false,
+            temporary_password_set: None,
+            mfa: Mfa::default(),
+            enabled: true,
+            groups: BTreeSet::new(),
+            created: 0,
+            last_modified: 0,
+            reset_code: None,
+            reset_required: false,
+            codes: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn a_temporary_password_expires_after_its_validity_days_zero_meaning_seven() {
+        let day = 86_400;
+        let mut user = user();
+        user.set_temporary_password(1_000);
+        assert!(!user.temporary_password_expired(7, 1_000 + 7 * day));
+        assert!(user.temporary_password_expired(7, 1_000 + 7 * day + 1));
+        assert!(!user.temporary_password_expired(0, 1_000 + 7 * day));
+        assert!(user.temporary_password_expired(1, 1_000 + day + 1));
+        user.set_permanent_password();
+        assert!(!user.temporary_password_expired(1, 1_000 + 365 * day));
+    }
+
+    #[test]
+    fn a_record_stored_before_the_time_was_kept_loads_and_does_not_expire() {
+        let mut stored = user();
+        stored.force_change_password = true;
+        let mut record = serde_json::to_value(&stored).unwrap_or_default();
+        if let Some(fields) = record.as_object_mut() {
+            fields.remove("temporary_password_set");
+        }
+        let loaded: User = serde_json::from_value(record).expect("an older record loads");
+        assert_eq!(loaded.temporary_password_set, None);
+        assert!(loaded.force_change_password);
+        assert!(!loaded.temporary_password_expired(7, i64::MAX));
+    }
+}
