@@ -1,15 +1,22 @@
-//! The endpoint's clock for tokens: the system clock moved by an offset, so
-//! that a test sees an hour-long token (or a thirty-day refresh token) expire
-//! without waiting for it.
+//! The endpoint's clock: the system clock moved by an offset, so that a
+//! test sees an hour-long token, a thirty-day refresh token or a week-old
+//! temporary password expire without waiting for it.
 //!
-//! Every time that decides a token's fate reads this clock: `iat` and `exp`
-//! of the tokens minted, the expiry of refresh tokens, the grace period of a
-//! rotated-out refresh token, and the check of an access token's `exp`.
-//! Moving it changes nothing else (challenge sessions and SigV4 keep the
-//! system clock).
+//! These read it: `iat` and `exp` of the tokens minted, the expiry of
+//! refresh tokens, the grace period of a rotated-out refresh token, and the
+//! check of an access token's `exp`; the sign-up confirmation and attribute
+//! verification codes (when sent, when they expire) and the attribute
+//! changes' `LastModifiedDate`; and when a temporary password was set
+//! (`AdminCreateUser`, its `RESEND`, `AdminSetUserPassword` with
+//! `Permanent` false, a seed's `temporary_password`) and whether it has
+//! outlived the pool's `TemporaryPasswordValidityDays` at sign-in. Moved
+//! forward, it also ages the challenges in flight (`Session`s and
+//! `SECRET_BLOCK`s, valid for the app client's `AuthSessionValidity`).
+//! Moving it changes nothing else (`ForgotPassword` codes, the local code
+//! channel's listing and SigV4 keep the system clock).
 
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// A clock that runs with the system clock, `offset` ahead of it.
 ///
@@ -59,6 +66,16 @@ impl Clock {
     pub fn unix_seconds(&self) -> i64 {
         self.unix_millis().div_euclid(1000)
     }
+
+    /// Now on the monotonic clock that challenges in flight age by: the
+    /// system's, moved forward by the offset when it is ahead (a negative
+    /// offset leaves it alone: an [`Instant`] cannot go before the
+    /// system's own).
+    pub(crate) fn instant(&self) -> Instant {
+        let now = Instant::now();
+        let ahead = u64::try_from(self.offset_millis()).unwrap_or(0);
+        now.checked_add(Duration::from_millis(ahead)).unwrap_or(now)
+    }
 }
 
 #[cfg(test)]
@@ -79,5 +96,16 @@ mod tests {
         clock.set_offset_seconds(-60);
         assert_eq!(clock.offset_millis(), -60_000);
         assert!((clock.unix_seconds() - (system - 60)).abs() <= 1);
+    }
+
+    #[test]
+    fn challenges_age_by_the_clock_moved_forward_only() {
+        let clock = Clock::default();
+        let before = Instant::now();
+        clock.advance(Duration::from_secs(240));
+        assert!(clock.instant() >= before + Duration::from_secs(240));
+        clock.set_offset_seconds(-60);
+        let now = Instant::now();
+        assert!(clock.instant() >= now && clock.instant() < now + Duration::from_secs(60));
     }
 }

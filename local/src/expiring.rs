@@ -7,7 +7,8 @@
 //! newcomer (challenges: a flood must not evict a sign-in in progress) and
 //! [`Expiring::insert`] forgets the entry closest to expiry (tokens).
 
-use std::collections::{HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::time::Instant;
 
 /// Below this many entries the map is never swept.
@@ -16,9 +17,9 @@ const SWEEP_FLOOR: usize = 1024;
 /// String-keyed entries, each with an expiry instant, at most `cap` of them.
 pub(crate) struct Expiring<V> {
     entries: HashMap<String, (Instant, V)>,
-    /// Keys in insertion order with their expiry: with one lifetime per map
-    /// this is expiry order, so expired entries are found at the front.
-    order: VecDeque<(Instant, String)>,
+    /// Keys with their expiry, soonest first (entries may have different
+    /// lifetimes), so expired entries are found at the front.
+    order: BinaryHeap<Reverse<(Instant, String)>>,
     cap: usize,
     /// The size at which the next sweep runs; doubling it after each sweep
     /// keeps the cost of sweeping constant per insertion on average.
@@ -31,7 +32,7 @@ impl<V> Expiring<V> {
     pub(crate) fn new(cap: usize) -> Self {
         Expiring {
             entries: HashMap::new(),
-            order: VecDeque::new(),
+            order: BinaryHeap::new(),
             cap: cap.max(1),
             next_sweep: SWEEP_FLOOR,
         }
@@ -61,7 +62,7 @@ impl<V> Expiring<V> {
 
     /// Inserts `value` under a new `key` until `expires`, or gives it back
     /// when the map holds `cap` live entries: the newcomer is refused, no
-    /// entry is evicted. Amortised constant time.
+    /// entry is evicted. Amortised logarithmic time.
     pub(crate) fn try_insert(
         &mut self,
         key: String,
@@ -70,9 +71,9 @@ impl<V> Expiring<V> {
         now: Instant,
     ) -> Result<(), V> {
         while self.entries.len() >= self.cap {
-            match self.order.front() {
-                Some((at, _)) if *at <= now => {
-                    if let Some((at, old)) = self.order.pop_front()
+            match self.order.peek() {
+                Some(Reverse((at, _))) if *at <= now => {
+                    if let Some(Reverse((at, old))) = self.order.pop()
                         && self.entries.get(&old).is_some_and(|(e, _)| *e == at)
                     {
                         self.entries.remove(&old);
@@ -86,9 +87,9 @@ impl<V> Expiring<V> {
         if self.order.len() >= 2 * self.cap.max(SWEEP_FLOOR) {
             let entries = &self.entries;
             self.order
-                .retain(|(at, k)| entries.get(k).is_some_and(|(e, _)| e == at));
+                .retain(|Reverse((at, k))| entries.get(k).is_some_and(|(e, _)| e == at));
         }
-        self.order.push_back((expires, key.clone()));
+        self.order.push(Reverse((expires, key.clone())));
         self.entries.insert(key, (expires, value));
         Ok(())
     }
@@ -184,6 +185,24 @@ mod tests {
         );
         assert_eq!(map.get("c", later(t0, 11)), Some(&3));
         assert_eq!(map.take("a", later(t0, 11)), None);
+    }
+
+    #[test]
+    fn with_lifetimes_of_their_own_the_first_to_expire_makes_room() {
+        let t0 = Instant::now();
+        let mut map = Expiring::new(2);
+        assert!(map.try_insert("long".into(), 1, later(t0, 900), t0).is_ok());
+        assert!(
+            map.try_insert("short".into(), 2, later(t0, 180), t0)
+                .is_ok()
+        );
+        // The short one expired, behind a long one still live.
+        assert!(
+            map.try_insert("next".into(), 3, later(t0, 400), later(t0, 181))
+                .is_ok()
+        );
+        assert_eq!(map.get("long", later(t0, 181)), Some(&1));
+        assert_eq!(map.get("next", later(t0, 181)), Some(&3));
     }
 
     #[test]

@@ -72,10 +72,12 @@ pub struct Endpoint {
     signer: Arc<TokenSigner>,
     srp: SrpServer,
     issuer_base: Arc<Mutex<String>>,
-    session_lifetime: Duration,
+    /// A lifetime for every challenge in flight instead of each app
+    /// client's `AuthSessionValidity` (tests of expiry).
+    session_lifetime: Option<Duration>,
     /// The IAM credentials that may sign `Admin*` calls.
     credentials: Arc<sigv4::CredentialStore>,
-    /// The clock of the tokens' times, which tests move.
+    /// The endpoint's clock (tokens, codes, temporary passwords), which tests move.
     clock: Arc<Clock>,
     /// The data directory, if the state is kept on disk.
     disk: Option<Arc<disk::Disk>>,
@@ -105,7 +107,7 @@ impl Endpoint {
             signer: Arc::new(TokenSigner::generate()?),
             srp: SrpServer::new(),
             issuer_base: Arc::new(Mutex::new("http://127.0.0.1".to_owned())),
-            session_lifetime: SESSION_LIFETIME,
+            session_lifetime: None,
             credentials: Arc::new(sigv4::CredentialStore::new()),
             clock: Arc::new(Clock::default()),
             disk: None,
@@ -144,9 +146,11 @@ impl Endpoint {
         self.disk.is_some()
     }
 
-    /// The clock of the tokens' times (`iat`, `exp`, refresh token expiry,
-    /// rotation grace): move it with [`Clock::advance`] to test expiry
-    /// without waiting. The binary's `--clock-offset SECONDS` sets it at start.
+    /// The endpoint's clock (tokens' `iat` and `exp`, refresh token expiry,
+    /// rotation grace, confirmation and verification codes, a temporary
+    /// password's age; moved forward, the challenges in flight): move it
+    /// with [`Clock::advance`] to test expiry without waiting. The binary's `--clock-offset SECONDS` sets it at
+    /// start.
     pub fn clock(&self) -> &Clock {
         &self.clock
     }
@@ -168,10 +172,10 @@ impl Endpoint {
     }
 
     /// The same endpoint with challenges that expire after `lifetime`
-    /// instead of [`SESSION_LIFETIME`] (for tests of expiry).
+    /// instead of their app client's `AuthSessionValidity` (by default
+    /// [`SESSION_LIFETIME`]), for tests of expiry.
     pub fn with_session_lifetime(mut self, lifetime: Duration) -> Self {
-        self.session_lifetime = lifetime;
-        self.state().sessions.set_lifetime(lifetime);
+        self.session_lifetime = Some(lifetime);
         self
     }
 
@@ -182,7 +186,7 @@ impl Endpoint {
         {
             let mut state = self.state();
             state.pending = expiring::Expiring::new(cap);
-            state.sessions = model::session::Sessions::new(cap, self.session_lifetime);
+            state.sessions = model::session::Sessions::new(cap);
         }
         self
     }

@@ -12,8 +12,9 @@
 //! before its answer; the seed then adds only what `DIR` lacks. Without it
 //! the state lives in memory and dies with the process.
 //!
-//! `--clock-offset SECONDS` (may be negative) runs the tokens' clock that far
-//! from the system clock, for tests of token expiry.
+//! `--clock-offset SECONDS` (may be negative) runs the endpoint's clock that
+//! far from the system clock, for tests of token, code and temporary
+//! password expiry (ahead, it ages challenges in flight too).
 //!
 //! `--lambda-endpoint-url URL` (else the `AWS_ENDPOINT_URL_LAMBDA` environment
 //! variable, as the AWS SDKs read it) is the Lambda Invoke API the pools'

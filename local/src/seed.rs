@@ -161,6 +161,7 @@ fn pool_extras(
         .filter(|v| !v.is_null())
         .map(custom_challenge)
         .transpose()?;
+    let now = endpoint.clock().unix_seconds();
     let mut state = endpoint.state();
     let pool = state
         .pools
@@ -226,7 +227,7 @@ fn pool_extras(
             }
         }
         if user_seed["temporary_password"].as_bool() == Some(true) {
-            user.force_change_password = true;
+            user.set_temporary_password(now);
         }
         if let Some(secret) = user_seed["totp_secret"].as_str() {
             user.mfa = totp_secret(secret)?;

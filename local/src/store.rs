@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::MutexGuard;
-use std::time::Instant;
+use std::time::Duration;
 
 use cognito_srp::{Password, PoolId, StoredVerifier};
 use serde_json::Value;
@@ -16,7 +16,7 @@ use crate::error::{
 };
 use crate::model::State;
 use crate::model::grant::Grants;
-use crate::model::pool::{Client, Pool};
+use crate::model::pool::{Client, DEFAULT_AUTH_SESSION_VALIDITY, Pool};
 use crate::model::session::{SessionBinding, too_many_requests};
 use crate::model::signin::{Pending, SignInProgress};
 use crate::model::tracked::{Tracked, Users};
@@ -115,12 +115,28 @@ impl Endpoint {
     /// table is full the newcomer is refused (`TooManyRequestsException`)
     /// rather than a sign-in in progress evicted.
     pub(crate) fn park(&self, pending: Pending) -> Result<(), ApiError> {
-        let now = Instant::now();
+        let lifetime = self.session_lifetime(&pending.client_id);
+        let now = self.clock().instant();
         let key = pending.session.secret_block().as_str().to_owned();
         self.state()
             .pending
-            .try_insert(key, pending, now + self.session_lifetime, now)
+            .try_insert(key, pending, now + lifetime, now)
             .map_err(|_| too_many_requests())
+    }
+
+    /// How long a challenge issued to `client_id` stays valid: the app
+    /// client's `AuthSessionValidity` (3 minutes unless it sets another),
+    /// or the lifetime of [`Endpoint::with_session_lifetime`].
+    pub(crate) fn session_lifetime(&self, client_id: &str) -> Duration {
+        if let Some(lifetime) = self.session_lifetime {
+            return lifetime;
+        }
+        let minutes = self
+            .state()
+            .clients
+            .get(client_id)
+            .map_or(DEFAULT_AUTH_SESSION_VALIDITY, |c| c.auth_session_validity);
+        Duration::from_secs(u64::from(minutes) * 60)
     }
 
     /// Adds a user pool; refused when its id is taken (a pinned id).
@@ -230,6 +246,7 @@ impl Endpoint {
             devices: HashMap::new(),
             attributes: BTreeMap::new(),
             force_change_password: false,
+            temporary_password_set: None,
             mfa: Mfa::default(),
             enabled: true,
             groups: BTreeSet::new(),
@@ -298,9 +315,11 @@ impl Endpoint {
         binding: SessionBinding,
         progress: SignInProgress,
     ) -> Result<String, ApiError> {
+        let lifetime = self.session_lifetime(&binding.client_id);
+        let now = self.clock().instant();
         self.state()
             .sessions
-            .issue(binding, progress, Instant::now())
+            .issue(binding, progress, now, lifetime)
     }
 
     /// Takes the request's `Session` (the `Session` field of `body`), which
@@ -311,7 +330,8 @@ impl Endpoint {
         binding: &SessionBinding,
     ) -> Result<SignInProgress, ApiError> {
         let session = body.get("Session").and_then(Value::as_str);
-        self.state().sessions.take(session, binding, Instant::now())
+        let now = self.clock().instant();
+        self.state().sessions.take(session, binding, now)
     }
 }
 

@@ -617,3 +617,186 @@ fn admin_set_user_password_not_permanent_makes_it_temporary() {
         .unwrap();
     assert_eq!(reply["ChallengeName"], "NEW_PASSWORD_REQUIRED");
 }
+
+#[test]
+fn a_temporary_password_expires_after_the_pools_validity_and_an_administrator_renews_it() {
+    const EXPIRED: &str = "Temporary password has expired and must be reset by an administrator.";
+    let day = std::time::Duration::from_secs(24 * 3600);
+    let h = Harness::new(&seed(json!([])));
+    h.admin(
+        "AdminCreateUser",
+        &json!({ "UserPoolId": POOL, "Username": "dora", "TemporaryPassword": "Temp-Dora-1",
+                 "MessageAction": "SUPPRESS" }),
+    )
+    .unwrap();
+    let password_sign_in = |password: &str| {
+        h.admin(
+            "AdminInitiateAuth",
+            &json!({ "UserPoolId": POOL, "ClientId": CLIENT,
+                     "AuthFlow": "ADMIN_USER_PASSWORD_AUTH",
+                     "AuthParameters": { "USERNAME": "dora", "PASSWORD": password } }),
+        )
+    };
+
+    // Within the pool's seven days (the default): the password must be replaced.
+    h.endpoint.clock().advance(6 * day);
+    let reply = h
+        .user_srp(false, CLIENT, "dora", "Temp-Dora-1", None)
+        .unwrap();
+    assert_eq!(reply["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+
+    // Past them: refused, by SRP and by the password flows, once the password checked.
+    h.endpoint.clock().advance(2 * day);
+    let expired = Err(("NotAuthorizedException".to_owned(), EXPIRED.to_owned()));
+    assert_eq!(
+        h.user_srp(false, CLIENT, "dora", "Temp-Dora-1", None),
+        expired
+    );
+    assert_eq!(password_sign_in("Temp-Dora-1"), expired);
+    assert_eq!(
+        password_sign_in("Wrong-Pass-1").unwrap_err().1,
+        "Incorrect username or password.",
+        "a wrong password is refused as such"
+    );
+
+    // An administrator's new temporary password starts a new period.
+    h.admin(
+        "AdminSetUserPassword",
+        &json!({ "UserPoolId": POOL, "Username": "dora", "Password": "Temp-Dora-2",
+                 "Permanent": false }),
+    )
+    .unwrap();
+    let reply = h
+        .user_srp(false, CLIENT, "dora", "Temp-Dora-2", None)
+        .unwrap();
+    assert_eq!(reply["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+    h.endpoint.clock().advance(8 * day);
+    assert_eq!(password_sign_in("Temp-Dora-2"), expired);
+    // So does AdminCreateUser's RESEND.
+    let resent = h
+        .admin(
+            "AdminCreateUser",
+            &json!({ "UserPoolId": POOL, "Username": "dora", "MessageAction": "RESEND",
+                     "TemporaryPassword": "Temp-Dora-3" }),
+        )
+        .unwrap();
+    assert_eq!(resent["User"]["UserStatus"], "FORCE_CHANGE_PASSWORD");
+    let reply = password_sign_in("Temp-Dora-3").unwrap();
+    assert_eq!(reply["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+}
+
+#[test]
+fn a_pools_temporary_password_validity_days_sets_how_long_it_lasts() {
+    let day = std::time::Duration::from_secs(24 * 3600);
+    let h = Harness::new(&seed(json!([])));
+    h.admin(
+        "UpdateUserPool",
+        &json!({ "UserPoolId": POOL,
+                 "Policies": { "PasswordPolicy": { "MinimumLength": 8,
+                                                   "TemporaryPasswordValidityDays": 1 } } }),
+    )
+    .unwrap();
+    h.admin(
+        "AdminCreateUser",
+        &json!({ "UserPoolId": POOL, "Username": "dora", "TemporaryPassword": "Temp-Dora-1",
+                 "MessageAction": "SUPPRESS" }),
+    )
+    .unwrap();
+    h.endpoint
+        .clock()
+        .advance(day + std::time::Duration::from_secs(60));
+    assert_eq!(
+        h.user_srp(false, CLIENT, "dora", "Temp-Dora-1", None)
+            .unwrap_err()
+            .0,
+        "NotAuthorizedException"
+    );
+}
+
+#[test]
+fn an_app_clients_auth_session_validity_sets_how_long_its_sessions_last() {
+    const EXPIRED: &str = "Invalid session for the user, session is expired.";
+    let minutes = |n: u64| std::time::Duration::from_secs(n * 60);
+    let h = Harness::new(&seed(json!([
+        { "username": "tom", "password": "Temp-Pass-1", "temporary_password": true },
+        { "username": "ann", "password": "Temp-Pass-1", "temporary_password": true },
+        { "username": "joe", "password": "Temp-Pass-1", "temporary_password": true }])));
+    let create = |validity: Option<u64>| {
+        let mut body = json!({ "UserPoolId": POOL, "ClientName": "app" });
+        if let Some(minutes) = validity {
+            body["AuthSessionValidity"] = json!(minutes);
+        }
+        h.admin("CreateUserPoolClient", &body)
+    };
+    // 3 to 15 minutes.
+    for wrong in [2, 16] {
+        assert_eq!(
+            create(Some(wrong)).unwrap_err().0,
+            "InvalidParameterException"
+        );
+    }
+    let client_id = |reply: Value| {
+        reply["UserPoolClient"]["ClientId"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let fifteen = client_id(create(Some(15)).unwrap());
+    let default = client_id(create(None).unwrap());
+    let described = h
+        .admin(
+            "DescribeUserPoolClient",
+            &json!({ "UserPoolId": POOL, "ClientId": fifteen }),
+        )
+        .unwrap();
+    assert_eq!(described["UserPoolClient"]["AuthSessionValidity"], 15);
+
+    let new_password = |client: &str, username: &str| {
+        let reply = h
+            .user_srp(false, client, username, "Temp-Pass-1", None)
+            .unwrap();
+        assert_eq!(reply["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+        reply
+    };
+    let answer = |client: &str, username: &str, reply: &Value| {
+        h.respond(
+            false,
+            json!({ "ChallengeName": "NEW_PASSWORD_REQUIRED", "ClientId": client,
+                    "Session": reply["Session"],
+                    "ChallengeResponses": { "USERNAME": username, "NEW_PASSWORD": "New-Pass-2" } }),
+        )
+    };
+
+    // Four minutes later: the fifteen-minute client's session still answers,
+    // the default client's (three minutes) has expired.
+    let kept = new_password(&fifteen, "tom");
+    let lost = new_password(&default, "ann");
+    h.endpoint.clock().advance(minutes(4));
+    tokens(&answer(&fifteen, "tom", &kept).unwrap());
+    assert_eq!(
+        answer(&default, "ann", &lost),
+        Err(("NotAuthorizedException".into(), EXPIRED.into()))
+    );
+    // Past fifteen minutes, the fifteen-minute client's expires too.
+    let late = new_password(&fifteen, "joe");
+    h.endpoint.clock().advance(minutes(16));
+    assert_eq!(
+        answer(&fifteen, "joe", &late),
+        Err(("NotAuthorizedException".into(), EXPIRED.into()))
+    );
+
+    // PASSWORD_VERIFIER, which carries no Session, waits as long.
+    let login = login(&fifteen, "tom", None);
+    let reply = h
+        .initiate(
+            false,
+            json!({ "AuthFlow": "USER_SRP_AUTH", "ClientId": fifteen,
+                    "AuthParameters": login.auth_parameters() }),
+        )
+        .unwrap();
+    h.endpoint.clock().advance(minutes(4));
+    tokens(
+        &h.answer_password_verifier(false, &fifteen, login, &reply, "New-Pass-2", &[])
+            .unwrap(),
+    );
+}

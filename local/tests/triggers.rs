@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use cognito_srp::UserSrpClient;
+use cognito_srp::{Password, PasswordVerifierChallenge, UserSrpClient};
 use cognito_srp_local::LambdaHost;
 use cognito_srp_local::sigv4::{CredentialStore, ReceivedRequest, verify_for_service};
 use common::*;
@@ -723,13 +723,19 @@ fn custom_auth_started_with_srp_a_asks_the_define_trigger_before_and_after_the_p
         lambda.events("define")[0]["request"]["session"],
         json!([{ "challengeName": "SRP_A", "challengeResult": true, "challengeMetadata": null }])
     );
-    let reply = h
-        .answer_password_verifier(false, CLIENT, login, &reply, PASSWORD, &[])
-        .unwrap();
+    let metadata = json!({ "step": "password" });
+    let reply = answer_verifier_with_metadata(&h, false, login, &reply, &metadata).unwrap();
     // The trigger's question, not the seed's scripted one.
     assert_eq!(reply["ChallengeParameters"]["question"], "6*7?");
     let defines = lambda.events("define");
     assert_eq!(defines.len(), 2);
+    // The answer's ClientMetadata reaches the challenge triggers it runs.
+    assert_eq!(defines[0]["request"]["clientMetadata"], json!({}));
+    assert_eq!(defines[1]["request"]["clientMetadata"], metadata);
+    assert_eq!(
+        lambda.events("create")[0]["request"]["clientMetadata"],
+        metadata
+    );
     assert_eq!(
         defines[1]["request"]["session"],
         json!([
@@ -1045,6 +1051,127 @@ fn a_sign_ins_client_metadata_reaches_pre_authentication_and_migration_as_valida
     let migrated = &lambda.events("migrate")[1]["request"];
     assert_eq!(migrated["clientMetadata"], metadata);
     assert_eq!(migrated["validationData"], json!({}));
+}
+
+/// Answers `reply`'s `PASSWORD_VERIFIER` for `login` with `PASSWORD`,
+/// sending `metadata` as the answer's `ClientMetadata`.
+fn answer_verifier_with_metadata(
+    h: &Harness,
+    admin: bool,
+    login: cognito_srp::UserSrpSignIn,
+    reply: &Value,
+    metadata: &Value,
+) -> Result<Value, Refusal> {
+    let challenge =
+        PasswordVerifierChallenge::from_challenge_parameters(&map(&reply["ChallengeParameters"]))
+            .unwrap();
+    let responses = login
+        .respond(&challenge, &Password::new(PASSWORD))
+        .unwrap()
+        .into_challenge_responses();
+    h.respond(
+        admin,
+        json!({ "ChallengeName": "PASSWORD_VERIFIER", "ClientId": CLIENT,
+                "ChallengeResponses": responses, "ClientMetadata": metadata }),
+    )
+}
+
+#[test]
+fn the_last_answers_client_metadata_reaches_post_authentication_and_pre_token_generation() {
+    let lambda = FakeLambda::start(|_, _| Answer::Respond(json!({})));
+    let h = harness(
+        Some(&lambda),
+        json!({ "PostAuthentication": arn("postAuth"), "PreTokenGeneration": arn("preToken") }),
+    );
+    let started = json!({ "from": "InitiateAuth" });
+    let answered = json!({ "from": "RespondToAuthChallenge" });
+    let metadata_of = |function: &str, index: usize| {
+        lambda.events(function)[index]["request"]["clientMetadata"].clone()
+    };
+
+    // SRP, public and admin: the PASSWORD_VERIFIER answer's, not InitiateAuth's.
+    for (index, admin) in [false, true].into_iter().enumerate() {
+        let login = UserSrpClient::new(pool())
+            .with_app_client(app(CLIENT))
+            .start("alice")
+            .unwrap();
+        let reply = h
+            .initiate(
+                admin,
+                json!({ "AuthFlow": "USER_SRP_AUTH", "ClientId": CLIENT,
+                        "AuthParameters": login.auth_parameters(), "ClientMetadata": started }),
+            )
+            .unwrap();
+        let done = answer_verifier_with_metadata(&h, admin, login, &reply, &answered).unwrap();
+        assert!(done["AuthenticationResult"]["AccessToken"].is_string());
+        assert_eq!(metadata_of("postAuth", index), answered, "admin: {admin}");
+        assert_eq!(metadata_of("preToken", index), answered, "admin: {admin}");
+    }
+
+    // NEW_PASSWORD_REQUIRED after a password sign-in: the answer's again.
+    h.admin(
+        "AdminCreateUser",
+        &json!({ "UserPoolId": POOL, "Username": "dora", "TemporaryPassword": "Temp-Dora-1",
+                 "MessageAction": "SUPPRESS" }),
+    )
+    .unwrap();
+    let reply = h
+        .call(
+            "InitiateAuth",
+            &json!({ "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": PW_CLIENT,
+                     "AuthParameters": { "USERNAME": "dora", "PASSWORD": "Temp-Dora-1" },
+                     "ClientMetadata": started }),
+        )
+        .unwrap();
+    assert_eq!(reply["ChallengeName"], "NEW_PASSWORD_REQUIRED");
+    let done = h
+        .call(
+            "RespondToAuthChallenge",
+            &json!({ "ChallengeName": "NEW_PASSWORD_REQUIRED", "ClientId": PW_CLIENT,
+                     "Session": reply["Session"], "ClientMetadata": answered,
+                     "ChallengeResponses": { "USERNAME": "dora", "NEW_PASSWORD": "Dora-Chosen-2" } }),
+        )
+        .unwrap();
+    let result = done["AuthenticationResult"].clone();
+    assert_eq!(
+        lambda.events("preToken")[2]["triggerSource"],
+        "TokenGeneration_NewPasswordChallenge"
+    );
+    assert_eq!(metadata_of("preToken", 2), answered);
+    assert_eq!(metadata_of("postAuth", 2), answered);
+
+    // Tokens straight from InitiateAuth: its ClientMetadata reaches neither.
+    password_sign_in(&h, "alice", PASSWORD).unwrap();
+    assert_eq!(metadata_of("preToken", 3), json!({}));
+    assert_eq!(metadata_of("postAuth", 3), json!({}));
+
+    // A refresh: GetTokensFromRefreshToken's reaches pre token generation,
+    // REFRESH_TOKEN_AUTH's does not.
+    let refreshed = json!({ "from": "GetTokensFromRefreshToken" });
+    h.call(
+        "GetTokensFromRefreshToken",
+        &json!({ "ClientId": PW_CLIENT, "RefreshToken": result["RefreshToken"],
+                 "ClientMetadata": refreshed }),
+    )
+    .unwrap();
+    assert_eq!(
+        lambda.events("preToken")[4]["triggerSource"],
+        "TokenGeneration_RefreshTokens"
+    );
+    assert_eq!(metadata_of("preToken", 4), refreshed);
+    h.call(
+        "InitiateAuth",
+        &json!({ "AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": PW_CLIENT,
+                 "AuthParameters": { "REFRESH_TOKEN": result["RefreshToken"] },
+                 "ClientMetadata": started }),
+    )
+    .unwrap();
+    assert_eq!(metadata_of("preToken", 5), json!({}));
+    assert_eq!(
+        lambda.events("postAuth").len(),
+        4,
+        "a refresh is no sign-in"
+    );
 }
 
 #[test]

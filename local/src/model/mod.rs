@@ -31,7 +31,8 @@ use signin::{Pending, SignInProgress};
 use tracked::Tracked;
 
 /// How long a challenge may wait for its answer: Cognito's default
-/// authentication session validity, three minutes.
+/// authentication session validity (an app client's `AuthSessionValidity`
+/// when it sets none), three minutes.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(180);
 /// At most this many challenges in flight and this many live access tokens
 /// are remembered.
@@ -57,7 +58,7 @@ impl Default for State {
             pools: Tracked::default(),
             clients: Tracked::default(),
             pending: Expiring::new(MAX_REMEMBERED),
-            sessions: Sessions::new(MAX_REMEMBERED, SESSION_LIFETIME),
+            sessions: Sessions::new(MAX_REMEMBERED),
             grants: Grants::default(),
             outbox: outbox::Outbox::default(),
         }

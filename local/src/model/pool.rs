@@ -142,12 +142,23 @@ pub(crate) struct Client {
     pub explicit_auth_flows: Option<Vec<String>>,
     /// Token lifetimes, revocation and rotation.
     pub tokens: TokenSettings,
+    /// `AuthSessionValidity`: how many minutes (3 to 15) its challenges'
+    /// `Session`s stay valid.
+    #[serde(default = "default_auth_session_validity")]
+    pub auth_session_validity: u32,
     /// What `DescribeUserPoolClient` echoes and nothing here acts on
     /// (`CallbackURLs`, `AllowedOAuthFlows`, `ReadAttributes`, ...).
     pub other: serde_json::Map<String, Value>,
     /// Unix times of its creation and last change.
     pub created: i64,
     pub last_modified: i64,
+}
+
+/// `AuthSessionValidity` of a client made without it, in minutes.
+pub(crate) const DEFAULT_AUTH_SESSION_VALIDITY: u32 = 3;
+
+fn default_auth_session_validity() -> u32 {
+    DEFAULT_AUTH_SESSION_VALIDITY
 }
 
 /// `ExplicitAuthFlows` of a client made without it: Cognito's default.
@@ -229,6 +240,7 @@ impl Client {
             prevent_user_existence_errors: false,
             explicit_auth_flows: None,
             tokens: TokenSettings::default(),
+            auth_session_validity: DEFAULT_AUTH_SESSION_VALIDITY,
             other: serde_json::Map::new(),
             created: now,
             last_modified: now,
@@ -625,5 +637,21 @@ impl Pool {
     /// The real username of the user known by `name` (as for [`Pool::user`]).
     pub(crate) fn real_username(&self, name: &str) -> Option<String> {
         self.user(name).map(|u| u.username.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_stored_before_auth_session_validity_was_kept_gets_three_minutes() {
+        let client = Client::new("us-east-1_Pool", "client", "app", None, 0).unwrap();
+        let mut record = serde_json::to_value(&client).unwrap_or_default();
+        if let Some(fields) = record.as_object_mut() {
+            fields.remove("auth_session_validity");
+        }
+        let loaded: Client = serde_json::from_value(record).expect("an older record loads");
+        assert_eq!(loaded.auth_session_validity, DEFAULT_AUTH_SESSION_VALIDITY);
     }
 }

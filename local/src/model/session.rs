@@ -3,8 +3,9 @@
 //!
 //! A session is bound to the pool, the app client, the user's real username
 //! and the name of the challenge it answers, and carries whatever state the
-//! next step needs. It lives three minutes (Cognito's default
-//! `AuthSessionValidity`) and is taken exactly once: a second use, another
+//! next step needs. It lives as long as its app client's
+//! `AuthSessionValidity` says (3 to 15 minutes; 3 by default) and is taken
+//! exactly once: a second use, another
 //! user's, another client's, an expired or a made-up one are all refused with
 //! `NotAuthorizedException`. At most a fixed number are in flight; past that
 //! newcomers get `TooManyRequestsException` and no session in progress is
@@ -56,7 +57,6 @@ pub(crate) struct Sessions<S> {
     map: Expiring<Entry<S>>,
     /// Keyed sessions, by binding and key: the session string.
     keyed: Expiring<String>,
-    lifetime: Duration,
 }
 
 /// The index of a keyed session: its binding and key, NUL-separated (no
@@ -96,32 +96,28 @@ fn fresh_session() -> String {
 }
 
 impl<S> Sessions<S> {
-    /// At most `cap` sessions in flight, each valid for `lifetime`.
-    pub(crate) fn new(cap: usize, lifetime: Duration) -> Self {
+    /// At most `cap` sessions in flight.
+    pub(crate) fn new(cap: usize) -> Self {
         Sessions {
             map: Expiring::new(cap),
             keyed: Expiring::new(cap),
-            lifetime,
         }
     }
 
-    /// Sets how long sessions issued from now on stay valid.
-    pub(crate) fn set_lifetime(&mut self, lifetime: Duration) {
-        self.lifetime = lifetime;
-    }
-
-    /// Issues a session for `binding` carrying `state`; refused with
-    /// `TooManyRequestsException` when `cap` sessions are in flight.
+    /// Issues a session for `binding` carrying `state`, valid for
+    /// `lifetime` from `now`; refused with `TooManyRequestsException` when
+    /// `cap` sessions are in flight.
     pub(crate) fn issue(
         &mut self,
         binding: SessionBinding,
         state: S,
         now: Instant,
+        lifetime: Duration,
     ) -> Result<String, ApiError> {
         let session = fresh_session();
         let entry = Entry { binding, state };
         self.map
-            .try_insert(session.clone(), entry, now + self.lifetime, now)
+            .try_insert(session.clone(), entry, now + lifetime, now)
             .map_err(|_| too_many_requests())?;
         Ok(session)
     }
@@ -136,14 +132,15 @@ impl<S> Sessions<S> {
         key: &str,
         state: S,
         now: Instant,
+        lifetime: Duration,
     ) -> Result<String, ApiError> {
         let index = keyed_index(&binding, key);
-        let session = self.issue(binding, state, now)?;
+        let session = self.issue(binding, state, now, lifetime)?;
         // Replacing an entry never needs room; a new one is refused when full,
         // as the session itself would have been.
         self.keyed.take(&index, now);
         self.keyed
-            .try_insert(index, session.clone(), now + self.lifetime, now)
+            .try_insert(index, session.clone(), now + lifetime, now)
             .map_err(|_| too_many_requests())?;
         Ok(session)
     }
@@ -216,6 +213,9 @@ impl<S> Sessions<S> {
 mod tests {
     use super::*;
 
+    /// Cognito's default `AuthSessionValidity`.
+    const LIFE: Duration = Duration::from_secs(180);
+
     fn binding(username: &str, challenge: &'static str) -> SessionBinding {
         SessionBinding {
             pool_id: "us-east-1_Pool".into(),
@@ -228,9 +228,9 @@ mod tests {
     #[test]
     fn a_session_looks_like_cognitos_and_answers_once_with_its_state() {
         let now = Instant::now();
-        let mut sessions = Sessions::new(8, Duration::from_secs(180));
+        let mut sessions = Sessions::new(8);
         let s = sessions
-            .issue(binding("alice", "DEVICE_SRP_AUTH"), 42u32, now)
+            .issue(binding("alice", "DEVICE_SRP_AUTH"), 42u32, now, LIFE)
             .unwrap();
         assert!(s.starts_with("AYAB") && s.len() >= 20 && s.len() <= 4096);
         let b = binding("alice", "DEVICE_SRP_AUTH");
@@ -241,16 +241,16 @@ mod tests {
     #[test]
     fn another_users_another_challenges_a_made_up_a_missing_or_an_expired_session_is_refused() {
         let now = Instant::now();
-        let mut sessions = Sessions::new(8, Duration::from_secs(180));
+        let mut sessions = Sessions::new(8);
         let b = binding("alice", "DEVICE_SRP_AUTH");
-        let s = sessions.issue(b.clone(), (), now).unwrap();
+        let s = sessions.issue(b.clone(), (), now, LIFE).unwrap();
         assert_eq!(
             sessions.take(Some(&s), &binding("bob", "DEVICE_SRP_AUTH"), now),
             Err(invalid_session())
         );
         // Refused once, used up: the rightful answer is refused too.
         assert_eq!(sessions.take(Some(&s), &b, now), Err(invalid_session()));
-        let s = sessions.issue(b.clone(), (), now).unwrap();
+        let s = sessions.issue(b.clone(), (), now, LIFE).unwrap();
         assert_eq!(
             sessions.take(Some(&s), &binding("alice", "NEW_PASSWORD_REQUIRED"), now),
             Err(invalid_session())
@@ -260,7 +260,7 @@ mod tests {
             Err(invalid_session())
         );
         assert_eq!(sessions.take(None, &b, now), Err(invalid_session()));
-        let s = sessions.issue(b.clone(), (), now).unwrap();
+        let s = sessions.issue(b.clone(), (), now, LIFE).unwrap();
         assert_eq!(
             sessions.take(Some(&s), &b, now + Duration::from_secs(181)),
             Err(expired_session())
@@ -270,11 +270,11 @@ mod tests {
     #[test]
     fn a_keyed_session_answers_once_with_its_session_or_without_any() {
         let now = Instant::now();
-        let mut sessions = Sessions::new(8, Duration::from_secs(180));
+        let mut sessions = Sessions::new(8);
         let b = binding("alice", "DEVICE_SRP_AUTH");
         // Without a Session: found by binding and key, once.
         let s = sessions
-            .issue_keyed(b.clone(), "device-1", 1u8, now)
+            .issue_keyed(b.clone(), "device-1", 1u8, now, LIFE)
             .unwrap();
         assert_eq!(
             sessions.take_keyed(None, &b, "device-2", now),
@@ -295,7 +295,7 @@ mod tests {
         );
         // With one: it must be the one issued, and then it is used up.
         let s = sessions
-            .issue_keyed(b.clone(), "device-1", 2u8, now)
+            .issue_keyed(b.clone(), "device-1", 2u8, now, LIFE)
             .unwrap();
         assert_eq!(
             sessions.take_keyed(Some("AYABmadeupmadeupmadeup"), &b, "device-1", now),
@@ -308,14 +308,14 @@ mod tests {
         );
         // The latest session for a device is the one found; expiry holds.
         sessions
-            .issue_keyed(b.clone(), "device-1", 3u8, now)
+            .issue_keyed(b.clone(), "device-1", 3u8, now, LIFE)
             .unwrap();
         sessions
-            .issue_keyed(b.clone(), "device-1", 4u8, now)
+            .issue_keyed(b.clone(), "device-1", 4u8, now, LIFE)
             .unwrap();
         assert_eq!(sessions.take_keyed(None, &b, "device-1", now), Ok(4));
         sessions
-            .issue_keyed(b.clone(), "device-1", 5u8, now)
+            .issue_keyed(b.clone(), "device-1", 5u8, now, LIFE)
             .unwrap();
         assert_eq!(
             sessions.take_keyed(None, &b, "device-1", now + Duration::from_secs(181)),
@@ -326,15 +326,15 @@ mod tests {
     #[test]
     fn when_full_newcomers_are_refused_and_sessions_in_flight_survive() {
         let now = Instant::now();
-        let mut sessions = Sessions::new(2, Duration::from_secs(180));
+        let mut sessions = Sessions::new(2);
         let b = binding("alice", "DEVICE_SRP_AUTH");
-        let first = sessions.issue(b.clone(), 1u8, now).unwrap();
-        sessions.issue(b.clone(), 2u8, now).unwrap();
+        let first = sessions.issue(b.clone(), 1u8, now, LIFE).unwrap();
+        sessions.issue(b.clone(), 2u8, now, LIFE).unwrap();
         assert_eq!(
-            sessions.issue(b.clone(), 3u8, now),
+            sessions.issue(b.clone(), 3u8, now, LIFE),
             Err(too_many_requests())
         );
         assert_eq!(sessions.take(Some(&first), &b, now), Ok(1));
-        assert!(sessions.issue(b, 4u8, now).is_ok());
+        assert!(sessions.issue(b, 4u8, now, LIFE).is_ok());
     }
 }

@@ -62,6 +62,12 @@ pub(crate) struct User {
     /// `FORCE_CHANGE_PASSWORD`: the password is temporary, and the next
     /// sign-in must answer `NEW_PASSWORD_REQUIRED`.
     pub force_change_password: bool,
+    /// The Unix time (the endpoint's clock) the temporary password was set,
+    /// while there is one: it expires after the pool's
+    /// `TemporaryPasswordValidityDays`. `None` in records stored before
+    /// this was kept: such a temporary password does not expire.
+    #[serde(default)]
+    pub temporary_password_set: Option<i64>,
     /// Software-token (TOTP) MFA.
     pub mfa: Mfa,
     /// `AdminDisableUser` clears it: a disabled user cannot sign in.
@@ -84,6 +90,38 @@ pub(crate) struct User {
     /// not yet used.
     #[serde(default, with = "crate::model::code::as_list")]
     pub codes: BTreeMap<CodePurpose, SentCode>,
+}
+
+/// How long a temporary password lasts when the pool says `0` days: 7.
+const DEFAULT_TEMPORARY_PASSWORD_DAYS: u32 = 7;
+
+impl User {
+    /// The password becomes a temporary one set at `now`
+    /// (`FORCE_CHANGE_PASSWORD`).
+    pub(crate) fn set_temporary_password(&mut self, now: i64) {
+        self.force_change_password = true;
+        self.temporary_password_set = Some(now);
+    }
+
+    /// The password is the user's own: no longer temporary.
+    pub(crate) fn set_permanent_password(&mut self) {
+        self.force_change_password = false;
+        self.temporary_password_set = None;
+    }
+
+    /// Whether the user's temporary password is more than `validity_days`
+    /// (`0`: 7) old at `now`.
+    pub(crate) fn temporary_password_expired(&self, validity_days: u32, now: i64) -> bool {
+        let days = if validity_days == 0 {
+            DEFAULT_TEMPORARY_PASSWORD_DAYS
+        } else {
+            validity_days
+        };
+        self.force_change_password
+            && self
+                .temporary_password_set
+                .is_some_and(|set| now.saturating_sub(set) > i64::from(days) * 86_400)
+    }
 }
 
 /// A user's software-token MFA.
@@ -178,5 +216,59 @@ impl Mfa {
         } else {
             json!({})
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user() -> User {
+        User {
+            username: "dora".into(),
+            sub: "5f0c1a2b-0000-4000-8000-000000000001".into(),
+            verifier: None,
+            confirmed: true,
+            device_group_key: "-abcdefghi".into(),
+            devices: HashMap::new(),
+            attributes: BTreeMap::new(),
+            force_change_password: false,
+            temporary_password_set: None,
+            mfa: Mfa::default(),
+            enabled: true,
+            groups: BTreeSet::new(),
+            created: 0,
+            last_modified: 0,
+            reset_code: None,
+            reset_required: false,
+            codes: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn a_temporary_password_expires_after_its_validity_days_zero_meaning_seven() {
+        let day = 86_400;
+        let mut user = user();
+        user.set_temporary_password(1_000);
+        assert!(!user.temporary_password_expired(7, 1_000 + 7 * day));
+        assert!(user.temporary_password_expired(7, 1_000 + 7 * day + 1));
+        assert!(!user.temporary_password_expired(0, 1_000 + 7 * day));
+        assert!(user.temporary_password_expired(1, 1_000 + day + 1));
+        user.set_permanent_password();
+        assert!(!user.temporary_password_expired(1, 1_000 + 365 * day));
+    }
+
+    #[test]
+    fn a_record_stored_before_the_time_was_kept_loads_and_does_not_expire() {
+        let mut stored = user();
+        stored.force_change_password = true;
+        let mut record = serde_json::to_value(&stored).unwrap_or_default();
+        if let Some(fields) = record.as_object_mut() {
+            fields.remove("temporary_password_set");
+        }
+        let loaded: User = serde_json::from_value(record).expect("an older record loads");
+        assert_eq!(loaded.temporary_password_set, None);
+        assert!(loaded.force_change_password);
+        assert!(!loaded.temporary_password_expired(7, i64::MAX));
     }
 }

@@ -21,7 +21,9 @@ use crate::input::{
     check_name, field, optional_bool, optional_field, optional_integer, optional_object,
     optional_strings,
 };
-use crate::model::pool::{Client, RefreshTokenRotation, TimeUnit, TokenSettings, Validity};
+use crate::model::pool::{
+    Client, DEFAULT_AUTH_SESSION_VALIDITY, RefreshTokenRotation, TimeUnit, TokenSettings, Validity,
+};
 use crate::ops::page::page;
 use crate::random::from_alphabet;
 
@@ -45,7 +47,8 @@ const LEGACY_FLOWS: &[&str] = &[
     "USER_PASSWORD_AUTH",
 ];
 
-/// Members echoed by `DescribeUserPoolClient` that nothing here acts on.
+/// Members echoed by `DescribeUserPoolClient` as given (`AuthSessionValidity`
+/// is also acted on: [`Client::auth_session_validity`]).
 const ECHOED: &[&str] = &[
     "ReadAttributes",
     "WriteAttributes",
@@ -232,7 +235,9 @@ fn apply(client: &mut Client, body: &Value) -> Result<(), ApiError> {
         }
     };
     client.tokens = token_settings(body)?;
-    optional_integer(body, "AuthSessionValidity", "authSessionValidity", 3..=15)?;
+    client.auth_session_validity =
+        optional_integer(body, "AuthSessionValidity", "authSessionValidity", 3..=15)?
+            .map_or(DEFAULT_AUTH_SESSION_VALIDITY, |minutes| minutes as u32);
     client.other = Map::new();
     for name in ECHOED {
         if let Some(value) = body.get(*name).filter(|v| !v.is_null()) {

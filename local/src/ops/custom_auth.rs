@@ -196,7 +196,7 @@ fn follow(
         Decision::IssueTokens => {
             progress.custom_done = true;
             progress.custom_challenge = None;
-            return next_step(ep, client, progress);
+            return next_step(ep, client, progress, client_metadata);
         }
         Decision::Challenge(name) if name == "CUSTOM_CHALLENGE" => {}
         // PASSWORD_VERIFIER only answers the session [SRP_A] of a start
@@ -293,8 +293,13 @@ pub(crate) fn answer_lambda_challenge(
 
 /// The SRP steps of `CUSTOM_AUTH` passed on a pool with the challenge
 /// triggers: the proof enters the session, and `DefineAuthChallenge`
-/// decides.
-pub(crate) fn after_srp(ep: &Endpoint, client: &Client, mut progress: SignInProgress) -> ApiResult {
+/// decides, given the `PASSWORD_VERIFIER` answer's `ClientMetadata`.
+pub(crate) fn after_srp(
+    ep: &Endpoint,
+    client: &Client,
+    mut progress: SignInProgress,
+    client_metadata: &Value,
+) -> ApiResult {
     if progress.custom_session.is_empty() {
         progress.custom_session.push(passed("SRP_A"));
     }
@@ -305,7 +310,7 @@ pub(crate) fn after_srp(ep: &Endpoint, client: &Client, mut progress: SignInProg
     {
         progress.custom_session.push(passed("PASSWORD_VERIFIER"));
     }
-    define_next(ep, client, progress, &json!({}))
+    define_next(ep, client, progress, client_metadata)
 }
 
 /// The name a `CUSTOM_CHALLENGE` answer's session is bound to, for a

@@ -10,7 +10,6 @@
 //! pool whose "remember devices" suppresses MFA.
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::Instant;
 
 use subtle::ConstantTimeEq;
 
@@ -81,7 +80,18 @@ fn real_username(
 }
 
 /// Issues the next challenge of a sign-in, or ends it with tokens.
-pub(crate) fn next_step(ep: &Endpoint, client: &Client, progress: SignInProgress) -> ApiResult {
+///
+/// `client_metadata` is the `ClientMetadata` of the `RespondToAuthChallenge`
+/// (or admin) answer that led here, which the challenge triggers, post
+/// authentication and pre token generation see; a step straight from
+/// `InitiateAuth` passes `{}`, as its `ClientMetadata` reaches none of them.
+pub(crate) fn next_step(
+    ep: &Endpoint,
+    client: &Client,
+    progress: SignInProgress,
+    client_metadata: &Value,
+) -> ApiResult {
+    let now = ep.clock().unix_seconds();
     let (username, next) = {
         let state = ep.state();
         let pool = state
@@ -95,6 +105,20 @@ pub(crate) fn next_step(ep: &Endpoint, client: &Client, progress: SignInProgress
             return Err(err(
                 "PasswordResetRequiredException",
                 "Password reset required for the user",
+            ));
+        }
+        // Likewise a temporary password older than the pool allows: only an
+        // administrator can give a new one (AdminCreateUser RESEND,
+        // AdminSetUserPassword).
+        if !progress.new_password_done
+            && user.temporary_password_expired(
+                pool.password_policy.temporary_password_validity_days,
+                now,
+            )
+        {
+            return Err(err(
+                "NotAuthorizedException",
+                "Temporary password has expired and must be reset by an administrator.",
             ));
         }
         let remembered_device = match (&progress.device_key, progress.device_done) {
@@ -160,9 +184,10 @@ pub(crate) fn next_step(ep: &Endpoint, client: &Client, progress: SignInProgress
             } else {
                 "TokenGeneration_Authentication"
             };
-            let overrides = pre_token_generation(ep, client, &progress.sub, source)?;
+            let overrides =
+                pre_token_generation(ep, client, &progress.sub, source, client_metadata)?;
             let new_device_used = progress.device_key.is_some() && !progress.device_done;
-            post_authentication(ep, client, &progress.sub, new_device_used)?;
+            post_authentication(ep, client, &progress.sub, new_device_used, client_metadata)?;
             return Ok(tokens(
                 ep,
                 client,
@@ -173,7 +198,7 @@ pub(crate) fn next_step(ep: &Endpoint, client: &Client, progress: SignInProgress
                 &overrides,
             ));
         }
-        Next::LambdaCustom => return after_srp(ep, client, progress),
+        Next::LambdaCustom => return after_srp(ep, client, progress, client_metadata),
         Next::NewPassword { user_attributes } => (
             "NEW_PASSWORD_REQUIRED",
             json!({ "USER_ID_FOR_SRP": username, "userAttributes": user_attributes,
@@ -194,10 +219,11 @@ pub(crate) fn next_step(ep: &Endpoint, client: &Client, progress: SignInProgress
     let session = match (challenge, progress.device_key.clone()) {
         // Answered without a Session by some clients: found by device.
         ("DEVICE_SRP_AUTH", Some(device_key)) => {
-            let now = Instant::now();
+            let lifetime = ep.session_lifetime(&binding.client_id);
+            let now = ep.clock().instant();
             ep.state()
                 .sessions
-                .issue_keyed(binding, &device_key, progress, now)?
+                .issue_keyed(binding, &device_key, progress, now, lifetime)?
         }
         _ => ep.issue_session(binding, progress)?,
     };
@@ -370,7 +396,8 @@ pub(crate) fn masked(medium: &str, destination: &str) -> String {
 
 /// Sends a fresh random code for `factor` (`EMAIL_OTP`, `SMS_OTP`) to the
 /// user's address or number through the local channel, and asks for it
-/// with a `Session` that carries it and lives as long as a challenge does.
+/// with a `Session` that carries it: the code lives as long as that
+/// `Session` (the app client's `AuthSessionValidity`).
 fn send_code(
     ep: &Endpoint,
     client: &Client,
@@ -406,7 +433,7 @@ fn send_code(
         medium,
         destination: destination.clone(),
         code,
-        lifetime: ep.session_lifetime,
+        lifetime: ep.session_lifetime(client.app.client_id()),
         trigger_source: "CustomMessage_Authentication",
         invited_as: None,
     };
@@ -447,7 +474,7 @@ pub(crate) fn answer_code(
     }
     // A code as the first factor stands in for MFA too.
     progress.mfa_done = true;
-    next_step(ep, client, progress)
+    next_step(ep, client, progress, &client_metadata(body))
 }
 
 /// `SELECT_CHALLENGE` answered with `ANSWER=PASSWORD_SRP` and `SRP_A`, or
@@ -486,6 +513,7 @@ pub(crate) fn answer_select_challenge(
                 ep,
                 client,
                 SignInProgress::new(Flow::Password, &sub, device_key),
+                &client_metadata(body),
             );
         }
         other => {
@@ -550,12 +578,12 @@ pub(crate) fn answer_new_password(
             .and_then(|p| p.user_mut(&progress.sub))
             .ok_or_else(no_such_user)?;
         user.verifier = Some(verifier);
-        user.force_change_password = false;
+        user.set_permanent_password();
         user.confirmed = true;
         user.attributes.extend(attributes);
     }
     progress.new_password_done = true;
-    next_step(ep, client, progress)
+    next_step(ep, client, progress, &client_metadata(body))
 }
 
 /// `CUSTOM_CHALLENGE` answered with `ANSWER`.
@@ -589,7 +617,7 @@ pub(crate) fn answer_custom_challenge(
         return Err(not_authorized());
     }
     progress.custom_done = true;
-    next_step(ep, client, progress)
+    next_step(ep, client, progress, &client_metadata(body))
 }
 
 /// `MFA_SETUP` answered, after `AssociateSoftwareToken` and
@@ -620,7 +648,7 @@ pub(crate) fn answer_mfa_setup(
         user.mfa.preferred = true;
     }
     progress.mfa_done = true;
-    next_step(ep, client, progress)
+    next_step(ep, client, progress, &client_metadata(body))
 }
 
 /// The challenge a session is bound to between `AssociateSoftwareToken`
@@ -651,7 +679,7 @@ pub(crate) fn answer_software_token_mfa(
         user.mfa.check_sign_in_code(code)?;
     }
     progress.mfa_done = true;
-    next_step(ep, client, progress)
+    next_step(ep, client, progress, &client_metadata(body))
 }
 
 /// The `DEVICE_SRP_AUTH` session of a sign-in: its progress.
@@ -665,24 +693,22 @@ pub(crate) fn take_device_session(
     let device_key = required(responses, "DEVICE_KEY")?;
     let session = optional_field(body, "Session")?;
     let binding = binding(client, &username, "DEVICE_SRP_AUTH");
+    let now = ep.clock().instant();
     let progress = ep
         .state()
         .sessions
-        .take_keyed(session, &binding, device_key, Instant::now())?;
+        .take_keyed(session, &binding, device_key, now)?;
     if progress.device_key.as_deref() != responses.get("DEVICE_KEY").map(String::as_str) {
         return Err(no_such_device());
     }
     Ok(progress)
 }
 
-/// How long a passkey assertion may take, in milliseconds: the challenge's
-/// lifetime.
-const WEB_AUTHN_TIMEOUT_MS: u64 = 180_000;
-
 /// `WEB_AUTHN`: `CREDENTIAL_REQUEST_OPTIONS`, the WebAuthn request options
 /// (`PublicKeyCredentialRequestOptionsJSON`) with a fresh random challenge,
-/// the pool's relying party and, as this endpoint registers no passkeys,
-/// no credentials to allow.
+/// a `timeout` of the challenge's lifetime (the app client's
+/// `AuthSessionValidity`, in milliseconds), the pool's relying party and,
+/// as this endpoint registers no passkeys, no credentials to allow.
 fn web_authn_challenge(
     ep: &Endpoint,
     client: &Client,
@@ -700,7 +726,7 @@ fn web_authn_challenge(
     let challenge = URL_SAFE_NO_PAD.encode(random_bytes::<32>());
     let options = json!({
         "challenge": challenge,
-        "timeout": WEB_AUTHN_TIMEOUT_MS,
+        "timeout": ep.session_lifetime(client.app.client_id()).as_millis() as u64,
         "rpId": web_authn.relying_party_id,
         "allowCredentials": [],
         "userVerification": web_authn.user_verification,

@@ -11,7 +11,6 @@ use zeroize::Zeroizing;
 
 use crate::Endpoint;
 use crate::error::{ApiError, ApiResult, err, invalid_parameter};
-use std::time::Instant;
 
 use crate::input::{field, optional_field};
 use crate::model::session::{SessionBinding, invalid_session};
@@ -52,7 +51,7 @@ pub(crate) fn associate_software_token(ep: &Endpoint, body: &Value) -> ApiResult
 /// `Session` for `VerifySoftwareToken`.
 fn associate_in_mfa_setup(ep: &Endpoint, body: &Value) -> ApiResult {
     let session = optional_field(body, "Session")?;
-    let now = Instant::now();
+    let now = ep.clock().instant();
     let (binding, mut progress) =
         ep.state()
             .sessions
@@ -67,7 +66,11 @@ fn associate_in_mfa_setup(ep: &Endpoint, body: &Value) -> ApiResult {
         challenge: MFA_SETUP_ASSOCIATED,
         ..binding
     };
-    let session = ep.state().sessions.issue(binding, progress, now)?;
+    let lifetime = ep.session_lifetime(&binding.client_id);
+    let session = ep
+        .state()
+        .sessions
+        .issue(binding, progress, now, lifetime)?;
     Ok(json!({ "SecretCode": code, "Session": session }))
 }
 
@@ -76,7 +79,7 @@ fn associate_in_mfa_setup(ep: &Endpoint, body: &Value) -> ApiResult {
 /// wrong code spends the session (the sign-in starts over).
 fn verify_in_mfa_setup(ep: &Endpoint, body: &Value, code: &str) -> ApiResult {
     let session = optional_field(body, "Session")?;
-    let now = Instant::now();
+    let now = ep.clock().instant();
     let (binding, mut progress) =
         ep.state()
             .sessions
@@ -93,7 +96,11 @@ fn verify_in_mfa_setup(ep: &Endpoint, body: &Value, code: &str) -> ApiResult {
         challenge: MFA_SETUP_VERIFIED,
         ..binding
     };
-    let session = ep.state().sessions.issue(binding, progress, now)?;
+    let lifetime = ep.session_lifetime(&binding.client_id);
+    let session = ep
+        .state()
+        .sessions
+        .issue(binding, progress, now, lifetime)?;
     Ok(json!({ "Status": "SUCCESS", "Session": session }))
 }
 
@@ -131,7 +138,8 @@ pub(crate) fn verify_software_token(ep: &Endpoint, body: &Value) -> ApiResult {
 }
 
 /// `SetUserMFAPreference`: software-token MFA on or off, preferred or
-/// not. SMS and email MFA are not served (no message delivery here).
+/// not. SMS and email codes as a second factor are not implemented: turning
+/// them on is refused.
 pub(crate) fn set_user_mfa_preference(ep: &Endpoint, body: &Value) -> ApiResult {
     let preference = MfaPreference::from_body(body)?;
     with_access_token(ep, body, |user| preference.apply(&mut user.mfa))?;

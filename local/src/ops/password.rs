@@ -108,5 +108,6 @@ pub(crate) fn password_sign_in(
     client.check_secret_hash(username, parameters.get("SECRET_HASH").map(String::as_str))?;
     let sub = check_password(ep, client, username, password, validation_data)?;
     let progress = SignInProgress::new(Flow::Password, &sub, parameters.get("DEVICE_KEY").cloned());
-    next_step(ep, client, progress)
+    // InitiateAuth's ClientMetadata reaches none of the triggers from here on.
+    next_step(ep, client, progress, &serde_json::json!({}))
 }

@@ -111,12 +111,16 @@ impl ClaimOverrides {
 /// Runs the pool's pre token generation function, if it has one, for the
 /// tokens `sub` is about to get through `client`; `trigger_source` is
 /// `TokenGeneration_Authentication`, `_NewPasswordChallenge`,
-/// `_AuthenticateDevice` or `_RefreshTokens`.
+/// `_AuthenticateDevice` or `_RefreshTokens`. `client_metadata` is the
+/// `ClientMetadata` of the `RespondToAuthChallenge` that ends a sign-in or
+/// of `GetTokensFromRefreshToken`; `InitiateAuth`'s never reaches it
+/// (`{}`).
 pub(crate) fn pre_token_generation(
     ep: &Endpoint,
     client: &Client,
     sub: &str,
     trigger_source: &str,
+    client_metadata: &Value,
 ) -> Result<ClaimOverrides, ApiError> {
     let Some(function) = configured(ep, &client.pool_id, Trigger::PreTokenGeneration) else {
         return Ok(ClaimOverrides::default());
@@ -142,7 +146,7 @@ pub(crate) fn pre_token_generation(
             "iamRolesToOverride": groups.roles,
             "preferredRole": groups.preferred_role,
         },
-        "clientMetadata": {},
+        "clientMetadata": client_metadata,
     });
     if function.version == TokenEventVersion::V2 {
         request["scopes"] = json!([SIGNIN_SCOPE]);

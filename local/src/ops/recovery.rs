@@ -195,7 +195,7 @@ pub(crate) fn confirm_forgot_password(ep: &Endpoint, body: &Value) -> ApiResult 
     }
     user.reset_code = None;
     user.verifier = Some(verifier);
-    user.force_change_password = false;
+    user.set_permanent_password();
     user.reset_required = false;
     user.last_modified = now;
     drop(state);

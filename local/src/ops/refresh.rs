@@ -15,6 +15,7 @@ use crate::input::{field, required};
 use crate::model::grant::RefreshTokenState;
 use crate::model::pool::Client;
 use crate::ops::tokens::{RefreshRequest, check_access_token, refresh};
+use crate::ops::triggers::client_metadata;
 
 /// Whether `given` is `client`'s secret, compared through the HMAC it keys
 /// (the endpoint keeps no copy of the secret in the clear).
@@ -66,9 +67,11 @@ pub(crate) fn refresh_token_auth(
     }
     let secret_hash = parameters.get("SECRET_HASH").map(String::as_str);
     let named = parameters.get("USERNAME").cloned();
+    let no_metadata = json!({});
     let request = RefreshRequest {
         device_key: parameters.get("DEVICE_KEY").map(String::as_str),
         rotate: false,
+        client_metadata: &no_metadata,
     };
     let result = refresh(ep, client, refresh_token, request, |user| {
         // Clients hash the name they know the user by: the username or,
@@ -95,9 +98,11 @@ pub(crate) fn get_tokens_from_refresh_token(ep: &Endpoint, body: &Value) -> ApiR
     let client = ep.client(field(body, "ClientId")?)?;
     let refresh_token = field(body, "RefreshToken")?;
     check_client_secret(&client, body, "NotAuthorizedException")?;
+    let metadata = client_metadata(body);
     let request = RefreshRequest {
         device_key: body.get("DeviceKey").and_then(Value::as_str),
         rotate: client.tokens.refresh_token_rotation.enabled,
+        client_metadata: &metadata,
     };
     let result = refresh(ep, &client, refresh_token, request, |_| Ok(()))?;
     Ok(json!({ "AuthenticationResult": result }))

@@ -3,7 +3,6 @@
 //! `DEVICE_SRP_AUTH`, `DEVICE_PASSWORD_VERIFIER`).
 
 use std::collections::HashMap;
-use std::time::Instant;
 
 use serde_json::{Value, json};
 
@@ -275,10 +274,11 @@ fn verify_claim(
 ) -> ApiResult {
     let block = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
     // A secret block answers once: take the session out before verifying.
+    let now = ep.clock().instant();
     let pending = ep
         .state()
         .pending
-        .take(block, Instant::now())
+        .take(block, now)
         .ok_or_else(not_authorized)?
         .map_err(|()| expired_session())?;
     if pending.client_id != client.app.client_id() || pending.session.challenge_name() != challenge
@@ -303,7 +303,7 @@ fn verify_claim(
     } else {
         progress.device_done = true;
     }
-    next_step(ep, client, progress)
+    next_step(ep, client, progress, &client_metadata(body))
 }
 
 fn device_srp_auth(

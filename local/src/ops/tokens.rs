@@ -232,6 +232,10 @@ pub(crate) struct RefreshRequest<'a> {
     /// `GetTokensFromRefreshToken` on an app client with rotation: a new
     /// refresh token replaces the one presented.
     pub rotate: bool,
+    /// What pre token generation gets as `clientMetadata`:
+    /// `GetTokensFromRefreshToken`'s `ClientMetadata`, `{}` for
+    /// `REFRESH_TOKEN_AUTH` (`InitiateAuth`'s reaches no such trigger).
+    pub client_metadata: &'a Value,
 }
 
 /// New ID and access tokens from a refresh token of `client`
@@ -253,7 +257,7 @@ pub(crate) fn refresh(
     request: RefreshRequest<'_>,
     check_user: impl FnOnce(&User) -> Result<(), ApiError>,
 ) -> Result<Map<String, Value>, ApiError> {
-    let overrides = refresh_overrides(ep, client, refresh_token)?;
+    let overrides = refresh_overrides(ep, client, refresh_token, request.client_metadata)?;
     let now_millis = ep.clock().unix_millis();
     let now = now_millis.div_euclid(1000);
     let mut state = ep.state();
@@ -330,6 +334,7 @@ fn refresh_overrides(
     ep: &Endpoint,
     client: &Client,
     refresh_token: &str,
+    client_metadata: &Value,
 ) -> Result<ClaimOverrides, ApiError> {
     let now = ep.clock().unix_seconds();
     let sub = {
@@ -347,7 +352,13 @@ fn refresh_overrides(
         }
         grant.sub.clone()
     };
-    pre_token_generation(ep, client, &sub, "TokenGeneration_RefreshTokens")
+    pre_token_generation(
+        ep,
+        client,
+        &sub,
+        "TokenGeneration_RefreshTokens",
+        client_metadata,
+    )
 }
 
 /// The pool, `sub` and claims of a valid access token; refusals as

@@ -339,12 +339,15 @@ pub(crate) fn pre_authentication(
 }
 
 /// Post authentication, once a sign-in has passed every step and before
-/// its tokens are issued; a failure refuses the tokens.
+/// its tokens are issued; a failure refuses the tokens. `client_metadata`
+/// is the last `RespondToAuthChallenge`'s `ClientMetadata` (`{}` when the
+/// tokens come straight from `InitiateAuth`).
 pub(crate) fn post_authentication(
     ep: &Endpoint,
     client: &Client,
     sub: &str,
     new_device_used: bool,
+    client_metadata: &Value,
 ) -> Result<(), ApiError> {
     let Some(function) = configured(ep, &client.pool_id, Trigger::PostAuthentication) else {
         return Ok(());
@@ -363,7 +366,7 @@ pub(crate) fn post_authentication(
         "PostAuthentication_Authentication",
         &caller,
         json!({ "userAttributes": attributes, "newDeviceUsed": new_device_used,
-                "clientMetadata": {} }),
+                "clientMetadata": client_metadata }),
     )?;
     Ok(())
 }

@@ -172,8 +172,9 @@ pub(crate) fn admin_create_user(ep: &Endpoint, body: &Value) -> ApiResult {
     )?;
     let mut listed = Vec::new();
     let mut real = String::new();
+    let now = ep.clock().unix_seconds();
     ep.create_user_with(pool_id, username, &temporary, true, force_alias, |user| {
-        user.force_change_password = true;
+        user.set_temporary_password(now);
         user.attributes.extend(attributes);
         real = user.username.clone();
         listed.push(json!({ "Name": "sub", "Value": user.sub }));
@@ -300,6 +301,7 @@ fn resend_invitation(
     let real = admin_user(ep, body, |user| user.username.clone())?;
     let verifier = StoredVerifier::register_user(&pool, &real, &Password::new(&temporary))
         .map_err(from_srp)?;
+    let now = ep.clock().unix_seconds();
     let user = admin_user(ep, body, |user| {
         if !user.force_change_password {
             return Err(err(
@@ -308,6 +310,8 @@ fn resend_invitation(
             ));
         }
         user.verifier = Some(verifier);
+        // A fresh temporary password, valid for the pool's full period again.
+        user.set_temporary_password(now);
         let mut listed = vec![json!({ "Name": "sub", "Value": user.sub })];
         listed.extend(
             user.attributes
@@ -349,10 +353,15 @@ pub(crate) fn admin_set_user_password(ep: &Endpoint, body: &Value) -> ApiResult 
     let real_username = admin_user(ep, body, |user| user.username.clone())?;
     let verifier = StoredVerifier::register_user(&pool, &real_username, &Password::new(password))
         .map_err(from_srp)?;
+    let now = ep.clock().unix_seconds();
     admin_user(ep, body, |user| {
         user.verifier = Some(verifier);
         user.confirmed = true;
-        user.force_change_password = !permanent;
+        if permanent {
+            user.set_permanent_password();
+        } else {
+            user.set_temporary_password(now);
+        }
         user.reset_required = false;
     })?;
     Ok(json!({}))
