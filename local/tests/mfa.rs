@@ -184,18 +184,123 @@ fn a_user_sets_up_totp_then_signs_in_with_it() {
     assert!(reply["AuthenticationResult"]["AccessToken"].is_string());
 }
 
+/// The pool's MFA configuration `OPTIONAL` with SMS and email codes
+/// allowed (`SmsMfaConfiguration`, `EmailMfaConfiguration`).
+fn allow_sms_and_email_mfa(h: &Harness, mfa_configuration: &str) {
+    h.admin(
+        "SetUserPoolMfaConfig",
+        &json!({ "UserPoolId": POOL, "MfaConfiguration": mfa_configuration,
+                 "SmsMfaConfiguration": { "SmsAuthenticationMessage": "Your code is {####}",
+                     "SmsConfiguration": { "SnsCallerArn": "arn:aws:iam::000000000000:role/sms" } },
+                 "EmailMfaConfiguration": { "Message": "Your code is {####}", "Subject": "Code" } }),
+    )
+    .unwrap();
+}
+
+/// `AdminSetUserMFAPreference` for `username` with `settings`.
+fn admin_prefer(h: &Harness, username: &str, settings: Value) -> Result<Value, Refusal> {
+    let mut body = settings;
+    body["UserPoolId"] = json!(POOL);
+    body["Username"] = json!(username);
+    h.admin("AdminSetUserMFAPreference", &body)
+}
+
+fn invalid(message: &str) -> Result<Value, Refusal> {
+    Err(("InvalidParameterException".into(), message.into()))
+}
+
 #[test]
-fn sms_and_email_mfa_cannot_be_turned_on() {
-    let h = Harness::new(&seed(json!([])));
+fn sms_and_email_mfa_need_the_pool_to_allow_them_and_somewhere_to_send_codes() {
+    let h = Harness::new(&seed(json!([
+        { "username": "nina", "password": PASSWORD, "attributes": { "phone_number": "+15555550108" } }])));
     let result = h.user_srp(false, CLIENT, "alice", PASSWORD, None).unwrap();
     let access = result["AuthenticationResult"]["AccessToken"].clone();
+    let set = |settings: Value| {
+        let mut body = settings;
+        body["AccessToken"] = access.clone();
+        h.call("SetUserMFAPreference", &body)
+    };
+
+    // The pool's MfaConfiguration is OFF and configures no code factor.
     assert_eq!(
-        h.call(
-            "SetUserMFAPreference",
-            &json!({ "AccessToken": access, "SMSMfaSettings": { "Enabled": true } }),
-        )
-        .unwrap_err()
-        .0,
-        "InvalidParameterException"
+        set(json!({ "EmailMfaSettings": { "Enabled": true } })),
+        invalid("EMAIL_OTP is not enabled in the user pool's MFA configuration.")
     );
+    assert_eq!(
+        admin_prefer(
+            &h,
+            "nina",
+            json!({ "SMSMfaSettings": { "PreferredMfa": true } })
+        ),
+        invalid("SMS_MFA is not enabled in the user pool's MFA configuration.")
+    );
+    // Turning off is always allowed.
+    set(json!({ "SMSMfaSettings": { "Enabled": false, "PreferredMfa": false } })).unwrap();
+
+    allow_sms_and_email_mfa(&h, "OPTIONAL");
+    // alice has an email address and no phone number; nina the reverse.
+    assert_eq!(
+        set(json!({ "SMSMfaSettings": { "Enabled": true } })),
+        invalid("User does not have delivery config set to turn on SMS_MFA")
+    );
+    assert_eq!(
+        admin_prefer(
+            &h,
+            "nina",
+            json!({ "EmailMfaSettings": { "Enabled": true } })
+        ),
+        invalid("User does not have delivery config set to turn on EMAIL_OTP")
+    );
+    assert_eq!(
+        admin_prefer(
+            &h,
+            "nina",
+            json!({ "SMSMfaSettings": { "PreferredMfa": true },
+                                         "SoftwareTokenMfaSettings": { "PreferredMfa": true } })
+        ),
+        invalid("Only one MFA method can be preferred.")
+    );
+    // A refused request changes nothing.
+    let user = h
+        .call("GetUser", &json!({ "AccessToken": access }))
+        .unwrap();
+    assert!(user.get("UserMFASettingList").is_none(), "{user}");
+
+    set(json!({ "EmailMfaSettings": { "Enabled": true } })).unwrap();
+    let user = h
+        .call("GetUser", &json!({ "AccessToken": access }))
+        .unwrap();
+    assert_eq!(user["UserMFASettingList"], json!(["EMAIL_OTP"]));
+    assert!(user.get("PreferredMfaSetting").is_none(), "{user}");
+
+    admin_prefer(
+        &h,
+        "nina",
+        json!({ "SMSMfaSettings": { "Enabled": true, "PreferredMfa": true } }),
+    )
+    .unwrap();
+    let nina = h
+        .admin(
+            "AdminGetUser",
+            &json!({ "UserPoolId": POOL, "Username": "nina" }),
+        )
+        .unwrap();
+    assert_eq!(nina["UserMFASettingList"], json!(["SMS_MFA"]));
+    assert_eq!(nina["PreferredMfaSetting"], "SMS_MFA");
+
+    // Disabling a factor stops preferring it.
+    admin_prefer(
+        &h,
+        "nina",
+        json!({ "SMSMfaSettings": { "Enabled": false } }),
+    )
+    .unwrap();
+    let nina = h
+        .admin(
+            "AdminGetUser",
+            &json!({ "UserPoolId": POOL, "Username": "nina" }),
+        )
+        .unwrap();
+    assert!(nina.get("UserMFASettingList").is_none(), "{nina}");
+    assert!(nina.get("PreferredMfaSetting").is_none(), "{nina}");
 }
