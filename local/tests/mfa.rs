@@ -205,6 +205,13 @@ fn admin_prefer(h: &Harness, username: &str, settings: Value) -> Result<Value, R
     h.admin("AdminSetUserMFAPreference", &body)
 }
 
+/// The codes the local channel holds for `username`, newest first.
+fn sent_codes(h: &Harness, username: &str) -> Vec<Value> {
+    let (status, _, body) = h.get(&format!("/_local/codes/{POOL}/{username}"));
+    assert_eq!(status, 200, "{body}");
+    body["Codes"].as_array().unwrap().clone()
+}
+
 fn invalid(message: &str) -> Result<Value, Refusal> {
     Err(("InvalidParameterException".into(), message.into()))
 }
@@ -303,4 +310,222 @@ fn sms_and_email_mfa_need_the_pool_to_allow_them_and_somewhere_to_send_codes() {
         .unwrap();
     assert!(nina.get("UserMFASettingList").is_none(), "{nina}");
     assert!(nina.get("PreferredMfaSetting").is_none(), "{nina}");
+}
+
+/// Answers an `SMS_MFA` or `EMAIL_OTP` challenge with `code`.
+fn answer_code(h: &Harness, admin: bool, reply: &Value, code: &str) -> Result<Value, Refusal> {
+    let challenge = reply["ChallengeName"].as_str().unwrap();
+    let key = if challenge == "SMS_MFA" {
+        "SMS_MFA_CODE"
+    } else {
+        "EMAIL_OTP_CODE"
+    };
+    h.respond(
+        admin,
+        json!({ "ChallengeName": challenge, "ClientId": CLIENT, "Session": reply["Session"],
+                "ChallengeResponses": { "USERNAME": reply["ChallengeParameters"]["USERNAME"],
+                                        key: code } }),
+    )
+}
+
+/// A six-digit code other than `code`.
+fn other_than(code: &str) -> &'static str {
+    if code == "000000" { "111111" } else { "000000" }
+}
+
+#[test]
+fn sms_and_email_mfa_send_a_random_code_answered_once_public_and_admin() {
+    let h = Harness::new(&seed(json!([
+        { "username": "sam", "password": PASSWORD,
+          "attributes": { "phone_number": "+15555550108", "email": "sam@example.com" } }])));
+    allow_sms_and_email_mfa(&h, "OPTIONAL");
+    let mut seen = Vec::new();
+    for (settings, challenge, medium, destination, purpose) in [
+        (
+            "SMSMfaSettings",
+            "SMS_MFA",
+            "SMS",
+            "+*******0108",
+            "SMS_MFA",
+        ),
+        (
+            "EmailMfaSettings",
+            "EMAIL_OTP",
+            "EMAIL",
+            "s***@e***",
+            "EMAIL_MFA",
+        ),
+    ] {
+        // The only factor on, and not preferred: it is asked all the same.
+        admin_prefer(
+            &h,
+            "sam",
+            json!({ "SMSMfaSettings": { "Enabled": false },
+                                        "EmailMfaSettings": { "Enabled": false } }),
+        )
+        .unwrap();
+        admin_prefer(&h, "sam", json!({ settings: { "Enabled": true } })).unwrap();
+        for admin in [false, true] {
+            let way = format!("{challenge}, admin={admin}");
+            let reply = h.user_srp(admin, CLIENT, "sam", PASSWORD, None).unwrap();
+            assert_eq!(reply["ChallengeName"], challenge, "{way}: {reply}");
+            assert_eq!(
+                reply["ChallengeParameters"],
+                json!({ "CODE_DELIVERY_DELIVERY_MEDIUM": medium,
+                        "CODE_DELIVERY_DESTINATION": destination, "USERNAME": "sam" }),
+                "{way}"
+            );
+            let sent = &sent_codes(&h, "sam")[0];
+            assert_eq!(sent["Purpose"], purpose, "{way}");
+            assert_eq!(sent["DeliveryMedium"], medium, "{way}");
+            let code = sent["Code"].as_str().unwrap().to_owned();
+            assert!(
+                code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+                "{way}"
+            );
+            assert!(!seen.contains(&code), "{way}: a fresh code each sign-in");
+            seen.push(code.clone());
+
+            // A wrong code is refused, and spends the session.
+            assert_eq!(
+                answer_code(&h, admin, &reply, other_than(&code)),
+                Err((
+                    "CodeMismatchException".into(),
+                    "Invalid code received for user".into()
+                )),
+                "{way}"
+            );
+            assert_eq!(
+                answer_code(&h, admin, &reply, &code).unwrap_err().1,
+                "Invalid session for the user.",
+                "{way}"
+            );
+
+            let reply = h.user_srp(admin, CLIENT, "sam", PASSWORD, None).unwrap();
+            let code = sent_codes(&h, "sam")[0]["Code"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let done = answer_code(&h, admin, &reply, &code).unwrap();
+            assert!(
+                done["AuthenticationResult"]["AccessToken"].is_string(),
+                "{way}"
+            );
+            assert_eq!(
+                answer_code(&h, admin, &reply, &code).unwrap_err().1,
+                "Invalid session for the user.",
+                "{way}: a code answers once"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_preferred_factor_is_asked_and_without_one_the_user_selects() {
+    let h = Harness::new(&seed(json!([
+        { "username": "sam", "password": PASSWORD, "totp_secret": SEEDED_SECRET,
+          "attributes": { "phone_number": "+15555550108", "email": "sam@example.com" } }])));
+    allow_sms_and_email_mfa(&h, "OPTIONAL");
+    // The seeded software token is on and preferred: it is asked.
+    admin_prefer(
+        &h,
+        "sam",
+        json!({ "SMSMfaSettings": { "Enabled": true },
+                                    "EmailMfaSettings": { "Enabled": true } }),
+    )
+    .unwrap();
+    let reply = h.user_srp(false, CLIENT, "sam", PASSWORD, None).unwrap();
+    assert_eq!(reply["ChallengeName"], "SOFTWARE_TOKEN_MFA");
+    // Preferring email moves the preference.
+    admin_prefer(
+        &h,
+        "sam",
+        json!({ "EmailMfaSettings": { "PreferredMfa": true } }),
+    )
+    .unwrap();
+    let reply = h.user_srp(false, CLIENT, "sam", PASSWORD, None).unwrap();
+    assert_eq!(reply["ChallengeName"], "EMAIL_OTP");
+    let sam = h
+        .admin(
+            "AdminGetUser",
+            &json!({ "UserPoolId": POOL, "Username": "sam" }),
+        )
+        .unwrap();
+    assert_eq!(
+        sam["UserMFASettingList"],
+        json!(["SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP"])
+    );
+    assert_eq!(sam["PreferredMfaSetting"], "EMAIL_OTP");
+
+    // None preferred: SELECT_MFA_TYPE, public and admin.
+    admin_prefer(
+        &h,
+        "sam",
+        json!({ "EmailMfaSettings": { "PreferredMfa": false } }),
+    )
+    .unwrap();
+    let select = |admin: bool, answer: &str| {
+        let reply = h.user_srp(admin, CLIENT, "sam", PASSWORD, None).unwrap();
+        assert_eq!(reply["ChallengeName"], "SELECT_MFA_TYPE", "{reply}");
+        assert_eq!(
+            reply["ChallengeParameters"],
+            json!({ "MFAS_CAN_CHOOSE": r#"["SMS_MFA","SOFTWARE_TOKEN_MFA","EMAIL_OTP"]"#,
+                    "USERNAME": "sam" })
+        );
+        h.respond(
+            admin,
+            json!({ "ChallengeName": "SELECT_MFA_TYPE", "ClientId": CLIENT,
+                    "Session": reply["Session"],
+                    "ChallengeResponses": { "USERNAME": "sam", "ANSWER": answer } }),
+        )
+    };
+    for admin in [false, true] {
+        for (answer, challenge) in [
+            ("SMS_MFA", "SMS_MFA"),
+            ("EMAIL_OTP", "EMAIL_OTP"),
+            ("EMAIL_MFA", "EMAIL_OTP"),
+        ] {
+            let reply = select(admin, answer).unwrap();
+            assert_eq!(reply["ChallengeName"], challenge, "{answer}");
+            let code = sent_codes(&h, "sam")[0]["Code"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let done = answer_code(&h, admin, &reply, &code).unwrap();
+            assert!(done["AuthenticationResult"]["AccessToken"].is_string());
+        }
+        let reply = select(admin, "SOFTWARE_TOKEN_MFA").unwrap();
+        assert_eq!(reply["ChallengeName"], "SOFTWARE_TOKEN_MFA");
+        assert!(reply["Session"].is_string());
+        assert_eq!(
+            select(admin, "SMS_OTP"),
+            invalid("The MFA type SMS_OTP is not available for this user.")
+        );
+    }
+}
+
+#[test]
+fn a_pool_with_mfa_off_asks_no_sms_or_email_code() {
+    let h = Harness::new(&seed(json!([
+        { "username": "sam", "password": PASSWORD, "attributes": { "email": "sam@example.com" } }])));
+    allow_sms_and_email_mfa(&h, "ON");
+    admin_prefer(
+        &h,
+        "sam",
+        json!({ "EmailMfaSettings": { "Enabled": true } }),
+    )
+    .unwrap();
+    // MFA ON and a code factor on: that factor, not MFA_SETUP.
+    let reply = h.user_srp(false, CLIENT, "sam", PASSWORD, None).unwrap();
+    assert_eq!(reply["ChallengeName"], "EMAIL_OTP");
+    h.admin(
+        "SetUserPoolMfaConfig",
+        &json!({ "UserPoolId": POOL, "MfaConfiguration": "OFF" }),
+    )
+    .unwrap();
+    let reply = h.user_srp(false, CLIENT, "sam", PASSWORD, None).unwrap();
+    assert!(
+        reply["AuthenticationResult"]["AccessToken"].is_string(),
+        "{reply}"
+    );
 }
