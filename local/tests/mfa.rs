@@ -273,6 +273,12 @@ fn sms_and_email_mfa_need_the_pool_to_allow_them_and_somewhere_to_send_codes() {
         .unwrap();
     assert!(user.get("UserMFASettingList").is_none(), "{user}");
 
+    // UpdateUserPool has no SMS or email MFA configuration: it keeps them.
+    h.admin(
+        "UpdateUserPool",
+        &json!({ "UserPoolId": POOL, "MfaConfiguration": "OPTIONAL" }),
+    )
+    .unwrap();
     set(json!({ "EmailMfaSettings": { "Enabled": true } })).unwrap();
     let user = h
         .call("GetUser", &json!({ "AccessToken": access }))
