@@ -535,3 +535,32 @@ fn a_pool_with_mfa_off_asks_no_sms_or_email_code() {
         "{reply}"
     );
 }
+
+#[test]
+fn a_remembered_device_stands_in_for_an_sms_code() {
+    let h = Harness::new(&seed(json!([
+        { "username": "sam", "password": PASSWORD, "attributes": { "phone_number": "+15555550108" } }])));
+    let first = h
+        .user_srp(false, DEVICE_CLIENT, "sam", PASSWORD, None)
+        .unwrap();
+    let device = h.confirm_device(&first["AuthenticationResult"]);
+    allow_sms_and_email_mfa(&h, "OPTIONAL");
+    admin_prefer(&h, "sam", json!({ "SMSMfaSettings": { "Enabled": true } })).unwrap();
+    for admin in [false, true] {
+        let reply = h
+            .user_srp(admin, DEVICE_CLIENT, "sam", PASSWORD, Some(&device))
+            .unwrap();
+        let done = h
+            .device_steps(admin, DEVICE_CLIENT, &reply, &device)
+            .unwrap();
+        assert!(
+            done["AuthenticationResult"]["AccessToken"].is_string(),
+            "{done}"
+        );
+    }
+    assert!(sent_codes(&h, "sam").is_empty(), "no code was sent");
+    let reply = h
+        .user_srp(false, DEVICE_CLIENT, "sam", PASSWORD, None)
+        .unwrap();
+    assert_eq!(reply["ChallengeName"], "SMS_MFA", "without the device");
+}
