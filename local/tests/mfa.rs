@@ -564,3 +564,27 @@ fn a_remembered_device_stands_in_for_an_sms_code() {
         .unwrap();
     assert_eq!(reply["ChallengeName"], "SMS_MFA", "without the device");
 }
+
+#[test]
+fn an_sms_code_expires_with_its_session() {
+    let h = Harness::new(&seed(json!([
+        { "username": "sam", "password": PASSWORD, "attributes": { "phone_number": "+15555550108" } }])));
+    allow_sms_and_email_mfa(&h, "OPTIONAL");
+    admin_prefer(&h, "sam", json!({ "SMSMfaSettings": { "Enabled": true } })).unwrap();
+    let reply = h.user_srp(false, CLIENT, "sam", PASSWORD, None).unwrap();
+    let code = sent_codes(&h, "sam")[0]["Code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The app client's AuthSessionValidity: three minutes by default.
+    h.endpoint
+        .clock()
+        .advance(std::time::Duration::from_secs(3 * 60 + 1));
+    assert_eq!(
+        answer_code(&h, false, &reply, &code),
+        Err((
+            "NotAuthorizedException".into(),
+            "Invalid session for the user, session is expired.".into()
+        ))
+    );
+}
