@@ -397,10 +397,18 @@ fn every_durable_change_survives_a_restart_and_the_seed_changes_nothing() {
         "AdminForgetDevice",
         json!({ "UserPoolId": POOL, "Username": "bob", "DeviceKey": third.device_key() }),
     );
+    // Email codes as MFA, which the pool allows from now.
+    h.admin(
+        "SetUserPoolMfaConfig",
+        &json!({ "UserPoolId": POOL, "MfaConfiguration": "OPTIONAL",
+                 "EmailMfaConfiguration": { "Subject": "Your code" } }),
+    )
+    .unwrap();
     run.call(
         "AdminSetUserMFAPreference",
         json!({ "UserPoolId": POOL, "Username": "carol",
-                "SoftwareTokenMfaSettings": { "Enabled": false } }),
+                "SoftwareTokenMfaSettings": { "Enabled": false },
+                "EmailMfaSettings": { "Enabled": true, "PreferredMfa": true } }),
     );
     run.call(
         "AdminCreateUser",
@@ -471,6 +479,14 @@ fn every_durable_change_survives_a_restart_and_the_seed_changes_nothing() {
         .unwrap();
     assert!(refreshed["AuthenticationResult"]["IdToken"].is_string());
     assert!(h.user_srp(false, CLIENT, "erin", PASSWORD, None).is_ok());
+    let carol = h
+        .admin(
+            "AdminGetUser",
+            &json!({ "UserPoolId": POOL, "Username": "carol" }),
+        )
+        .unwrap();
+    assert_eq!(carol["UserMFASettingList"], json!(["EMAIL_OTP"]));
+    assert_eq!(carol["PreferredMfaSetting"], "EMAIL_OTP");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

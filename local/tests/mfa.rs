@@ -184,18 +184,407 @@ fn a_user_sets_up_totp_then_signs_in_with_it() {
     assert!(reply["AuthenticationResult"]["AccessToken"].is_string());
 }
 
+/// The pool's MFA configuration `OPTIONAL` with SMS and email codes
+/// allowed (`SmsMfaConfiguration`, `EmailMfaConfiguration`).
+fn allow_sms_and_email_mfa(h: &Harness, mfa_configuration: &str) {
+    h.admin(
+        "SetUserPoolMfaConfig",
+        &json!({ "UserPoolId": POOL, "MfaConfiguration": mfa_configuration,
+                 "SmsMfaConfiguration": { "SmsAuthenticationMessage": "Your code is {####}",
+                     "SmsConfiguration": { "SnsCallerArn": "arn:aws:iam::000000000000:role/sms" } },
+                 "EmailMfaConfiguration": { "Message": "Your code is {####}", "Subject": "Code" } }),
+    )
+    .unwrap();
+}
+
+/// `AdminSetUserMFAPreference` for `username` with `settings`.
+fn admin_prefer(h: &Harness, username: &str, settings: Value) -> Result<Value, Refusal> {
+    let mut body = settings;
+    body["UserPoolId"] = json!(POOL);
+    body["Username"] = json!(username);
+    h.admin("AdminSetUserMFAPreference", &body)
+}
+
+/// The codes the local channel holds for `username`, newest first.
+fn sent_codes(h: &Harness, username: &str) -> Vec<Value> {
+    let (status, _, body) = h.get(&format!("/_local/codes/{POOL}/{username}"));
+    assert_eq!(status, 200, "{body}");
+    body["Codes"].as_array().unwrap().clone()
+}
+
+fn invalid(message: &str) -> Result<Value, Refusal> {
+    Err(("InvalidParameterException".into(), message.into()))
+}
+
 #[test]
-fn sms_and_email_mfa_cannot_be_turned_on() {
-    let h = Harness::new(&seed(json!([])));
+fn sms_and_email_mfa_need_the_pool_to_allow_them_and_somewhere_to_send_codes() {
+    let h = Harness::new(&seed(json!([
+        { "username": "nina", "password": PASSWORD, "attributes": { "phone_number": "+15555550108" } }])));
     let result = h.user_srp(false, CLIENT, "alice", PASSWORD, None).unwrap();
     let access = result["AuthenticationResult"]["AccessToken"].clone();
+    let set = |settings: Value| {
+        let mut body = settings;
+        body["AccessToken"] = access.clone();
+        h.call("SetUserMFAPreference", &body)
+    };
+
+    // The pool's MfaConfiguration is OFF and configures no code factor.
     assert_eq!(
-        h.call(
-            "SetUserMFAPreference",
-            &json!({ "AccessToken": access, "SMSMfaSettings": { "Enabled": true } }),
+        set(json!({ "EmailMfaSettings": { "Enabled": true } })),
+        invalid("EMAIL_OTP is not enabled in the user pool's MFA configuration.")
+    );
+    assert_eq!(
+        admin_prefer(
+            &h,
+            "nina",
+            json!({ "SMSMfaSettings": { "PreferredMfa": true } })
+        ),
+        invalid("SMS_MFA is not enabled in the user pool's MFA configuration.")
+    );
+    // Turning off is always allowed.
+    set(json!({ "SMSMfaSettings": { "Enabled": false, "PreferredMfa": false } })).unwrap();
+
+    allow_sms_and_email_mfa(&h, "OPTIONAL");
+    // alice has an email address and no phone number; nina the reverse.
+    assert_eq!(
+        set(json!({ "SMSMfaSettings": { "Enabled": true } })),
+        invalid("User does not have delivery config set to turn on SMS_MFA")
+    );
+    assert_eq!(
+        admin_prefer(
+            &h,
+            "nina",
+            json!({ "EmailMfaSettings": { "Enabled": true } })
+        ),
+        invalid("User does not have delivery config set to turn on EMAIL_OTP")
+    );
+    assert_eq!(
+        admin_prefer(
+            &h,
+            "nina",
+            json!({ "SMSMfaSettings": { "PreferredMfa": true },
+                                         "SoftwareTokenMfaSettings": { "PreferredMfa": true } })
+        ),
+        invalid("Only one MFA method can be preferred.")
+    );
+    // A refused request changes nothing.
+    let user = h
+        .call("GetUser", &json!({ "AccessToken": access }))
+        .unwrap();
+    assert!(user.get("UserMFASettingList").is_none(), "{user}");
+
+    // UpdateUserPool has no SMS or email MFA configuration: it keeps them.
+    h.admin(
+        "UpdateUserPool",
+        &json!({ "UserPoolId": POOL, "MfaConfiguration": "OPTIONAL" }),
+    )
+    .unwrap();
+    set(json!({ "EmailMfaSettings": { "Enabled": true } })).unwrap();
+    let user = h
+        .call("GetUser", &json!({ "AccessToken": access }))
+        .unwrap();
+    assert_eq!(user["UserMFASettingList"], json!(["EMAIL_OTP"]));
+    assert!(user.get("PreferredMfaSetting").is_none(), "{user}");
+
+    admin_prefer(
+        &h,
+        "nina",
+        json!({ "SMSMfaSettings": { "Enabled": true, "PreferredMfa": true } }),
+    )
+    .unwrap();
+    let nina = h
+        .admin(
+            "AdminGetUser",
+            &json!({ "UserPoolId": POOL, "Username": "nina" }),
         )
-        .unwrap_err()
-        .0,
-        "InvalidParameterException"
+        .unwrap();
+    assert_eq!(nina["UserMFASettingList"], json!(["SMS_MFA"]));
+    assert_eq!(nina["PreferredMfaSetting"], "SMS_MFA");
+
+    // Disabling a factor stops preferring it.
+    admin_prefer(
+        &h,
+        "nina",
+        json!({ "SMSMfaSettings": { "Enabled": false } }),
+    )
+    .unwrap();
+    let nina = h
+        .admin(
+            "AdminGetUser",
+            &json!({ "UserPoolId": POOL, "Username": "nina" }),
+        )
+        .unwrap();
+    assert!(nina.get("UserMFASettingList").is_none(), "{nina}");
+    assert!(nina.get("PreferredMfaSetting").is_none(), "{nina}");
+}
+
+/// Answers an `SMS_MFA` or `EMAIL_OTP` challenge with `code`.
+fn answer_code(h: &Harness, admin: bool, reply: &Value, code: &str) -> Result<Value, Refusal> {
+    let challenge = reply["ChallengeName"].as_str().unwrap();
+    let key = if challenge == "SMS_MFA" {
+        "SMS_MFA_CODE"
+    } else {
+        "EMAIL_OTP_CODE"
+    };
+    h.respond(
+        admin,
+        json!({ "ChallengeName": challenge, "ClientId": CLIENT, "Session": reply["Session"],
+                "ChallengeResponses": { "USERNAME": reply["ChallengeParameters"]["USERNAME"],
+                                        key: code } }),
+    )
+}
+
+/// A six-digit code other than `code`.
+fn other_than(code: &str) -> &'static str {
+    if code == "000000" { "111111" } else { "000000" }
+}
+
+#[test]
+fn sms_and_email_mfa_send_a_random_code_answered_once_public_and_admin() {
+    let h = Harness::new(&seed(json!([
+        { "username": "sam", "password": PASSWORD,
+          "attributes": { "phone_number": "+15555550108", "email": "sam@example.com" } }])));
+    allow_sms_and_email_mfa(&h, "OPTIONAL");
+    let mut seen = Vec::new();
+    for (settings, challenge, medium, destination, purpose) in [
+        (
+            "SMSMfaSettings",
+            "SMS_MFA",
+            "SMS",
+            "+*******0108",
+            "SMS_MFA",
+        ),
+        (
+            "EmailMfaSettings",
+            "EMAIL_OTP",
+            "EMAIL",
+            "s***@e***",
+            "EMAIL_MFA",
+        ),
+    ] {
+        // The only factor on, and not preferred: it is asked all the same.
+        admin_prefer(
+            &h,
+            "sam",
+            json!({ "SMSMfaSettings": { "Enabled": false },
+                                        "EmailMfaSettings": { "Enabled": false } }),
+        )
+        .unwrap();
+        admin_prefer(&h, "sam", json!({ settings: { "Enabled": true } })).unwrap();
+        for admin in [false, true] {
+            let way = format!("{challenge}, admin={admin}");
+            let reply = h.user_srp(admin, CLIENT, "sam", PASSWORD, None).unwrap();
+            assert_eq!(reply["ChallengeName"], challenge, "{way}: {reply}");
+            assert_eq!(
+                reply["ChallengeParameters"],
+                json!({ "CODE_DELIVERY_DELIVERY_MEDIUM": medium,
+                        "CODE_DELIVERY_DESTINATION": destination, "USERNAME": "sam" }),
+                "{way}"
+            );
+            let sent = &sent_codes(&h, "sam")[0];
+            assert_eq!(sent["Purpose"], purpose, "{way}");
+            assert_eq!(sent["DeliveryMedium"], medium, "{way}");
+            let code = sent["Code"].as_str().unwrap().to_owned();
+            assert!(
+                code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+                "{way}"
+            );
+            assert!(!seen.contains(&code), "{way}: a fresh code each sign-in");
+            seen.push(code.clone());
+
+            // A wrong code is refused, and spends the session.
+            assert_eq!(
+                answer_code(&h, admin, &reply, other_than(&code)),
+                Err((
+                    "CodeMismatchException".into(),
+                    "Invalid code received for user".into()
+                )),
+                "{way}"
+            );
+            assert_eq!(
+                answer_code(&h, admin, &reply, &code).unwrap_err().1,
+                "Invalid session for the user.",
+                "{way}"
+            );
+
+            let reply = h.user_srp(admin, CLIENT, "sam", PASSWORD, None).unwrap();
+            let code = sent_codes(&h, "sam")[0]["Code"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let done = answer_code(&h, admin, &reply, &code).unwrap();
+            assert!(
+                done["AuthenticationResult"]["AccessToken"].is_string(),
+                "{way}"
+            );
+            assert_eq!(
+                answer_code(&h, admin, &reply, &code).unwrap_err().1,
+                "Invalid session for the user.",
+                "{way}: a code answers once"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_preferred_factor_is_asked_and_without_one_the_user_selects() {
+    let h = Harness::new(&seed(json!([
+        { "username": "sam", "password": PASSWORD, "totp_secret": SEEDED_SECRET,
+          "attributes": { "phone_number": "+15555550108", "email": "sam@example.com" } }])));
+    allow_sms_and_email_mfa(&h, "OPTIONAL");
+    // The seeded software token is on and preferred: it is asked.
+    admin_prefer(
+        &h,
+        "sam",
+        json!({ "SMSMfaSettings": { "Enabled": true },
+                                    "EmailMfaSettings": { "Enabled": true } }),
+    )
+    .unwrap();
+    let reply = h.user_srp(false, CLIENT, "sam", PASSWORD, None).unwrap();
+    assert_eq!(reply["ChallengeName"], "SOFTWARE_TOKEN_MFA");
+    // Preferring email moves the preference.
+    admin_prefer(
+        &h,
+        "sam",
+        json!({ "EmailMfaSettings": { "PreferredMfa": true } }),
+    )
+    .unwrap();
+    let reply = h.user_srp(false, CLIENT, "sam", PASSWORD, None).unwrap();
+    assert_eq!(reply["ChallengeName"], "EMAIL_OTP");
+    let sam = h
+        .admin(
+            "AdminGetUser",
+            &json!({ "UserPoolId": POOL, "Username": "sam" }),
+        )
+        .unwrap();
+    assert_eq!(
+        sam["UserMFASettingList"],
+        json!(["SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP"])
+    );
+    assert_eq!(sam["PreferredMfaSetting"], "EMAIL_OTP");
+
+    // None preferred: SELECT_MFA_TYPE, public and admin.
+    admin_prefer(
+        &h,
+        "sam",
+        json!({ "EmailMfaSettings": { "PreferredMfa": false } }),
+    )
+    .unwrap();
+    let select = |admin: bool, answer: &str| {
+        let reply = h.user_srp(admin, CLIENT, "sam", PASSWORD, None).unwrap();
+        assert_eq!(reply["ChallengeName"], "SELECT_MFA_TYPE", "{reply}");
+        assert_eq!(
+            reply["ChallengeParameters"],
+            json!({ "MFAS_CAN_CHOOSE": r#"["SMS_MFA","SOFTWARE_TOKEN_MFA","EMAIL_OTP"]"#,
+                    "USERNAME": "sam" })
+        );
+        h.respond(
+            admin,
+            json!({ "ChallengeName": "SELECT_MFA_TYPE", "ClientId": CLIENT,
+                    "Session": reply["Session"],
+                    "ChallengeResponses": { "USERNAME": "sam", "ANSWER": answer } }),
+        )
+    };
+    for admin in [false, true] {
+        for (answer, challenge) in [
+            ("SMS_MFA", "SMS_MFA"),
+            ("EMAIL_OTP", "EMAIL_OTP"),
+            ("EMAIL_MFA", "EMAIL_OTP"),
+        ] {
+            let reply = select(admin, answer).unwrap();
+            assert_eq!(reply["ChallengeName"], challenge, "{answer}");
+            let code = sent_codes(&h, "sam")[0]["Code"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let done = answer_code(&h, admin, &reply, &code).unwrap();
+            assert!(done["AuthenticationResult"]["AccessToken"].is_string());
+        }
+        let reply = select(admin, "SOFTWARE_TOKEN_MFA").unwrap();
+        assert_eq!(reply["ChallengeName"], "SOFTWARE_TOKEN_MFA");
+        assert!(reply["Session"].is_string());
+        assert_eq!(
+            select(admin, "SMS_OTP"),
+            invalid("The MFA type SMS_OTP is not available for this user.")
+        );
+    }
+}
+
+#[test]
+fn a_pool_with_mfa_off_asks_no_sms_or_email_code() {
+    let h = Harness::new(&seed(json!([
+        { "username": "sam", "password": PASSWORD, "attributes": { "email": "sam@example.com" } }])));
+    allow_sms_and_email_mfa(&h, "ON");
+    admin_prefer(
+        &h,
+        "sam",
+        json!({ "EmailMfaSettings": { "Enabled": true } }),
+    )
+    .unwrap();
+    // MFA ON and a code factor on: that factor, not MFA_SETUP.
+    let reply = h.user_srp(false, CLIENT, "sam", PASSWORD, None).unwrap();
+    assert_eq!(reply["ChallengeName"], "EMAIL_OTP");
+    h.admin(
+        "SetUserPoolMfaConfig",
+        &json!({ "UserPoolId": POOL, "MfaConfiguration": "OFF" }),
+    )
+    .unwrap();
+    let reply = h.user_srp(false, CLIENT, "sam", PASSWORD, None).unwrap();
+    assert!(
+        reply["AuthenticationResult"]["AccessToken"].is_string(),
+        "{reply}"
+    );
+}
+
+#[test]
+fn a_remembered_device_stands_in_for_an_sms_code() {
+    let h = Harness::new(&seed(json!([
+        { "username": "sam", "password": PASSWORD, "attributes": { "phone_number": "+15555550108" } }])));
+    let first = h
+        .user_srp(false, DEVICE_CLIENT, "sam", PASSWORD, None)
+        .unwrap();
+    let device = h.confirm_device(&first["AuthenticationResult"]);
+    allow_sms_and_email_mfa(&h, "OPTIONAL");
+    admin_prefer(&h, "sam", json!({ "SMSMfaSettings": { "Enabled": true } })).unwrap();
+    for admin in [false, true] {
+        let reply = h
+            .user_srp(admin, DEVICE_CLIENT, "sam", PASSWORD, Some(&device))
+            .unwrap();
+        let done = h
+            .device_steps(admin, DEVICE_CLIENT, &reply, &device)
+            .unwrap();
+        assert!(
+            done["AuthenticationResult"]["AccessToken"].is_string(),
+            "{done}"
+        );
+    }
+    assert!(sent_codes(&h, "sam").is_empty(), "no code was sent");
+    let reply = h
+        .user_srp(false, DEVICE_CLIENT, "sam", PASSWORD, None)
+        .unwrap();
+    assert_eq!(reply["ChallengeName"], "SMS_MFA", "without the device");
+}
+
+#[test]
+fn an_sms_code_expires_with_its_session() {
+    let h = Harness::new(&seed(json!([
+        { "username": "sam", "password": PASSWORD, "attributes": { "phone_number": "+15555550108" } }])));
+    allow_sms_and_email_mfa(&h, "OPTIONAL");
+    admin_prefer(&h, "sam", json!({ "SMSMfaSettings": { "Enabled": true } })).unwrap();
+    let reply = h.user_srp(false, CLIENT, "sam", PASSWORD, None).unwrap();
+    let code = sent_codes(&h, "sam")[0]["Code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The app client's AuthSessionValidity: three minutes by default.
+    h.endpoint
+        .clock()
+        .advance(std::time::Duration::from_secs(3 * 60 + 1));
+    assert_eq!(
+        answer_code(&h, false, &reply, &code),
+        Err((
+            "NotAuthorizedException".into(),
+            "Invalid session for the user, session is expired.".into()
+        ))
     );
 }

@@ -876,3 +876,114 @@ fn web_authn_public_and_admin_with_and_without_a_client_secret() {
         }
     }
 }
+
+/// SMS and email codes as MFA through the driver, public and admin, with
+/// and without a client secret: with both on and neither preferred, the
+/// `SELECT_MFA_TYPE` prompt offers them, and the one chosen sends a random
+/// code (read from the local channel) that the `SMS_MFA` or `EMAIL_OTP`
+/// prompt answers once; with one preferred, it is asked at once, and a
+/// wrong code is `CodeMismatchException`.
+#[test]
+fn sms_and_email_mfa_and_select_mfa_type_through_the_driver() {
+    use cognito_srp::signin::{MfaType, Prompt};
+    let endpoint = cognito_srp_local::seed_from_json(&json!({ "pools": [{ "id": POOL,
+        "clients": [{ "id": "publicclient" }, { "id": "secretclient", "secret": "s3cr3t-client-secret" }],
+        "users": [{ "username": "sam", "password": PASSWORD,
+                    "attributes": { "email": "sam@example.com", "phone_number": "+15555550108" } }] }] }))
+    .unwrap();
+    let admin = |operation: &str, body: Value| endpoint.handle(operation, &body).unwrap();
+    admin(
+        "SetUserPoolMfaConfig",
+        json!({ "UserPoolId": POOL, "MfaConfiguration": "OPTIONAL",
+                "SmsMfaConfiguration": { "SmsConfiguration":
+                    { "SnsCallerArn": "arn:aws:iam::000000000000:role/sms" } },
+                "EmailMfaConfiguration": { "Subject": "Your code" } }),
+    );
+    admin(
+        "AdminSetUserMFAPreference",
+        json!({ "UserPoolId": POOL, "Username": "sam",
+                "SMSMfaSettings": { "Enabled": true }, "EmailMfaSettings": { "Enabled": true } }),
+    );
+    let mut seen = Vec::new();
+    for (entry, secret) in WAYS {
+        for (choice, challenge, medium) in [
+            (MfaType::SmsMfa, "SMS_MFA", "SMS"),
+            (MfaType::EmailOtp, "EMAIL_OTP", "EMAIL"),
+        ] {
+            let way = format!("{challenge} through {entry:?}, secret={secret}");
+            let step = SignIn::new(PoolId::parse(POOL).unwrap(), app(secret), "sam")
+                .unwrap()
+                .with_entry(entry)
+                .start(Password::new(PASSWORD))
+                .unwrap();
+            let mut sent = Vec::new();
+            let next = drive(&endpoint, step, &mut sent).unwrap_or_else(|e| panic!("{way}: {e}"));
+            let Next::Prompt(Prompt::SelectMfaType(select)) = next else {
+                panic!("{way}: {next:?}")
+            };
+            assert_eq!(
+                select.choices(),
+                [MfaType::SmsMfa, MfaType::EmailOtp],
+                "{way}"
+            );
+            let step = select.answer(choice).unwrap();
+            let prompt = match drive(&endpoint, step, &mut sent) {
+                Ok(Next::Prompt(Prompt::SmsMfa(p) | Prompt::EmailOtp(p))) => p,
+                other => panic!("{way}: {other:?}"),
+            };
+            assert_eq!(prompt.challenge_name(), challenge, "{way}");
+            assert_eq!(prompt.code_delivery_medium(), Some(medium), "{way}");
+            let code = codes(&endpoint, "sam")[0]["Code"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            assert!(!seen.contains(&code), "{way}: a fresh code each time");
+            seen.push(code.clone());
+            let step = prompt.answer(&code).unwrap();
+            let request = step.request().clone();
+            let Ok(Next::SignedIn(done)) = drive(&endpoint, step, &mut sent) else {
+                panic!("{way}: no tokens")
+            };
+            assert!(done.access_token().starts_with("eyJ"), "{way}");
+            assert_eq!(
+                sent,
+                [
+                    through(entry, None),
+                    through(entry, Some("PASSWORD_VERIFIER")),
+                    through(entry, Some("SELECT_MFA_TYPE")),
+                    through(entry, Some(challenge)),
+                ],
+                "{way}"
+            );
+            // The code and its Session answer once.
+            let again = exchange(&endpoint, &request).unwrap_err();
+            assert!(
+                again.contains("Invalid session for the user."),
+                "{way}: {again}"
+            );
+        }
+    }
+
+    // Preferred: SMS_MFA at once; a wrong code is refused.
+    admin(
+        "AdminSetUserMFAPreference",
+        json!({ "UserPoolId": POOL, "Username": "sam",
+                "SMSMfaSettings": { "Enabled": true, "PreferredMfa": true } }),
+    );
+    let step = SignIn::new(PoolId::parse(POOL).unwrap(), app(false), "sam")
+        .unwrap()
+        .start(Password::new(PASSWORD))
+        .unwrap();
+    let Ok(Next::Prompt(Prompt::SmsMfa(prompt))) = drive(&endpoint, step, &mut Vec::new()) else {
+        panic!("no SMS_MFA")
+    };
+    assert_eq!(prompt.code_delivery_destination(), Some("+*******0108"));
+    let code = codes(&endpoint, "sam")[0]["Code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let step = prompt.answer(wrong).unwrap();
+    let refused = exchange(&endpoint, step.request()).unwrap_err();
+    assert!(refused.contains("CodeMismatchException"), "{refused}");
+}

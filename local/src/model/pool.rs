@@ -380,6 +380,20 @@ impl PoolSettings {
     pub(crate) fn allows_first_factor(&self, factor: &str) -> bool {
         self.allowed_first_auth_factors.iter().any(|f| f == factor)
     }
+
+    /// Whether a user may turn on, and sign in with, the code MFA `factor`
+    /// (`SMS_MFA`, `EMAIL_OTP`): `MfaConfiguration` is not `OFF` and
+    /// `SetUserPoolMfaConfig` gave the factor's configuration
+    /// (`SmsMfaConfiguration`, `EmailMfaConfiguration`).
+    pub(crate) fn allows_code_mfa(&self, factor: &str) -> bool {
+        let key = match factor {
+            "SMS_MFA" => "SmsMfaConfiguration",
+            "EMAIL_OTP" => "EmailMfaConfiguration",
+            _ => return false,
+        };
+        self.mfa_configuration != MfaConfiguration::Off
+            && self.other.get(key).is_some_and(Value::is_object)
+    }
 }
 
 impl Default for PoolSettings {

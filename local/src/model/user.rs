@@ -68,7 +68,7 @@ pub(crate) struct User {
     /// this was kept: such a temporary password does not expire.
     #[serde(default)]
     pub temporary_password_set: Option<i64>,
-    /// Software-token (TOTP) MFA.
+    /// MFA: software token (TOTP), SMS and email codes.
     pub mfa: Mfa,
     /// `AdminDisableUser` clears it: a disabled user cannot sign in.
     pub enabled: bool,
@@ -124,7 +124,8 @@ impl User {
     }
 }
 
-/// A user's software-token MFA.
+/// A user's MFA: the software token (TOTP) and the switches of SMS and
+/// email codes as a second factor.
 #[derive(Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Mfa {
     /// The secret of `AssociateSoftwareToken`, until `VerifySoftwareToken`.
@@ -137,13 +138,32 @@ pub(crate) struct Mfa {
     pub preferred: bool,
     /// The last time step whose code was accepted.
     pub last_step: Option<u64>,
+    /// `SMSMfaSettings`: `SMS_MFA` enabled, and preferred. Absent from
+    /// records stored before SMS MFA was kept: off.
+    #[serde(default)]
+    pub sms_enabled: bool,
+    #[serde(default)]
+    pub sms_preferred: bool,
+    /// `EmailMfaSettings`: `EMAIL_OTP` enabled, and preferred (absent: off).
+    #[serde(default)]
+    pub email_enabled: bool,
+    #[serde(default)]
+    pub email_preferred: bool,
 }
+
+/// The MFA factors, as `UserMFASettingList` and `MFAS_CAN_CHOOSE` name
+/// them, in the order they are listed.
+pub(crate) const MFA_FACTORS: [&str; 3] = ["SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP"];
 
 impl std::fmt::Debug for Mfa {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Mfa")
             .field("enabled", &self.enabled)
             .field("preferred", &self.preferred)
+            .field("sms_enabled", &self.sms_enabled)
+            .field("sms_preferred", &self.sms_preferred)
+            .field("email_enabled", &self.email_enabled)
+            .field("email_preferred", &self.email_preferred)
             .finish_non_exhaustive()
     }
 }
@@ -186,6 +206,7 @@ impl Mfa {
             enabled: true,
             preferred: true,
             last_step: None,
+            ..Mfa::default()
         }
     }
 
@@ -205,17 +226,42 @@ impl Mfa {
         Ok(())
     }
 
+    /// Whether `factor` (one of [`MFA_FACTORS`]) is enabled.
+    pub(crate) fn is_enabled(&self, factor: &str) -> bool {
+        match factor {
+            "SMS_MFA" => self.sms_enabled,
+            "SOFTWARE_TOKEN_MFA" => self.software_token_enabled(),
+            "EMAIL_OTP" => self.email_enabled,
+            _ => false,
+        }
+    }
+
+    /// The enabled factor that is preferred, if one is.
+    pub(crate) fn preferred_factor(&self) -> Option<&'static str> {
+        MFA_FACTORS.into_iter().find(|factor| {
+            self.is_enabled(factor)
+                && match *factor {
+                    "SMS_MFA" => self.sms_preferred,
+                    "SOFTWARE_TOKEN_MFA" => self.preferred,
+                    _ => self.email_preferred,
+                }
+        })
+    }
+
     /// `UserMFASettingList` and `PreferredMfaSetting` of `GetUser`.
     pub(crate) fn get_user_fields(&self) -> Value {
-        if self.software_token_enabled() {
-            let mut out = json!({ "UserMFASettingList": ["SOFTWARE_TOKEN_MFA"] });
-            if self.preferred {
-                out["PreferredMfaSetting"] = json!("SOFTWARE_TOKEN_MFA");
-            }
-            out
-        } else {
-            json!({})
+        let enabled: Vec<&str> = MFA_FACTORS
+            .into_iter()
+            .filter(|factor| self.is_enabled(factor))
+            .collect();
+        if enabled.is_empty() {
+            return json!({});
         }
+        let mut out = json!({ "UserMFASettingList": enabled });
+        if let Some(preferred) = self.preferred_factor() {
+            out["PreferredMfaSetting"] = json!(preferred);
+        }
+        out
     }
 }
 
@@ -270,5 +316,49 @@ mod tests {
         assert_eq!(loaded.temporary_password_set, None);
         assert!(loaded.force_change_password);
         assert!(!loaded.temporary_password_expired(7, i64::MAX));
+    }
+
+    #[test]
+    fn a_record_stored_before_sms_and_email_mfa_were_kept_loads_with_them_off() {
+        let mut stored = user();
+        stored.mfa = Mfa::with_secret(vec![7; 20]);
+        let mut record = serde_json::to_value(&stored).unwrap_or_default();
+        if let Some(mfa) = record.get_mut("mfa").and_then(Value::as_object_mut) {
+            for field in [
+                "sms_enabled",
+                "sms_preferred",
+                "email_enabled",
+                "email_preferred",
+            ] {
+                assert!(mfa.remove(field).is_some(), "{field} is stored");
+            }
+        }
+        let loaded: User = serde_json::from_value(record).expect("an older record loads");
+        assert_eq!(
+            loaded.mfa.get_user_fields(),
+            json!({ "UserMFASettingList": ["SOFTWARE_TOKEN_MFA"],
+                    "PreferredMfaSetting": "SOFTWARE_TOKEN_MFA" })
+        );
+    }
+
+    #[test]
+    fn get_user_lists_every_enabled_factor_and_the_preferred_one() {
+        let mut mfa = Mfa::default();
+        assert_eq!(mfa.get_user_fields(), json!({}));
+        mfa.email_enabled = true;
+        mfa.sms_enabled = true;
+        assert_eq!(
+            mfa.get_user_fields(),
+            json!({ "UserMFASettingList": ["SMS_MFA", "EMAIL_OTP"] })
+        );
+        mfa.email_preferred = true;
+        assert_eq!(mfa.preferred_factor(), Some("EMAIL_OTP"));
+        assert_eq!(mfa.get_user_fields()["PreferredMfaSetting"], "EMAIL_OTP");
+        mfa.email_enabled = false;
+        assert_eq!(
+            mfa.preferred_factor(),
+            None,
+            "a factor turned off is not preferred"
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! The steps of a sign-in around its SRP proof: `USER_AUTH` and its
 //! `SELECT_CHALLENGE`, and what follows a verified `PASSWORD_VERIFIER`:
 //! `NEW_PASSWORD_REQUIRED` for a temporary password, `DEVICE_SRP_AUTH` for a
-//! remembered device, `SOFTWARE_TOKEN_MFA` for a user with TOTP, the pool's
+//! remembered device, the MFA (`SOFTWARE_TOKEN_MFA`, `SMS_MFA`, `EMAIL_OTP`,
+//! or `SELECT_MFA_TYPE` to choose among them) of a user with MFA on, the pool's
 //! `CUSTOM_CHALLENGE` for `CUSTOM_AUTH`, then the tokens.
 //!
 //! Every challenge here carries a `Session` bound to the pool, the app
@@ -26,7 +27,7 @@ use crate::model::pool::{Client, MfaConfiguration, PoolSettings};
 use crate::model::session::{SessionBinding, invalid_session};
 use crate::model::signin::{Flow, SignInProgress};
 use crate::model::sms;
-use crate::model::user::User;
+use crate::model::user::{MFA_FACTORS, User};
 use crate::ops::custom_auth::{after_srp, answer_lambda_challenge, unknown_answer_name};
 use crate::ops::messages::{Outgoing, deliver};
 use crate::ops::password::{check_password, password_sign_in};
@@ -45,7 +46,11 @@ enum Next {
     },
     Device,
     MfaSetup,
-    SoftwareTokenMfa,
+    /// The MFA challenge of a factor: `SOFTWARE_TOKEN_MFA`, `SMS_MFA` or
+    /// `EMAIL_OTP`.
+    Mfa(&'static str),
+    /// Several factors and none preferred: the user chooses.
+    SelectMfaType(Vec<&'static str>),
     Custom(BTreeMap<String, String>),
     /// The pool's challenge triggers decide.
     LambdaCustom,
@@ -128,6 +133,7 @@ pub(crate) fn next_step(
             },
             _ => false,
         };
+        let mfa_factors = mfa_factors(&pool.settings, user);
         let next = if user.force_change_password && !progress.new_password_done {
             let attributes: Map<String, Value> = user
                 .attributes
@@ -139,8 +145,13 @@ pub(crate) fn next_step(
             }
         } else if remembered_device {
             Next::Device
-        } else if user.mfa.software_token_enabled() && !progress.mfa_done && !progress.device_done {
-            Next::SoftwareTokenMfa
+        } else if !progress.mfa_done && !progress.device_done && !mfa_factors.is_empty() {
+            // The preferred factor, the only one, or the user's choice.
+            match (user.mfa.preferred_factor(), mfa_factors.as_slice()) {
+                (Some(preferred), factors) if factors.contains(&preferred) => Next::Mfa(preferred),
+                (_, [only]) => Next::Mfa(only),
+                _ => Next::SelectMfaType(mfa_factors),
+            }
         } else if pool.settings.mfa_configuration == MfaConfiguration::On
             && !progress.mfa_done
             && !progress.device_done
@@ -205,7 +216,11 @@ pub(crate) fn next_step(
                     "requiredAttributes": "[]" }),
         ),
         Next::Device => ("DEVICE_SRP_AUTH", json!({ "USERNAME": username })),
-        Next::SoftwareTokenMfa => ("SOFTWARE_TOKEN_MFA", json!({ "USERNAME": username })),
+        Next::Mfa(factor) => return mfa_challenge(ep, client, &username, progress, factor),
+        Next::SelectMfaType(factors) => (
+            "SELECT_MFA_TYPE",
+            json!({ "MFAS_CAN_CHOOSE": json!(factors).to_string(), "USERNAME": username }),
+        ),
         Next::MfaSetup => (
             "MFA_SETUP",
             json!({ "MFAS_CAN_SETUP": "[\"SOFTWARE_TOKEN_MFA\"]", "USERNAME": username }),
@@ -228,6 +243,91 @@ pub(crate) fn next_step(
         _ => ep.issue_session(binding, progress)?,
     };
     Ok(json!({ "ChallengeName": challenge, "ChallengeParameters": parameters, "Session": session }))
+}
+
+/// The MFA factors `user` of a pool with `settings` has on and can use, in
+/// the order of [`MFA_FACTORS`]: the software token as soon as it is
+/// enabled; SMS and email codes while the pool allows them (its
+/// `MfaConfiguration` is not `OFF` and configures the factor).
+fn mfa_factors(settings: &PoolSettings, user: &User) -> Vec<&'static str> {
+    MFA_FACTORS
+        .into_iter()
+        .filter(|factor| {
+            user.mfa.is_enabled(factor)
+                && (*factor == "SOFTWARE_TOKEN_MFA" || settings.allows_code_mfa(factor))
+        })
+        .collect()
+}
+
+/// The challenge of the MFA `factor`: `SOFTWARE_TOKEN_MFA` asks for the
+/// app's code; `SMS_MFA` and `EMAIL_OTP` send one first.
+fn mfa_challenge(
+    ep: &Endpoint,
+    client: &Client,
+    username: &str,
+    progress: SignInProgress,
+    factor: &'static str,
+) -> ApiResult {
+    match factor {
+        "SMS_MFA" => send_code(
+            ep,
+            client,
+            username,
+            progress,
+            factor,
+            "SMS_MFA",
+            MFA_CODE_DIGITS,
+        ),
+        "EMAIL_OTP" => send_code(
+            ep,
+            client,
+            username,
+            progress,
+            factor,
+            "EMAIL_MFA",
+            MFA_CODE_DIGITS,
+        ),
+        _ => {
+            let session =
+                ep.issue_session(binding(client, username, "SOFTWARE_TOKEN_MFA"), progress)?;
+            Ok(json!({ "ChallengeName": "SOFTWARE_TOKEN_MFA",
+                       "ChallengeParameters": { "USERNAME": username }, "Session": session }))
+        }
+    }
+}
+
+/// `SELECT_MFA_TYPE` answered with `ANSWER`, one of its `MFAS_CAN_CHOOSE`
+/// (`EMAIL_MFA` is taken for `EMAIL_OTP`, as Cognito's API reference names
+/// it): that factor's challenge. Another answer is
+/// `InvalidParameterException` and spends the session.
+pub(crate) fn answer_select_mfa_type(
+    ep: &Endpoint,
+    client: &Client,
+    body: &Value,
+    responses: &HashMap<String, String>,
+) -> ApiResult {
+    let username = real_username(ep, client, responses)?;
+    let progress: SignInProgress =
+        ep.take_session(body, &binding(client, &username, "SELECT_MFA_TYPE"))?;
+    let answer = match required(responses, "ANSWER")? {
+        "EMAIL_MFA" => "EMAIL_OTP",
+        other => other,
+    };
+    let factors = {
+        let state = ep.state();
+        let pool = state
+            .pools
+            .get(&client.pool_id)
+            .ok_or_else(not_authorized)?;
+        let user = pool.user(&progress.sub).ok_or_else(no_such_user)?;
+        mfa_factors(&pool.settings, user)
+    };
+    let Some(factor) = factors.into_iter().find(|f| *f == answer) else {
+        return Err(invalid_parameter(format!(
+            "The MFA type {answer} is not available for this user."
+        )));
+    };
+    mfa_challenge(ep, client, &username, progress, factor)
 }
 
 /// The first factors `SELECT_CHALLENGE` offers `user` of a pool with
@@ -331,6 +431,8 @@ pub(crate) fn start_user_auth(
             &real,
             SignInProgress::new(Flow::UserAuth, &sub, device_key),
             factor,
+            factor,
+            CODE_DIGITS,
         );
     }
     let progress = SignInProgress::new(Flow::UserAuth, &sub, device_key);
@@ -348,8 +450,10 @@ pub(crate) fn start_user_auth(
 
 /// The first factors that send a one-time code.
 const CODE_FACTORS: [&str; 2] = ["EMAIL_OTP", "SMS_OTP"];
-/// The digits of a one-time code.
+/// The digits of a one-time code of the first factor.
 const CODE_DIGITS: usize = 8;
+/// The digits of an MFA code sent by SMS or email.
+const MFA_CODE_DIGITS: usize = 6;
 
 /// Where `factor`'s code goes for a user with `attributes`: the email
 /// address or the phone number, with the medium.
@@ -359,7 +463,7 @@ pub(crate) fn code_destination(
 ) -> Option<(&'static str, String)> {
     let (attribute, medium) = match factor {
         "EMAIL_OTP" => ("email", "EMAIL"),
-        "SMS_OTP" => ("phone_number", "SMS"),
+        "SMS_OTP" | "SMS_MFA" => ("phone_number", "SMS"),
         _ => return None,
     };
     attributes
@@ -394,16 +498,20 @@ pub(crate) fn masked(medium: &str, destination: &str) -> String {
     }
 }
 
-/// Sends a fresh random code for `factor` (`EMAIL_OTP`, `SMS_OTP`) to the
-/// user's address or number through the local channel, and asks for it
-/// with a `Session` that carries it: the code lives as long as that
-/// `Session` (the app client's `AuthSessionValidity`).
+/// Sends a fresh random code of `digits` digits for the challenge `factor`
+/// (`EMAIL_OTP`, `SMS_OTP` as the first factor; `SMS_MFA`, `EMAIL_OTP` as
+/// MFA) to the user's address or number through the local channel, labelled
+/// `purpose` there, and asks for it with a `Session` that carries it: the
+/// code lives as long as that `Session` (the app client's
+/// `AuthSessionValidity`).
 fn send_code(
     ep: &Endpoint,
     client: &Client,
     username: &str,
     mut progress: SignInProgress,
     factor: &'static str,
+    purpose: &'static str,
+    digits: usize,
 ) -> ApiResult {
     let destination = {
         let state = ep.state();
@@ -411,7 +519,7 @@ fn send_code(
             .pools
             .get(&client.pool_id)
             .ok_or_else(not_authorized)?;
-        if factor == "SMS_OTP" {
+        if factor != "EMAIL_OTP" {
             sms::check_can_send(&pool.settings)?;
         }
         pool.user(&progress.sub)
@@ -422,14 +530,14 @@ fn send_code(
             "The challenge {factor} is not available for this user."
         )));
     };
-    let code = from_alphabet(b"0123456789", CODE_DIGITS);
+    let code = from_alphabet(b"0123456789", digits);
     progress.code = Some(code.clone());
     let session = ep.issue_session(binding(client, username, factor), progress)?;
     // The sign-in's ClientMetadata never reaches the custom message.
     let outgoing = Outgoing {
         pool_id: client.pool_id.clone(),
         username: username.to_owned(),
-        purpose: factor,
+        purpose,
         medium,
         destination: destination.clone(),
         code,
@@ -444,9 +552,11 @@ fn send_code(
                "Session": session }))
 }
 
-/// `EMAIL_OTP` or `SMS_OTP` answered with `EMAIL_OTP_CODE` or
-/// `SMS_OTP_CODE`: compared in constant time; a wrong code is
-/// `CodeMismatchException` and spends the session, as a wrong MFA code does.
+/// `EMAIL_OTP`, `SMS_OTP` or `SMS_MFA` answered with `EMAIL_OTP_CODE`,
+/// `SMS_OTP_CODE` or `SMS_MFA_CODE`: compared in constant time; a wrong
+/// code is `CodeMismatchException` and spends the session, as a wrong
+/// software-token code does. The code passes the first factor or the MFA
+/// alike.
 pub(crate) fn answer_code(
     ep: &Endpoint,
     client: &Client,
@@ -455,10 +565,10 @@ pub(crate) fn answer_code(
     factor: &'static str,
 ) -> ApiResult {
     let username = real_username(ep, client, responses)?;
-    let key = if factor == "SMS_OTP" {
-        "SMS_OTP_CODE"
-    } else {
-        "EMAIL_OTP_CODE"
+    let key = match factor {
+        "SMS_OTP" => "SMS_OTP_CODE",
+        "SMS_MFA" => "SMS_MFA_CODE",
+        _ => "EMAIL_OTP_CODE",
     };
     let given = required(responses, key)?;
     let mut progress: SignInProgress =
@@ -503,8 +613,14 @@ pub(crate) fn answer_select_challenge(
             }
             return web_authn_challenge(ep, client, &username, progress);
         }
-        "EMAIL_OTP" => return send_code(ep, client, &username, progress, "EMAIL_OTP"),
-        "SMS_OTP" => return send_code(ep, client, &username, progress, "SMS_OTP"),
+        "EMAIL_OTP" | "SMS_OTP" => {
+            let factor = if answer == "SMS_OTP" {
+                "SMS_OTP"
+            } else {
+                "EMAIL_OTP"
+            };
+            return send_code(ep, client, &username, progress, factor, factor, CODE_DIGITS);
+        }
         "PASSWORD" => {
             let password = required(responses, "PASSWORD")?;
             let sub = check_password(ep, client, &username, password, &client_metadata(body))?;
@@ -646,6 +762,8 @@ pub(crate) fn answer_mfa_setup(
         user.mfa.last_step = setup.verified_step;
         user.mfa.enabled = true;
         user.mfa.preferred = true;
+        user.mfa.sms_preferred = false;
+        user.mfa.email_preferred = false;
     }
     progress.mfa_done = true;
     next_step(ep, client, progress, &client_metadata(body))

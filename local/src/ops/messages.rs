@@ -38,7 +38,7 @@ pub(crate) struct Outgoing {
     pub username: String,
     /// What the code is for, as the local channel labels it
     /// (`CONFIRM_SIGN_UP`, `VERIFY_ATTRIBUTE`, `FORGOT_PASSWORD`,
-    /// `EMAIL_OTP`, `SMS_OTP`, `TEMPORARY_PASSWORD`).
+    /// `EMAIL_OTP`, `SMS_OTP`, `SMS_MFA`, `EMAIL_MFA`, `TEMPORARY_PASSWORD`).
     pub purpose: &'static str,
     /// `EMAIL` or `SMS`.
     pub medium: &'static str,

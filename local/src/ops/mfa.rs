@@ -1,6 +1,8 @@
-//! Software-token MFA: `AssociateSoftwareToken`, `VerifySoftwareToken`,
-//! `SetUserMFAPreference`, and the codes of the `SOFTWARE_TOKEN_MFA`
-//! challenge.
+//! MFA: `AssociateSoftwareToken`, `VerifySoftwareToken` and the codes of
+//! the `SOFTWARE_TOKEN_MFA` challenge; `SetUserMFAPreference` and
+//! `AdminSetUserMFAPreference` for the software token and for SMS and
+//! email codes (`SMS_MFA`, `EMAIL_OTP`, whose challenges are in
+//! [`crate::ops::flows`]).
 //!
 //! The codes themselves (RFC 6238 TOTP) are checked by the model's
 //! [`Mfa`](crate::model::user::Mfa).
@@ -10,15 +12,14 @@ use totp_rs::Secret;
 use zeroize::Zeroizing;
 
 use crate::Endpoint;
-use crate::error::{ApiError, ApiResult, err, invalid_parameter};
+use crate::error::{ApiError, ApiResult, err, invalid_parameter, no_such_pool, no_such_user};
 
 use crate::input::{field, optional_field};
 use crate::model::session::{SessionBinding, invalid_session};
 use crate::model::signin::TotpSetup;
-use crate::model::user::{Mfa, matching_step};
+use crate::model::user::{User, matching_step};
 use crate::ops::flows::{MFA_SETUP_ASSOCIATED, MFA_SETUP_VERIFIED};
-use crate::ops::tokens::with_access_token;
-use crate::ops::users::admin_user;
+use crate::ops::tokens::{check_access_token, with_access_token};
 use crate::random::random_bytes;
 
 /// A boolean member of an optional settings object (its type was checked
@@ -137,12 +138,12 @@ pub(crate) fn verify_software_token(ep: &Endpoint, body: &Value) -> ApiResult {
     })
 }
 
-/// `SetUserMFAPreference`: software-token MFA on or off, preferred or
-/// not. SMS and email codes as a second factor are not implemented: turning
-/// them on is refused.
+/// `SetUserMFAPreference`: each MFA factor (`SoftwareTokenMfaSettings`,
+/// `SMSMfaSettings`, `EmailMfaSettings`) on or off, preferred or not.
 pub(crate) fn set_user_mfa_preference(ep: &Endpoint, body: &Value) -> ApiResult {
     let preference = MfaPreference::from_body(body)?;
-    with_access_token(ep, body, |user| preference.apply(&mut user.mfa))?;
+    let (pool_id, sub, _) = check_access_token(ep, field(body, "AccessToken")?)?;
+    preference.apply_to(ep, &pool_id, &sub)?;
     Ok(json!({}))
 }
 
@@ -150,58 +151,135 @@ pub(crate) fn set_user_mfa_preference(ep: &Endpoint, body: &Value) -> ApiResult 
 /// `Username` name.
 pub(crate) fn admin_set_user_mfa_preference(ep: &Endpoint, body: &Value) -> ApiResult {
     let preference = MfaPreference::from_body(body)?;
-    admin_user(ep, body, |user| preference.apply(&mut user.mfa))??;
+    preference.apply_to(ep, field(body, "UserPoolId")?, field(body, "Username")?)?;
     Ok(json!({}))
 }
 
-/// What `SetUserMFAPreference` asks of software-token MFA.
-struct MfaPreference {
+/// What `SetUserMFAPreference` asks of one factor: `Enabled` and
+/// `PreferredMfa`, each left alone when absent.
+#[derive(Clone, Copy)]
+struct FactorSetting {
     enabled: Option<bool>,
     preferred: Option<bool>,
 }
 
-impl MfaPreference {
-    fn from_body(body: &Value) -> Result<Self, ApiError> {
+impl FactorSetting {
+    fn from_body(body: &Value, name: &str) -> Result<Self, ApiError> {
         let empty = json!({});
-        let totp_settings = body.get("SoftwareTokenMfaSettings").unwrap_or(&empty);
-        let enabled = setting(totp_settings, "Enabled")?;
-        let preferred = setting(totp_settings, "PreferredMfa")?;
-        for other in ["SMSMfaSettings", "EmailMfaSettings"] {
-            if let Some(settings) = body.get(other)
-                && (setting(settings, "Enabled")? == Some(true)
-                    || setting(settings, "PreferredMfa")? == Some(true))
-            {
-                return Err(invalid_parameter(format!(
-                    "User does not have delivery config set to turn on {}",
-                    if other == "SMSMfaSettings" {
-                        "SMS_MFA"
-                    } else {
-                        "EMAIL_OTP"
-                    }
-                )));
-            }
-        }
-        Ok(MfaPreference { enabled, preferred })
+        let settings = body.get(name).filter(|v| !v.is_null()).unwrap_or(&empty);
+        Ok(FactorSetting {
+            enabled: setting(settings, "Enabled")?,
+            preferred: setting(settings, "PreferredMfa")?,
+        })
     }
 
-    fn apply(&self, mfa: &mut Mfa) -> Result<(), ApiError> {
-        if (self.enabled == Some(true) || self.preferred == Some(true)) && mfa.secret.is_none() {
+    /// Whether the factor is to be on after this.
+    fn turns_on(self) -> bool {
+        self.enabled == Some(true) || self.preferred == Some(true)
+    }
+
+    /// Sets a factor's `enabled` and `preferred` switches: preferring
+    /// enables, disabling stops preferring.
+    fn apply(self, enabled: &mut bool, preferred: &mut bool) {
+        if let Some(on) = self.enabled {
+            *enabled = on;
+            if !on {
+                *preferred = false;
+            }
+        }
+        if let Some(on) = self.preferred {
+            *preferred = on;
+            if on {
+                *enabled = true;
+            }
+        }
+    }
+}
+
+/// What `SetUserMFAPreference` asks of each factor.
+struct MfaPreference {
+    totp: FactorSetting,
+    sms: FactorSetting,
+    email: FactorSetting,
+}
+
+impl MfaPreference {
+    fn from_body(body: &Value) -> Result<Self, ApiError> {
+        let preference = MfaPreference {
+            totp: FactorSetting::from_body(body, "SoftwareTokenMfaSettings")?,
+            sms: FactorSetting::from_body(body, "SMSMfaSettings")?,
+            email: FactorSetting::from_body(body, "EmailMfaSettings")?,
+        };
+        let preferred = [preference.totp, preference.sms, preference.email]
+            .iter()
+            .filter(|s| s.preferred == Some(true))
+            .count();
+        if preferred > 1 {
+            return Err(invalid_parameter("Only one MFA method can be preferred."));
+        }
+        Ok(preference)
+    }
+
+    /// Applies the preference to the user `name` names (username, alias
+    /// or `sub`) of `pool_id`: all of it, or, refused, none of it.
+    fn apply_to(&self, ep: &Endpoint, pool_id: &str, name: &str) -> Result<(), ApiError> {
+        let mut state = ep.state();
+        let pool = state
+            .pools
+            .get_mut(pool_id)
+            .ok_or_else(|| no_such_pool(pool_id))?;
+        let allowed = [
+            pool.settings.allows_code_mfa("SMS_MFA"),
+            pool.settings.allows_code_mfa("EMAIL_OTP"),
+        ];
+        let user = pool.user_mut(name).ok_or_else(no_such_user)?;
+        self.apply(user, allowed)
+    }
+
+    /// `allowed`: whether the pool allows `SMS_MFA` and `EMAIL_OTP`.
+    fn apply(&self, user: &mut User, allowed: [bool; 2]) -> Result<(), ApiError> {
+        if self.totp.turns_on() && user.mfa.secret.is_none() {
             return Err(invalid_parameter(
                 "User has not verified software token mfa",
             ));
         }
-        if let Some(enabled) = self.enabled {
-            mfa.enabled = enabled;
-            if !enabled {
-                mfa.preferred = false;
+        for ((factor, setting, attribute), allowed) in [
+            ("SMS_MFA", self.sms, "phone_number"),
+            ("EMAIL_OTP", self.email, "email"),
+        ]
+        .into_iter()
+        .zip(allowed)
+        {
+            if !setting.turns_on() {
+                continue;
+            }
+            if !allowed {
+                return Err(invalid_parameter(format!(
+                    "{factor} is not enabled in the user pool's MFA configuration."
+                )));
+            }
+            if user.attributes.get(attribute).is_none_or(String::is_empty) {
+                return Err(invalid_parameter(format!(
+                    "User does not have delivery config set to turn on {factor}"
+                )));
             }
         }
-        if let Some(preferred) = self.preferred {
-            mfa.preferred = preferred;
-            if preferred {
-                mfa.enabled = true;
-            }
+        let mfa = &mut user.mfa;
+        // One factor preferred at most: preferring one stops preferring
+        // the others.
+        if self.totp.preferred == Some(true) {
+            (mfa.sms_preferred, mfa.email_preferred) = (false, false);
         }
+        if self.sms.preferred == Some(true) {
+            (mfa.preferred, mfa.email_preferred) = (false, false);
+        }
+        if self.email.preferred == Some(true) {
+            (mfa.preferred, mfa.sms_preferred) = (false, false);
+        }
+        self.totp.apply(&mut mfa.enabled, &mut mfa.preferred);
+        self.sms.apply(&mut mfa.sms_enabled, &mut mfa.sms_preferred);
+        self.email
+            .apply(&mut mfa.email_enabled, &mut mfa.email_preferred);
         Ok(())
     }
 }

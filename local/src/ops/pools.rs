@@ -416,6 +416,13 @@ pub(crate) fn update_user_pool(endpoint: &Endpoint, body: &Value) -> ApiResult {
     // SetUserPoolMfaConfig's software-token switch outlives an update that
     // does not mention MFA.
     settings.software_token_mfa = pool.settings.software_token_mfa;
+    // So do its SMS and email MFA configurations, which UpdateUserPool has
+    // no member for.
+    for key in ["SmsMfaConfiguration", "EmailMfaConfiguration"] {
+        if let Some(value) = pool.settings.other.get(key) {
+            settings.other.entry(key).or_insert_with(|| value.clone());
+        }
+    }
     settings.web_authn = pool.settings.web_authn.clone();
     pool.settings = settings;
     pool.password_policy = policy;

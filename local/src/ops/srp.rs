@@ -19,7 +19,6 @@ use crate::model::session::{expired_session, invalid_session};
 use crate::model::signin::{Flow, Pending, SignInProgress};
 use crate::ops::admin::check_sign_in_metadata;
 use crate::ops::custom_auth::{self, start_custom_auth, start_custom_srp};
-use crate::ops::flows::answer_code;
 use crate::ops::flows::answer_custom_challenge;
 use crate::ops::flows::answer_mfa_setup;
 use crate::ops::flows::answer_new_password;
@@ -29,6 +28,7 @@ use crate::ops::flows::answer_web_authn;
 use crate::ops::flows::next_step;
 use crate::ops::flows::start_user_auth;
 use crate::ops::flows::take_device_session;
+use crate::ops::flows::{answer_code, answer_select_mfa_type};
 use crate::ops::password::{method_not_supported, password_sign_in};
 use crate::ops::pue::unknown_user;
 use crate::ops::refresh::refresh_token_auth;
@@ -258,6 +258,8 @@ pub(crate) fn answer_challenge(ep: &Endpoint, body: &Value) -> ApiResult {
         "MFA_SETUP" => answer_mfa_setup(ep, &client, body, &responses),
         "EMAIL_OTP" => answer_code(ep, &client, body, &responses, "EMAIL_OTP"),
         "SMS_OTP" => answer_code(ep, &client, body, &responses, "SMS_OTP"),
+        "SMS_MFA" => answer_code(ep, &client, body, &responses, "SMS_MFA"),
+        "SELECT_MFA_TYPE" => answer_select_mfa_type(ep, &client, body, &responses),
         "WEB_AUTHN" => answer_web_authn(ep, &client, body, &responses),
         other => Err(invalid_parameter(format!(
             "Unsupported ChallengeName {other}"
