@@ -32,7 +32,8 @@ pub(crate) struct SignInProgress {
     pub device_done: bool,
     pub mfa_done: bool,
     pub custom_done: bool,
-    /// The one-time code the answer must give (`EMAIL_OTP`, `SMS_OTP`).
+    /// The one-time code the answer must give (`EMAIL_OTP`, `SMS_OTP`,
+    /// `SMS_MFA`).
     pub code: Option<String>,
     /// The TOTP secret being set up in `MFA_SETUP`, and the step of the
     /// code that verified it.

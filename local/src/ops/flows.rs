@@ -573,9 +573,12 @@ pub(crate) fn answer_code(
     let given = required(responses, key)?;
     let mut progress: SignInProgress =
         ep.take_session(body, &binding(client, &username, factor))?;
-    let expected = progress.code.take().unwrap_or_default();
-    let equal =
-        expected.len() == given.len() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()));
+    // A session that holds no code (none of this challenge's does) matches
+    // no answer, not even an empty one.
+    let expected = progress.code.take();
+    let equal = expected.as_deref().is_some_and(|expected| {
+        expected.len() == given.len() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
+    });
     if !equal {
         return Err(err(
             "CodeMismatchException",
