@@ -84,6 +84,20 @@ fn real_username(
         .ok_or_else(invalid_session)
 }
 
+/// The real username an answer to `challenge` names, and the sign-in its
+/// `Session` carries, taken: a session answers once, right or wrong.
+fn answered(
+    ep: &Endpoint,
+    client: &Client,
+    body: &Value,
+    responses: &HashMap<String, String>,
+    challenge: &'static str,
+) -> Result<(String, SignInProgress), ApiError> {
+    let username = real_username(ep, client, responses)?;
+    let progress = ep.take_session(body, &binding(client, &username, challenge))?;
+    Ok((username, progress))
+}
+
 /// Issues the next challenge of a sign-in, or ends it with tokens.
 ///
 /// `client_metadata` is the `ClientMetadata` of the `RespondToAuthChallenge`
@@ -306,9 +320,7 @@ pub(crate) fn answer_select_mfa_type(
     body: &Value,
     responses: &HashMap<String, String>,
 ) -> ApiResult {
-    let username = real_username(ep, client, responses)?;
-    let progress: SignInProgress =
-        ep.take_session(body, &binding(client, &username, "SELECT_MFA_TYPE"))?;
+    let (username, progress) = answered(ep, client, body, responses, "SELECT_MFA_TYPE")?;
     let answer = match required(responses, "ANSWER")? {
         "EMAIL_MFA" => "EMAIL_OTP",
         other => other,
@@ -598,9 +610,7 @@ pub(crate) fn answer_select_challenge(
     body: &Value,
     responses: &HashMap<String, String>,
 ) -> ApiResult {
-    let username = real_username(ep, client, responses)?;
-    let progress: SignInProgress =
-        ep.take_session(body, &binding(client, &username, "SELECT_CHALLENGE"))?;
+    let (username, progress) = answered(ep, client, body, responses, "SELECT_CHALLENGE")?;
     let answer = required(responses, "ANSWER")?;
     if !available_to(ep, client, &progress.sub)?.contains(&answer) {
         return Err(invalid_parameter(format!(
@@ -673,9 +683,7 @@ pub(crate) fn answer_new_password(
     };
     // A password the policy refuses leaves the session usable for another try.
     policy.check(new_password)?;
-    let username = real_username(ep, client, responses)?;
-    let mut progress: SignInProgress =
-        ep.take_session(body, &binding(client, &username, "NEW_PASSWORD_REQUIRED"))?;
+    let (username, mut progress) = answered(ep, client, body, responses, "NEW_PASSWORD_REQUIRED")?;
     let mut attributes = Vec::new();
     for (key, value) in responses {
         if let Some(name) = key.strip_prefix("userAttributes.") {
@@ -748,9 +756,7 @@ pub(crate) fn answer_mfa_setup(
     body: &Value,
     responses: &HashMap<String, String>,
 ) -> ApiResult {
-    let username = real_username(ep, client, responses)?;
-    let mut progress: SignInProgress =
-        ep.take_session(body, &binding(client, &username, MFA_SETUP_VERIFIED))?;
+    let (_, mut progress) = answered(ep, client, body, responses, MFA_SETUP_VERIFIED)?;
     let Some(setup) = progress.totp_setup.take() else {
         return Err(invalid_session());
     };
@@ -786,9 +792,7 @@ pub(crate) fn answer_software_token_mfa(
     body: &Value,
     responses: &HashMap<String, String>,
 ) -> ApiResult {
-    let username = real_username(ep, client, responses)?;
-    let mut progress: SignInProgress =
-        ep.take_session(body, &binding(client, &username, "SOFTWARE_TOKEN_MFA"))?;
+    let (_, mut progress) = answered(ep, client, body, responses, "SOFTWARE_TOKEN_MFA")?;
     let code = required(responses, "SOFTWARE_TOKEN_MFA_CODE")?;
     {
         let mut state = ep.state();
