@@ -109,6 +109,55 @@ const DEVICE_CONFIGURATION: Member = (
         ("DeviceOnlyRememberedOnUserPrompt", Boolean),
     ]),
 );
+const SMS_CONFIGURATION: Shape = Structure(&[
+    ("SnsCallerArn", Str),
+    ("ExternalId", Str),
+    ("SnsRegion", Str),
+]);
+const EMAIL_CONFIGURATION: Member = (
+    "EmailConfiguration",
+    Structure(&[
+        ("SourceArn", Str),
+        ("ReplyToEmailAddress", Str),
+        ("EmailSendingAccount", Str),
+        ("From", Str),
+        ("ConfigurationSet", Str),
+    ]),
+);
+const VERIFICATION_MESSAGE_TEMPLATE: Member = (
+    "VerificationMessageTemplate",
+    Structure(&[
+        ("SmsMessage", Str),
+        ("EmailMessage", Str),
+        ("EmailSubject", Str),
+        ("EmailMessageByLink", Str),
+        ("EmailSubjectByLink", Str),
+        ("DefaultEmailOption", Str),
+    ]),
+);
+const ADMIN_CREATE_USER_CONFIG: Member = (
+    "AdminCreateUserConfig",
+    Structure(&[
+        ("AllowAdminCreateUserOnly", Boolean),
+        ("UnusedAccountValidityDays", Integer),
+        (
+            "InviteMessageTemplate",
+            Structure(&[
+                ("SMSMessage", Str),
+                ("EmailMessage", Str),
+                ("EmailSubject", Str),
+            ]),
+        ),
+    ]),
+);
+/// The members `CreateUserPool` and `UpdateUserPool` both take for
+/// messages.
+const POOL_MESSAGES: [Member; 4] = [
+    ("SmsConfiguration", SMS_CONFIGURATION),
+    EMAIL_CONFIGURATION,
+    VERIFICATION_MESSAGE_TEMPLATE,
+    ADMIN_CREATE_USER_CONFIG,
+];
 const CLIENT_MEMBERS: &[Member] = &[
     ("UserPoolId", Str),
     ("ClientId", Str),
@@ -360,6 +409,10 @@ pub(crate) const SHAPES: &[(&str, &[Member])] = &[
                 ]),
             ),
             ("UserPoolTier", Str),
+            POOL_MESSAGES[0],
+            POOL_MESSAGES[1],
+            POOL_MESSAGES[2],
+            POOL_MESSAGES[3],
         ],
     ),
     ("DescribeUserPool", &[("UserPoolId", Str)]),
@@ -380,6 +433,10 @@ pub(crate) const SHAPES: &[(&str, &[Member])] = &[
             ("UserPoolTags", StringMap),
             ("PoolName", Str),
             ("UserPoolTier", Str),
+            POOL_MESSAGES[0],
+            POOL_MESSAGES[1],
+            POOL_MESSAGES[2],
+            POOL_MESSAGES[3],
         ],
     ),
     ("DeleteUserPool", &[("UserPoolId", Str)]),
@@ -396,6 +453,17 @@ pub(crate) const SHAPES: &[(&str, &[Member])] = &[
                 Structure(&[("Enabled", Boolean)]),
             ),
             ("MfaConfiguration", Str),
+            (
+                "SmsMfaConfiguration",
+                Structure(&[
+                    ("SmsAuthenticationMessage", Str),
+                    ("SmsConfiguration", SMS_CONFIGURATION),
+                ]),
+            ),
+            (
+                "EmailMfaConfiguration",
+                Structure(&[("Message", Str), ("Subject", Str)]),
+            ),
             (
                 "WebAuthnConfiguration",
                 Structure(&[("RelyingPartyId", Str), ("UserVerification", Str)]),

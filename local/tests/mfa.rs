@@ -385,6 +385,19 @@ fn sms_and_email_mfa_send_a_random_code_answered_once_public_and_admin() {
             assert_eq!(sent["Purpose"], purpose, "{way}");
             assert_eq!(sent["DeliveryMedium"], medium, "{way}");
             let code = sent["Code"].as_str().unwrap().to_owned();
+            // The pool's templates: SmsAuthenticationMessage by SMS,
+            // EmailMfaConfiguration by email.
+            assert_eq!(sent["Message"], format!("Your code is {code}"), "{way}");
+            let subject = if medium == "EMAIL" {
+                json!("Code")
+            } else {
+                Value::Null
+            };
+            assert_eq!(
+                sent.get("Subject").unwrap_or(&Value::Null),
+                &subject,
+                "{way}"
+            );
             assert!(
                 code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
                 "{way}"
@@ -587,4 +600,77 @@ fn an_sms_code_expires_with_its_session() {
             "Invalid session for the user, session is expired.".into()
         ))
     );
+}
+
+#[test]
+fn sms_mfa_configuration_gives_the_pool_its_sms_configuration_and_is_read_by_type() {
+    let h = Harness::new(&seed(json!([])));
+    let pool = h
+        .admin("CreateUserPool", &json!({ "PoolName": "no-sms-yet" }))
+        .unwrap()["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let described = h
+        .admin("DescribeUserPool", &json!({ "UserPoolId": pool }))
+        .unwrap();
+    assert!(
+        described["UserPool"].get("SmsConfiguration").is_none(),
+        "{described}"
+    );
+    let sms = json!({ "SnsCallerArn": "arn:aws:iam::000000000000:role/sms", "ExternalId": "x" });
+    h.admin(
+        "SetUserPoolMfaConfig",
+        &json!({ "UserPoolId": pool, "MfaConfiguration": "OPTIONAL",
+                 "SmsMfaConfiguration": { "SmsAuthenticationMessage": "Sign-in code {####}",
+                                          "SmsConfiguration": sms } }),
+    )
+    .unwrap();
+    let described = h
+        .admin("DescribeUserPool", &json!({ "UserPoolId": pool }))
+        .unwrap();
+    assert_eq!(
+        described["UserPool"]["SmsConfiguration"], sms,
+        "{described}"
+    );
+    assert_eq!(
+        described["UserPool"]["SmsAuthenticationMessage"],
+        "Sign-in code {####}"
+    );
+    // A member of the wrong type is refused before anything is looked at.
+    for wrong in [
+        json!({ "SmsMfaConfiguration": { "SmsConfiguration": 5 } }),
+        json!({ "SmsMfaConfiguration": { "SmsAuthenticationMessage": true } }),
+        json!({ "EmailMfaConfiguration": { "Subject": ["Code"] } }),
+        json!({ "EmailMfaConfiguration": "on" }),
+    ] {
+        let mut body = wrong.clone();
+        body["UserPoolId"] = json!(pool);
+        assert_eq!(
+            h.admin("SetUserPoolMfaConfig", &body).unwrap_err().0,
+            "SerializationException",
+            "{wrong}"
+        );
+    }
+    for wrong in [
+        json!({ "SmsConfiguration": { "SnsCallerArn": 7 } }),
+        json!({ "EmailConfiguration": { "EmailSendingAccount": false } }),
+        json!({ "VerificationMessageTemplate": { "EmailMessage": 1 } }),
+        json!({ "AdminCreateUserConfig": { "AllowAdminCreateUserOnly": "yes" } }),
+    ] {
+        let mut body = wrong.clone();
+        body["PoolName"] = json!("typed");
+        assert_eq!(
+            h.admin("CreateUserPool", &body).unwrap_err().0,
+            "SerializationException",
+            "{wrong}"
+        );
+        let mut body = wrong.clone();
+        body["UserPoolId"] = json!(pool);
+        assert_eq!(
+            h.admin("UpdateUserPool", &body).unwrap_err().0,
+            "SerializationException",
+            "{wrong}"
+        );
+    }
 }

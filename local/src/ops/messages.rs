@@ -11,7 +11,8 @@
 //! The text is the pool's own template (`VerificationMessageTemplate`, the
 //! older `SmsVerificationMessage`/`EmailVerificationMessage`/
 //! `EmailVerificationSubject`, `AdminCreateUserConfig.InviteMessageTemplate`,
-//! `SmsAuthenticationMessage`), else Cognito's default; then, with a
+//! `SmsAuthenticationMessage` and `EmailMfaConfiguration` for sign-in and
+//! MFA codes), else Cognito's default; then, with a
 //! `CustomMessage` function, the one it returns. The code replaces
 //! `{####}` (`codeParameter`), and in an invitation the username replaces
 //! `{username}` (`usernameParameter`).
@@ -90,11 +91,20 @@ fn pool_message(other: &Value, outgoing: &Outgoing) -> (String, Option<String>) 
                 member("EmailSubject").unwrap_or_else(|| "Your temporary password".into()),
             )
         }
+        // Sign-in and MFA codes: by email, `EmailMfaConfiguration`'s
+        // template; by SMS, the pool's `SmsAuthenticationMessage` (which
+        // `SetUserPoolMfaConfig`'s `SmsMfaConfiguration` also sets).
         "CustomMessage_Authentication" => (
-            text(other, &["SmsAuthenticationMessage"])
-                .unwrap_or("Your authentication code is {####}. ")
+            if sms {
+                text(other, &["SmsAuthenticationMessage"])
+            } else {
+                text(other, &["EmailMfaConfiguration", "Message"])
+            }
+            .unwrap_or("Your authentication code is {####}. ")
+            .to_owned(),
+            text(other, &["EmailMfaConfiguration", "Subject"])
+                .unwrap_or("Your authentication code")
                 .to_owned(),
-            "Your authentication code".to_owned(),
         ),
         _ => {
             let template = |name: &str, legacy: &str| {

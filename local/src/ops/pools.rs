@@ -554,6 +554,15 @@ pub(crate) fn set_user_pool_mfa_config(endpoint: &Endpoint, body: &Value) -> Api
             pool.settings.other.insert(key.to_owned(), value.clone());
         }
     }
+    // A pool has one SMS configuration and one sign-in SMS message: those
+    // given with SMS MFA are the pool's (as `UpdateUserPool` would set them).
+    if let Some(sms) = body.get("SmsMfaConfiguration").and_then(Value::as_object) {
+        for key in ["SmsConfiguration", "SmsAuthenticationMessage"] {
+            if let Some(value) = sms.get(key).filter(|v| !v.is_null()) {
+                pool.settings.other.insert(key.to_owned(), value.clone());
+            }
+        }
+    }
     pool.last_modified = Utc::now().timestamp();
     Ok(mfa_config(pool))
 }
