@@ -4,7 +4,8 @@
 // the endpoint's local code channel, GET /_local/codes/<pool>/<username>), and
 // a pool that requires MFA: MFA_SETUP through AssociateSoftwareToken and
 // VerifySoftwareToken (the TOTP code computed here from the secret Amplify
-// hands out), then a TOTP sign-in. What Amplify sends is read from the
+// hands out), then a TOTP sign-in; and SMS and email codes as MFA, asked
+// directly or chosen at SELECT_MFA_TYPE. What Amplify sends is read from the
 // request stream (a wrapper around fetch that records each call and passes
 // it on untouched).
 // Usage: node amplify-flows.mjs ENDPOINT SEED
@@ -18,6 +19,7 @@ import * as OTPAuth from 'otpauth';
 const require = createRequire(import.meta.url);
 const { harness, rejectsWith, claims, assert } = require('./check.cjs');
 const { admin, makePool, makeClient, makeUser } = require('./setup.cjs');
+const idp = require('@aws-sdk/client-cognito-identity-provider');
 const [endpoint, seedPath] = process.argv.slice(2);
 const seed = JSON.parse(fs.readFileSync(seedPath, 'utf8'));
 
@@ -59,7 +61,7 @@ const other = (code) => code.slice(0, -1) + String((Number(code.at(-1)) + 1) % 1
 
 const version = require('aws-amplify/package.json').version;
 const { check, finish } = harness(`amplify-flows ${version}`);
-console.log(`Amplify JS ${version} (Node ${process.versions.node}): password, USER_AUTH, EMAIL_OTP, MFA_SETUP`);
+console.log(`Amplify JS ${version} (Node ${process.versions.node}): password, USER_AUTH, EMAIL_OTP, MFA_SETUP, SMS and email MFA`);
 
 const setup = admin(endpoint, seed);
 const poolId = await makePool(setup, { name: 'amplify-flows', firstFactors: ['PASSWORD', 'EMAIL_OTP'] });
@@ -194,6 +196,64 @@ await check('mfa-setup-wrong-code', async () => {
   assert.equal(step.nextStep.signInStep, 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP', JSON.stringify(step.nextStep));
   step = await auth.confirmSignIn({ challengeResponse: totp(step.nextStep.totpSetupDetails.sharedSecret) });
   assert.equal(step.isSignedIn, true, JSON.stringify(step.nextStep));
+  await reset();
+});
+
+// A pool where MFA is optional and SMS and email codes are factors: each user turns on its own.
+const codePool = await makePool(setup, { name: 'amplify-code-mfa', codeMfa: true });
+const codeClient = await makeClient(setup, codePool, { name: 'code-mfa' });
+const reachable = (name) => ({ email: `${name}@example.com`, email_verified: 'true', phone_number: '+15555550142' });
+for (const name of ['sue', 'eve', 'sal']) await makeUser(setup, codePool, name, password, reachable(name));
+const prefer = (Username, settings) =>
+  setup.send(new idp.AdminSetUserMFAPreferenceCommand({ UserPoolId: codePool, Username, ...settings }));
+await prefer('sue', { SMSMfaSettings: { Enabled: true, PreferredMfa: true } });
+await prefer('eve', { EmailMfaSettings: { Enabled: true, PreferredMfa: true } });
+await prefer('sal', { SMSMfaSettings: { Enabled: true }, EmailMfaSettings: { Enabled: true } });
+// The code the endpoint sent `username`, and that it was written with the pool's template.
+const mfaCode = async (username, purpose) => {
+  const sent = await deliveredCode(codePool, username);
+  assert.equal(sent.Purpose, purpose, JSON.stringify(sent));
+  assert.equal(sent.Message, `Your sign-in code is ${sent.Code}`, JSON.stringify(sent));
+  return sent.Code;
+};
+await check('mfa-sms-code', async () => {
+  await reset();
+  configure(codePool, codeClient.id);
+  const from = sent.length;
+  let step = await auth.signIn({ username: 'sue', password });
+  assert.equal(step.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_SMS_CODE', JSON.stringify(step.nextStep));
+  assert.deepEqual(step.nextStep.codeDeliveryDetails, { deliveryMedium: 'SMS', destination: '+*******0142' });
+  const code = await mfaCode('sue', 'SMS_MFA');
+  await rejectsWith(auth.confirmSignIn({ challengeResponse: other(code) }), 'CodeMismatchException');
+  step = await auth.signIn({ username: 'sue', password });
+  step = await auth.confirmSignIn({ challengeResponse: await mfaCode('sue', 'SMS_MFA') });
+  assert.equal(step.isSignedIn, true, JSON.stringify(step.nextStep));
+  assert.equal(claims(await accessToken()).username, 'sue');
+  assert.deepEqual(stream(from).slice(-3),
+    ['InitiateAuth:USER_SRP_AUTH', 'RespondToAuthChallenge:PASSWORD_VERIFIER', 'RespondToAuthChallenge:SMS_MFA']);
+});
+await check('mfa-email-code', async () => {
+  await reset();
+  let step = await auth.signIn({ username: 'eve', password });
+  assert.equal(step.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE', JSON.stringify(step.nextStep));
+  assert.equal(step.nextStep.codeDeliveryDetails.deliveryMedium, 'EMAIL');
+  step = await auth.confirmSignIn({ challengeResponse: await mfaCode('eve', 'EMAIL_MFA') });
+  assert.equal(step.isSignedIn, true, JSON.stringify(step.nextStep));
+});
+await check('mfa-selection', async () => {
+  await reset();
+  const from = sent.length;
+  let step = await auth.signIn({ username: 'sal', password });
+  assert.equal(step.nextStep.signInStep, 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION', JSON.stringify(step.nextStep));
+  assert.deepEqual([...step.nextStep.allowedMFATypes].sort(), ['EMAIL', 'SMS']);
+  step = await auth.confirmSignIn({ challengeResponse: 'EMAIL' });
+  assert.equal(step.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE', JSON.stringify(step.nextStep));
+  step = await auth.confirmSignIn({ challengeResponse: await mfaCode('sal', 'EMAIL_MFA') });
+  assert.equal(step.isSignedIn, true, JSON.stringify(step.nextStep));
+  assert.deepEqual(stream(from), ['InitiateAuth:USER_SRP_AUTH', 'RespondToAuthChallenge:PASSWORD_VERIFIER',
+    'RespondToAuthChallenge:SELECT_MFA_TYPE', 'RespondToAuthChallenge:EMAIL_OTP']);
+  const answer = sent.find((r, i) => i >= from && r.step === 'SELECT_MFA_TYPE');
+  assert.equal(answer.body.ChallengeResponses.ANSWER, 'EMAIL_OTP');
   await reset();
 });
 finish();

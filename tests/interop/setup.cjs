@@ -23,8 +23,10 @@ function admin(endpoint, seed) {
 // A pool: `devices` turns device tracking on (every client then hands out
 // NewDeviceMetadata), `totpRequired` makes MFA required with TOTP the only
 // factor (MFA_SETUP for users without one), `firstFactors` sets the
-// USER_AUTH first factors it allows (AllowedFirstAuthFactors).
-async function makePool(client, { name, devices = false, totpRequired = false, firstFactors }) {
+// USER_AUTH first factors it allows (AllowedFirstAuthFactors), `codeMfa`
+// makes MFA optional with SMS, email and TOTP as factors (SMS through a role
+// of the endpoint's account).
+async function makePool(client, { name, devices = false, totpRequired = false, firstFactors, codeMfa = false }) {
   const made = await client.send(new idp.CreateUserPoolCommand({
     PoolName: `${name}-${crypto.randomBytes(4).toString('hex')}`,
     ...(devices ? { DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: true } } : {}),
@@ -34,6 +36,18 @@ async function makePool(client, { name, devices = false, totpRequired = false, f
   if (totpRequired) {
     await client.send(new idp.SetUserPoolMfaConfigCommand({
       UserPoolId: poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true },
+    }));
+  }
+  if (codeMfa) {
+    await client.send(new idp.SetUserPoolMfaConfigCommand({
+      UserPoolId: poolId,
+      MfaConfiguration: 'OPTIONAL',
+      SoftwareTokenMfaConfiguration: { Enabled: true },
+      SmsMfaConfiguration: {
+        SmsAuthenticationMessage: 'Your sign-in code is {####}',
+        SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::000000000000:role/interop-sms', ExternalId: 'interop' },
+      },
+      EmailMfaConfiguration: { Message: 'Your sign-in code is {####}', Subject: 'Sign-in code' },
     }));
   }
   return poolId;
