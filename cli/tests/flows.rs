@@ -4,7 +4,8 @@
 //! channel, `WEB_AUTHN` and `MFA_SETUP`; from a script through standard input,
 //! and through a real pseudo-terminal each prompt a person answers: the
 //! `SELECT_CHALLENGE` menu, the codes with their masked destination, the
-//! passkey request options and the credential, `MFA_SETUP`'s URI and QR code.
+//! passkey request options and the credential, `MFA_SETUP`'s URI and QR code,
+//! SMS and email MFA codes and the `SELECT_MFA_TYPE` menu.
 
 #[path = "../../sdk/tests/common/mod.rs"]
 mod common;
@@ -630,6 +631,80 @@ fn forget_device(endpoint: &Endpoint, access_token: &str, device_key: &str) {
     });
 }
 
+/// The seed's first pool asks SMS and email codes as MFA (`OPTIONAL`, both
+/// configured), and `users` turn them on as given: `(username, sms, email)`;
+/// alice gets a phone number first, so she can have both.
+fn turn_on_code_mfa(endpoint: &Endpoint, users: &[(&str, bool, bool)]) {
+    use cognito_srp_sdk::aws_sdk_cognitoidentityprovider::{Client, config, types};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let shared = cognito_srp_sdk::load_config("us-east-1", Some(&endpoint.url)).await;
+        let conf = config::Builder::from(&shared)
+            .credentials_provider(config::Credentials::new(
+                ACCESS_KEY_ID,
+                SECRET_ACCESS_KEY,
+                None,
+                None,
+                "seed",
+            ))
+            .build();
+        let client = Client::from_conf(conf);
+        let sms = types::SmsConfigurationType::builder()
+            .sns_caller_arn("arn:aws:iam::000000000000:role/cli-tests-sms")
+            .build();
+        client
+            .set_user_pool_mfa_config()
+            .user_pool_id(POOL)
+            .mfa_configuration(types::UserPoolMfaType::Optional)
+            .sms_mfa_configuration(
+                types::SmsMfaConfigType::builder()
+                    .sms_configuration(sms)
+                    .build(),
+            )
+            .email_mfa_configuration(types::EmailMfaConfigType::builder().build())
+            .send()
+            .await
+            .expect("SetUserPoolMfaConfig");
+        client
+            .admin_update_user_attributes()
+            .user_pool_id(POOL)
+            .username(ALICE.0)
+            .user_attributes(
+                types::AttributeType::builder()
+                    .name("phone_number")
+                    .value("+15555550199")
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .expect("AdminUpdateUserAttributes");
+        for &(username, sms, email) in users {
+            let on = |enabled| {
+                types::SmsMfaSettingsType::builder()
+                    .enabled(enabled)
+                    .build()
+            };
+            client
+                .admin_set_user_mfa_preference()
+                .user_pool_id(POOL)
+                .username(username)
+                .sms_mfa_settings(on(sms))
+                .email_mfa_settings(
+                    types::EmailMfaSettingsType::builder()
+                        .enabled(email)
+                        .build(),
+                )
+                .send()
+                .await
+                .expect("AdminSetUserMFAPreference");
+        }
+    });
+}
+
 /// Through a real pseudo-terminal: the prompts a person sees, echo off for secrets.
 #[cfg(unix)]
 mod terminal {
@@ -805,6 +880,43 @@ mod terminal {
             assert_eq!(code, 1, "{text}");
             assert!(text.contains("Incorrect username or password."), "{text}");
         }
+    }
+
+    #[test]
+    fn sms_and_email_mfa_codes_are_asked_and_select_mfa_type_is_a_menu() {
+        let endpoint = Endpoint::start();
+        turn_on_code_mfa(&endpoint, &[(FRANK.0, true, false), (ALICE.0, true, true)]);
+        // One factor on: its code is asked, with where it went (publicly
+        // without a client secret; through the admin operations with one).
+        for (secret, extra) in [(false, &[][..]), (true, &["--admin"][..])] {
+            let mut session = spawn(sign_in(&endpoint, secret, FRANK.0, extra));
+            session.expect("Password for frank: ").unwrap();
+            session.send_line(FRANK.1).unwrap();
+            session
+                .expect("SMS_MFA code (sent to +*******0123): ")
+                .unwrap();
+            session
+                .send_line(last_code(&endpoint.url, POOL, FRANK.0))
+                .unwrap();
+            let tokens = signed_in(session);
+            assert_eq!(access_claims(&tokens)["username"], FRANK.0);
+        }
+        // Two on, none preferred: a menu, then the chosen factor's code.
+        let mut session = spawn(sign_in(&endpoint, false, ALICE.0, &[]));
+        session.expect("Password for alice: ").unwrap();
+        session.send_line(ALICE.1).unwrap();
+        session.expect("1) SMS_MFA").unwrap();
+        session.expect("2) EMAIL_OTP").unwrap();
+        session.expect("MFA type (number): ").unwrap();
+        session.send_line("2").unwrap();
+        session
+            .expect("EMAIL_OTP code (sent to a***@e***): ")
+            .unwrap();
+        session
+            .send_line(last_code(&endpoint.url, POOL, ALICE.0))
+            .unwrap();
+        let tokens = signed_in(session);
+        assert_eq!(access_claims(&tokens)["username"], ALICE.0);
     }
 
     #[test]
